@@ -1,0 +1,2 @@
+// Public API of mediator-jobs: explicit named exports only.
+export {};
