@@ -1,0 +1,67 @@
+import { PGlite } from '@electric-sql/pglite';
+import type { Database, NotificationListener, QueryResult, Transaction, Unsubscribe } from '../database.js';
+
+/** Options of the embedded adapter. */
+export interface PgliteDatabaseOptions {
+  /** A directory to keep the database in; absent means in memory (lost on exit). */
+  readonly dataDirectory?: string;
+  /** An existing PGlite instance the caller owns (not closed by `close()`). */
+  readonly instance?: PGlite;
+}
+
+/**
+ * PostgreSQL compiled to WebAssembly, in this process. One connection: PGlite
+ * serialises statements and holds an exclusive lock for a transaction, so the
+ * same SQL (including `FOR UPDATE SKIP LOCKED`) behaves as on a server.
+ */
+export class PgliteDatabase implements Database {
+  readonly kind = 'Embedded' as const;
+  private readonly db: PGlite;
+  private readonly ownsInstance: boolean;
+
+  private constructor(db: PGlite, ownsInstance: boolean) {
+    this.db = db;
+    this.ownsInstance = ownsInstance;
+  }
+
+  /** Opens (creating if needed) the database; resolves once PGlite is ready. */
+  static async open(options: PgliteDatabaseOptions = {}): Promise<PgliteDatabase> {
+    if (options.instance !== undefined) return new PgliteDatabase(options.instance, false);
+    const db = options.dataDirectory === undefined ? new PGlite() : new PGlite(options.dataDirectory);
+    await db.waitReady;
+    return new PgliteDatabase(db, true);
+  }
+
+  async query<Row>(text: string, values?: readonly unknown[]): Promise<QueryResult<Row>> {
+    const result = await this.db.query<Row>(text, values as unknown[] | undefined);
+    return { rows: result.rows };
+  }
+
+  async execute(script: string): Promise<void> {
+    await this.db.exec(script);
+  }
+
+  transaction<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
+    return this.db.transaction((tx) =>
+      work({
+        query: async <Row>(text: string, values?: readonly unknown[]) => ({
+          rows: (await tx.query<Row>(text, values as unknown[] | undefined)).rows,
+        }),
+        execute: async (script: string) => {
+          await tx.exec(script);
+        },
+      }),
+    );
+  }
+
+  async listen(channel: string, listener: NotificationListener): Promise<Unsubscribe> {
+    // One process, one connection: notifications cannot be lost to a dropped
+    // connection, so there is nothing to reconnect.
+    const unlisten = await this.db.listen(channel, listener);
+    return () => unlisten();
+  }
+
+  async close(): Promise<void> {
+    if (this.ownsInstance) await this.db.close();
+  }
+}

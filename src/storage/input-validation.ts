@@ -1,0 +1,38 @@
+import { err, ok, type Result } from 'neverthrow';
+import type { JobId } from './job-types.js';
+import type { StorageError } from './storage-error.js';
+
+/** Queue names: 1 to 64 letters, digits, `_`, `.`, `:` or `-`. */
+export const QUEUE_NAME_PATTERN = /^[A-Za-z0-9_.:-]{1,64}$/;
+
+const JOB_ID_PATTERN = /^[1-9][0-9]{0,18}$/;
+const MAX_BIGINT = 9223372036854775807n;
+
+/** Accepts only strings that can be a job id (a positive bigint), so bad ids never reach SQL. */
+export function parseJobId(jobId: unknown, operation: string): Result<JobId, StorageError> {
+  if (typeof jobId === 'string' && JOB_ID_PATTERN.test(jobId) && BigInt(jobId) <= MAX_BIGINT) return ok(jobId);
+  return err({ kind: 'InvalidInput', operation, message: `${JSON.stringify(String(jobId)).slice(0, 80)} is not a job id: job ids are positive whole numbers, as strings.` });
+}
+
+export function checkQueueName(queue: unknown, operation: string): Result<string, StorageError> {
+  if (typeof queue === 'string' && QUEUE_NAME_PATTERN.test(queue)) return ok(queue);
+  return err({ kind: 'InvalidInput', operation, message: `Queue name ${JSON.stringify(String(queue)).slice(0, 80)} is invalid: use 1 to 64 letters, digits, '_', '.', ':' or '-'.` });
+}
+
+/** JSON text of a value, or an error value for what JSON cannot hold (cycles, bigint, functions at top level). */
+export function toJsonText(value: unknown, operation: string): Result<string, StorageError> {
+  try {
+    const text = JSON.stringify(value);
+    if (typeof text !== 'string') return err({ kind: 'InvalidInput', operation, message: `${operation}: a ${typeof value} cannot be stored as JSON.` });
+    return ok(text);
+  } catch (error) {
+    return err({ kind: 'InvalidInput', operation, message: `${operation}: value cannot be stored as JSON: ${error instanceof Error ? error.message : String(error)}` });
+  }
+}
+
+/** Names of parameters and recurring jobs: non-empty, at most 200 characters, no control characters. */
+export function checkName(name: unknown, what: string, operation: string): Result<string, StorageError> {
+  // eslint-disable-next-line no-control-regex
+  if (typeof name === 'string' && name.length > 0 && name.length <= 200 && !/[\u0000-\u001f]/.test(name)) return ok(name);
+  return err({ kind: 'InvalidInput', operation, message: `${what} ${JSON.stringify(String(name)).slice(0, 80)} is invalid: use 1 to 200 printable characters.` });
+}

@@ -1,0 +1,105 @@
+import type { ResultAsync, Result } from 'neverthrow';
+import type { Queryable, Unsubscribe } from './database.js';
+import type { FetchedJob, JobId, JsonValue, Lease, NewJob, StateName } from './job-types.js';
+import type { JobDetails, JobSummary, Page, QueueSummary, ServerAnnouncement, ServerInfo, StateCounts } from './monitoring-types.js';
+import type { RecurringDefinition, RecurringJob } from './recurring-types.js';
+import type { StateChange } from './state-change.js';
+import type { MalformedJob, StorageError } from './storage-error.js';
+import type { StorageEvent } from './storage-events.js';
+
+/** Where a write runs: by default its own statement; or inside a caller's open transaction. */
+export interface WriteOptions {
+  /**
+   * A `pg` client (or PGlite transaction) inside the caller's own `BEGIN`. The
+   * job exists, and listeners hear of it, only if the caller commits.
+   */
+  readonly transaction?: Queryable | undefined;
+}
+
+/** A fetch request. */
+export interface FetchRequest {
+  /** Queues in priority order: earlier queues are drained first. */
+  readonly queues: readonly string[];
+  /** The most jobs to claim in this one statement. */
+  readonly limit: number;
+  /** The server claiming them (recorded so the watchdog can release them). */
+  readonly owner: string;
+  /** How long the jobs stay invisible to other fetchers unless the lease is renewed. */
+  readonly leaseMs: number;
+}
+
+/** What a fetch hands out: a job, or a job whose stored row cannot be decoded. */
+export type FetchOutcome = Result<FetchedJob, MalformedJob>;
+
+/** Result of renewing leases: which are still held and which were lost (taken over, deleted, moved on). */
+export interface RenewOutcome {
+  readonly renewed: readonly JobId[];
+  readonly lost: readonly JobId[];
+}
+
+/**
+ * Persistence for jobs, shaped by job semantics rather than by one database.
+ * Every call returns a `ResultAsync`; nothing throws.
+ */
+export interface JobStorage {
+  // Creating jobs
+  createJob(job: NewJob, options?: WriteOptions): ResultAsync<JobId, StorageError>;
+  /** Creates many jobs in one statement; ids come back in input order. */
+  createJobs(jobs: readonly NewJob[], options?: WriteOptions): ResultAsync<JobId[], StorageError>;
+
+  // The worker's hot path
+  /** Claims up to `limit` visible jobs, marking them Processing under a lease. */
+  fetchJobs(request: FetchRequest): ResultAsync<FetchOutcome[], StorageError>;
+  /** Extends leases still held; reports the ones that were lost. */
+  renewLeases(leases: readonly Lease[], leaseMs: number): ResultAsync<RenewOutcome, StorageError>;
+  /** Hands held jobs back to the head of their queue (graceful stop). Returns the ids released. */
+  releaseJobs(leases: readonly Lease[], reason: string): ResultAsync<JobId[], StorageError>;
+  /** Applies guarded transitions in one statement; returns, per change, whether it applied. */
+  changeStates(changes: readonly StateChange[], options?: WriteOptions): ResultAsync<boolean[], StorageError>;
+  changeState(change: StateChange, options?: WriteOptions): ResultAsync<boolean, StorageError>;
+
+  // Parameters and results
+  setParameter(jobId: JobId, name: string, value: JsonValue): ResultAsync<void, StorageError>;
+  getParameter(jobId: JobId, name: string): ResultAsync<JsonValue | undefined, StorageError>;
+  getParameters(jobId: JobId): ResultAsync<Record<string, JsonValue>, StorageError>;
+  /** The stored result (JSON text) of a succeeded job; `undefined` when none was stored. */
+  getResult(jobId: JobId): ResultAsync<string | undefined, StorageError>;
+  /** The job's current state, or `undefined` when it does not exist (expired or never created). */
+  getState(jobId: JobId): ResultAsync<StateName | undefined, StorageError>;
+
+  // Schedulers
+  /** Moves due Scheduled jobs to Enqueued; returns how many moved. */
+  promoteScheduledJobs(limit: number): ResultAsync<number, StorageError>;
+  /** Deletes expired jobs with their history, parameters and results, at most `limit` per call. */
+  expireJobs(limit: number): ResultAsync<number, StorageError>;
+
+  // Recurring definitions
+  upsertRecurring(definition: RecurringDefinition): ResultAsync<void, StorageError>;
+  getRecurring(id: string): ResultAsync<RecurringJob | undefined, StorageError>;
+  listRecurring(): ResultAsync<RecurringJob[], StorageError>;
+  /** Returns whether a definition was removed. */
+  removeRecurring(id: string): ResultAsync<boolean, StorageError>;
+  setRecurringPaused(id: string, paused: boolean): ResultAsync<boolean, StorageError>;
+
+  // Servers
+  announceServer(server: ServerAnnouncement): ResultAsync<void, StorageError>;
+  /** Returns false when the server's row is gone (removed by a watchdog): it should announce again. */
+  heartbeat(serverName: string): ResultAsync<boolean, StorageError>;
+  removeServer(serverName: string): ResultAsync<void, StorageError>;
+  /** Removes servers silent for longer than `timeoutMs` and releases their Processing jobs at once. */
+  removeDeadServers(timeoutMs: number): ResultAsync<{ servers: string[]; releasedJobs: JobId[] }, StorageError>;
+
+  // Monitoring
+  stateCounts(): ResultAsync<StateCounts, StorageError>;
+  /** Newest first. */
+  jobsInState(state: StateName, page: { offset: number; limit: number }): ResultAsync<Page<JobSummary>, StorageError>;
+  jobDetails(jobId: JobId): ResultAsync<JobDetails | undefined, StorageError>;
+  queues(): ResultAsync<QueueSummary[], StorageError>;
+  servers(): ResultAsync<ServerInfo[], StorageError>;
+
+  // Wake-ups
+  /** Hears job events from every process sharing the database (delivered on commit). */
+  subscribe(listener: (event: StorageEvent) => void, onReconnect?: () => void): ResultAsync<Unsubscribe, StorageError>;
+
+  close(): ResultAsync<void, StorageError>;
+}

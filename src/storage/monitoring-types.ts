@@ -1,0 +1,64 @@
+import type { JobId, JsonValue, StateName, StateRecord } from './job-types.js';
+
+/** A job as listed on a monitoring page. */
+export interface JobSummary {
+  readonly id: JobId;
+  readonly queue: string;
+  readonly state: StateName;
+  readonly typeName: string;
+  readonly methodName: string | undefined;
+  readonly displayName: string | undefined;
+  readonly createdAt: Date;
+  readonly stateChangedAt: Date;
+  readonly runAt: Date | undefined;
+  readonly leaseOwner: string | undefined;
+  readonly parentId: JobId | undefined;
+  readonly recurringId: string | undefined;
+}
+
+/** Everything stored about one job. The payload stays raw text here, so a malformed one can still be shown. */
+export interface JobDetails extends JobSummary {
+  readonly payloadText: string;
+  readonly fetchCount: number;
+  readonly expireAt: Date | undefined;
+  readonly parameters: Readonly<Record<string, string>>;
+  /** JSON text of the stored result, when the job succeeded with one. */
+  readonly resultText: string | undefined;
+  /** Newest first. */
+  readonly history: readonly StateRecord[];
+}
+
+/** A page of a list. */
+export interface Page<T> {
+  readonly items: readonly T[];
+  readonly total: number;
+}
+
+/** A queue and what waits in it. */
+export interface QueueSummary {
+  readonly name: string;
+  readonly enqueued: number;
+  readonly processing: number;
+}
+
+/** A running (or silent) server. */
+export interface ServerInfo {
+  readonly name: string;
+  readonly workerCount: number;
+  readonly queues: readonly string[];
+  readonly startedAt: Date;
+  readonly heartbeatAt: Date;
+}
+
+/** A server announcing itself. */
+export interface ServerAnnouncement {
+  readonly name: string;
+  readonly workerCount: number;
+  readonly queues: readonly string[];
+}
+
+/** Job counts per state; states without jobs count 0. */
+export type StateCounts = Readonly<Record<StateName, number>>;
+
+/** A parameter value as stored: JSON. */
+export type ParameterValue = JsonValue;

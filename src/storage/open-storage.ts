@@ -1,0 +1,86 @@
+import { errAsync, ResultAsync } from 'neverthrow';
+import type pg from 'pg';
+import type { PGlite } from '@electric-sql/pglite';
+import type { Database } from './database.js';
+import { PgliteDatabase } from './embedded/pglite-database.js';
+import { checkSchemaVersion, migrate, type MigrationReport } from './migrator.js';
+import { PgDatabase } from './postgres/pg-database.js';
+import { parseSchemaName } from './schema-name.js';
+import { SqlJobStorage } from './sql-job-storage.js';
+import { databaseError, type StorageError } from './storage-error.js';
+
+/** Default schema holding the tables. */
+export const DEFAULT_SCHEMA_NAME = 'mediator_jobs';
+/** Default time Succeeded and Deleted jobs are kept: one day. */
+export const DEFAULT_JOB_EXPIRATION_TIMEOUT_MS = 24 * 60 * 60 * 1000;
+
+/** Where and how to open storage. */
+export interface StorageOptions {
+  /** `PostgreSql` needs `connectionString` (or `pool`); `Embedded` runs PGlite in this process. */
+  readonly type: 'PostgreSql' | 'Embedded';
+  readonly connectionString?: string | undefined;
+  /** An existing pool to use instead of a connection string; the caller closes it. */
+  readonly pool?: pg.Pool | undefined;
+  /** PGlite directory; absent means in memory. */
+  readonly embeddedDataDirectory?: string | undefined;
+  /** An existing PGlite instance to use; the caller closes it. */
+  readonly pglite?: PGlite | undefined;
+  readonly schemaName?: string | undefined;
+  /** Create or upgrade the schema on open (default true); when false, refuse a schema of another version. */
+  readonly prepareSchemaIfNecessary?: boolean | undefined;
+  readonly jobExpirationTimeoutMs?: number | undefined;
+  /** Told about problems the storage recovers from by itself (a dropped listening connection...). */
+  readonly onWarning?: ((message: string, cause: unknown) => void) | undefined;
+}
+
+/** Opened storage and what its schema preparation did. */
+export interface OpenedStorage {
+  readonly storage: SqlJobStorage;
+  readonly migration: MigrationReport;
+}
+
+/**
+ * Opens storage: validates the schema name before any SQL exists, connects,
+ * then prepares (or checks) the schema. On any failure the connection is
+ * closed again and the error is returned.
+ */
+export function openStorage(options: StorageOptions): ResultAsync<OpenedStorage, StorageError> {
+  const schema = parseSchemaName(options.schemaName ?? DEFAULT_SCHEMA_NAME);
+  if (schema.isErr()) return errAsync(schema.error);
+  const connected = connect(options);
+  if (connected === undefined) {
+    return errAsync({ kind: 'InvalidInput', operation: 'opening storage', message: 'PostgreSql storage needs a connection string (StorageConnectionString) or a pool.' });
+  }
+  return connected.andThen((db) => {
+    const prepared = options.prepareSchemaIfNecessary === false ? checkSchemaVersion(db, schema.value) : migrate(db, schema.value);
+    return prepared
+      .map((migration) => ({
+        storage: new SqlJobStorage(db, schema.value, { jobExpirationTimeoutMs: options.jobExpirationTimeoutMs ?? DEFAULT_JOB_EXPIRATION_TIMEOUT_MS }),
+        migration,
+      }))
+      .orElse((error) => closeQuietly(db, options).andThen(() => errAsync(error)));
+  });
+}
+
+function connect(options: StorageOptions): ResultAsync<Database, StorageError> | undefined {
+  if (options.type === 'Embedded') {
+    return ResultAsync.fromPromise(
+      PgliteDatabase.open({ dataDirectory: options.embeddedDataDirectory, instance: options.pglite }),
+      (error) => databaseError('opening the embedded database', error),
+    );
+  }
+  const connection = options.pool ?? options.connectionString;
+  if (connection === undefined || connection === '') return undefined;
+  const db = new PgDatabase({ connection, onWarning: options.onWarning });
+  // Connect once now so a wrong address or password is reported at open, not at the first job.
+  return ResultAsync.fromPromise(db.query('SELECT 1'), (error) => databaseError('connecting to PostgreSQL', error))
+    .map(() => db as Database)
+    .orElse((error) => closeQuietly(db, options).andThen(() => errAsync(error)));
+}
+
+/** Closes a database we are abandoning because of another error; a failure to close is only worth a warning. */
+function closeQuietly(db: Database, options: StorageOptions): ResultAsync<void, never> {
+  return ResultAsync.fromSafePromise(
+    db.close().catch((error: unknown) => options.onWarning?.('closing the database after a failed open also failed', error)),
+  );
+}

@@ -1,0 +1,104 @@
+import pg from 'pg';
+import type { Database, NotificationListener, QueryResult, Transaction, Unsubscribe } from '../database.js';
+import { PgListener } from './pg-listener.js';
+
+/** Options of the `pg` adapter. */
+export interface PgDatabaseOptions {
+  /** A connection string, or an existing pool the caller owns (not closed by `close()`). */
+  readonly connection: string | pg.Pool;
+  /** Pool size when the adapter creates the pool. */
+  readonly maxConnections?: number;
+  /** Called when the adapter has a problem it recovers from (listener reconnects, idle client errors). */
+  readonly onWarning?: (message: string, cause: unknown) => void;
+}
+
+/** Default pool size: enough for a server's fetch, completion, heartbeat and callers. */
+export const DEFAULT_PG_POOL_SIZE = 10;
+
+/**
+ * PostgreSQL through a `pg` Pool. Statements run as named prepared statements
+ * (the name derives from the text), so the hot paths are parsed and planned
+ * once per connection.
+ */
+export class PgDatabase implements Database {
+  readonly kind = 'PostgreSql' as const;
+  private readonly pool: pg.Pool;
+  private readonly ownsPool: boolean;
+  private readonly listener: PgListener;
+
+  constructor(options: PgDatabaseOptions) {
+    const warn = options.onWarning ?? (() => undefined);
+    if (typeof options.connection === 'string') {
+      this.pool = new pg.Pool({ connectionString: options.connection, max: options.maxConnections ?? DEFAULT_PG_POOL_SIZE });
+      this.ownsPool = true;
+      // An idle client that loses its connection emits 'error' on the pool; without
+      // a handler node would crash the process. The pool replaces the client itself.
+      this.pool.on('error', (error) => warn('idle PostgreSQL connection failed', error));
+    } else {
+      this.pool = options.connection;
+      this.ownsPool = false;
+    }
+    this.listener = new PgListener(() => this.pool.connect(), warn);
+  }
+
+  query<Row>(text: string, values?: readonly unknown[]): Promise<QueryResult<Row>> {
+    return runPrepared<Row>(this.pool, text, values);
+  }
+
+  async execute(script: string): Promise<void> {
+    await this.pool.query(script);
+  }
+
+  async transaction<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      const tx: Transaction = {
+        query: <Row>(text: string, values?: readonly unknown[]) => runPrepared<Row>(client, text, values),
+        execute: async (script: string) => {
+          await client.query(script);
+        },
+      };
+      const result = await work(tx);
+      await client.query('COMMIT');
+      client.release();
+      return result;
+    } catch (error) {
+      // Roll back, then hand the client back; a client whose rollback failed is
+      // broken and is destroyed rather than reused.
+      const rollbackError = await client.query('ROLLBACK').then(() => undefined, (e: unknown) => e);
+      client.release(rollbackError instanceof Error ? rollbackError : undefined);
+      throw error;
+    }
+  }
+
+  listen(channel: string, listener: NotificationListener, onReconnect?: () => void): Promise<Unsubscribe> {
+    return this.listener.subscribe(channel, listener, onReconnect);
+  }
+
+  async close(): Promise<void> {
+    await this.listener.close();
+    if (this.ownsPool) await this.pool.end();
+  }
+}
+
+type PgRunner = Pick<pg.Pool, 'query'> | Pick<pg.PoolClient, 'query'>;
+
+/** Statement names are cached per connection by pg; a stable hash keeps them unique per text. */
+const statementNames = new Map<string, string>();
+
+function statementName(text: string): string {
+  let name = statementNames.get(text);
+  if (name === undefined) {
+    let hash = 0x811c9dc5;
+    for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
+    name = `mj_${(hash >>> 0).toString(36)}_${text.length}`;
+    statementNames.set(text, name);
+  }
+  return name;
+}
+
+async function runPrepared<Row>(runner: PgRunner, text: string, values?: readonly unknown[]): Promise<QueryResult<Row>> {
+  const result = await runner.query({ name: statementName(text), text, values: values as unknown[] | undefined });
+  return { rows: result.rows as Row[] };
+}

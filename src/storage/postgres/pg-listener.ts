@@ -1,0 +1,127 @@
+import type pg from 'pg';
+import type { NotificationListener, Unsubscribe } from '../database.js';
+
+/** First delay before reconnecting a lost listening connection. */
+export const LISTENER_RECONNECT_MIN_DELAY_MS = 100;
+/** Longest delay between reconnect attempts. */
+export const LISTENER_RECONNECT_MAX_DELAY_MS = 5_000;
+
+interface Subscription {
+  readonly listener: NotificationListener;
+  readonly onReconnect: (() => void) | undefined;
+}
+
+/**
+ * One LISTEN connection per process, shared by every subscriber (workers,
+ * enqueueAwait callers, the dashboard). When the connection drops it is
+ * re-established with backoff and every subscriber is told to catch up by
+ * polling, since notifications sent meanwhile are lost.
+ */
+export class PgListener {
+  private client: pg.PoolClient | undefined;
+  private connecting: Promise<pg.PoolClient> | undefined;
+  private readonly channels = new Map<string, Set<Subscription>>();
+  private closed = false;
+  private reconnectDelayMs = LISTENER_RECONNECT_MIN_DELAY_MS;
+  private reconnectTimer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly connect: () => Promise<pg.PoolClient>,
+    private readonly warn: (message: string, cause: unknown) => void,
+  ) {}
+
+  async subscribe(channel: string, listener: NotificationListener, onReconnect?: () => void): Promise<Unsubscribe> {
+    const subscription: Subscription = { listener, onReconnect };
+    let subscribers = this.channels.get(channel);
+    const isNewChannel = subscribers === undefined;
+    if (subscribers === undefined) {
+      subscribers = new Set();
+      this.channels.set(channel, subscribers);
+    }
+    subscribers.add(subscription);
+    if (isNewChannel) {
+      const client = await this.ensureConnected();
+      await client.query(`LISTEN ${quoteChannel(channel)}`);
+    } else {
+      await this.ensureConnected();
+    }
+    return async () => {
+      subscribers.delete(subscription);
+      if (subscribers.size > 0 || this.channels.get(channel) !== subscribers) return;
+      this.channels.delete(channel);
+      if (this.client !== undefined) await this.client.query(`UNLISTEN ${quoteChannel(channel)}`).catch((e: unknown) => this.warn('UNLISTEN failed', e));
+      if (this.channels.size === 0) this.releaseClient();
+    };
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    clearTimeout(this.reconnectTimer);
+    this.channels.clear();
+    await this.connecting?.catch(() => undefined);
+    this.releaseClient();
+  }
+
+  private ensureConnected(): Promise<pg.PoolClient> {
+    if (this.client !== undefined) return Promise.resolve(this.client);
+    this.connecting ??= this.openClient().finally(() => {
+      this.connecting = undefined;
+    });
+    return this.connecting;
+  }
+
+  private async openClient(): Promise<pg.PoolClient> {
+    const client = await this.connect();
+    client.on('notification', (message) => {
+      const subscribers = this.channels.get(message.channel);
+      if (subscribers === undefined) return;
+      for (const { listener } of subscribers) listener(message.payload ?? '');
+    });
+    client.on('error', (error) => this.handleLostConnection(client, error));
+    client.on('end', () => this.handleLostConnection(client, new Error('listening connection ended')));
+    this.client = client;
+    return client;
+  }
+
+  private handleLostConnection(client: pg.PoolClient, cause: unknown): void {
+    if (this.client !== client) return;
+    this.client = undefined;
+    client.release(true);
+    if (this.closed || this.channels.size === 0) return;
+    this.warn('listening connection lost; reconnecting', cause);
+    this.scheduleReconnect();
+  }
+
+  private scheduleReconnect(): void {
+    clearTimeout(this.reconnectTimer);
+    this.reconnectTimer = setTimeout(() => void this.reconnect(), this.reconnectDelayMs);
+    this.reconnectTimer.unref();
+    this.reconnectDelayMs = Math.min(this.reconnectDelayMs * 2, LISTENER_RECONNECT_MAX_DELAY_MS);
+  }
+
+  private async reconnect(): Promise<void> {
+    if (this.closed) return;
+    try {
+      const client = await this.ensureConnected();
+      for (const channel of this.channels.keys()) await client.query(`LISTEN ${quoteChannel(channel)}`);
+      this.reconnectDelayMs = LISTENER_RECONNECT_MIN_DELAY_MS;
+      for (const subscribers of this.channels.values()) for (const { onReconnect } of subscribers) onReconnect?.();
+    } catch (error) {
+      this.warn('reconnecting the listening connection failed', error);
+      if (this.client !== undefined) this.handleLostConnection(this.client, error);
+      else this.scheduleReconnect();
+    }
+  }
+
+  private releaseClient(): void {
+    const client = this.client;
+    this.client = undefined;
+    client?.removeAllListeners('notification');
+    client?.release(true);
+  }
+}
+
+/** Channel names come from our own validated schema name; quoting keeps LISTEN safe regardless. */
+function quoteChannel(channel: string): string {
+  return `"${channel.replaceAll('"', '""')}"`;
+}

@@ -1,0 +1,302 @@
+import { err, errAsync, ok, okAsync, Result, ResultAsync } from 'neverthrow';
+import type { Database, Unsubscribe } from './database.js';
+import { checkName, checkQueueName, parseJobId, toJsonText } from './input-validation.js';
+import type { FetchOutcome, FetchRequest, JobStorage, RenewOutcome, WriteOptions } from './job-storage.js';
+import type { FetchedJob, JobId, JsonValue, Lease, NewJob, StateName } from './job-types.js';
+import type { JobDetails, JobSummary, Page, QueueSummary, ServerAnnouncement, ServerInfo, StateCounts } from './monitoring-types.js';
+import type { RecurringDefinition, RecurringJob } from './recurring-types.js';
+import { decodeFetchedRow, parseStoredJson, type FetchedRow } from './row-decoding.js';
+import type { SchemaName } from './schema-name.js';
+import { SqlMonitoring } from './sql-monitoring.js';
+import { statementsFor, type Statements } from './sql/statements.js';
+import type { StateChange } from './state-change.js';
+import { StatementRunner } from './statement-runner.js';
+import { channelFor, decodeStorageEvent, type StorageEvent } from './storage-events.js';
+import type { MalformedJob, StorageError } from './storage-error.js';
+
+/** Settings the storage itself needs. */
+export interface SqlJobStorageSettings {
+  /** How long Succeeded and Deleted jobs are kept. */
+  readonly jobExpirationTimeoutMs: number;
+}
+
+/** Parallel arrays of a createJobs call, one entry per job (or per parameter). */
+interface CreateColumns {
+  queue: string[]; state: string[]; typeName: string[]; methodName: (string | null)[]; payload: string[];
+  displayName: (string | null)[]; runAt: (Date | null)[]; parentId: (string | null)[]; on: (string | null)[];
+  recurringId: (string | null)[]; reason: (string | null)[];
+  paramOrdinal: number[]; paramName: string[]; paramValue: string[];
+}
+
+/**
+ * The one SQL implementation of `JobStorage`, over any `Database` adapter.
+ * Hot paths (create, fetch, renew, change state) are one statement each,
+ * whatever the batch size.
+ */
+export class SqlJobStorage implements JobStorage {
+  private readonly sql: Statements;
+  private readonly runner: StatementRunner;
+  private readonly monitoring: SqlMonitoring;
+  private readonly channel: string;
+
+  constructor(
+    private readonly db: Database,
+    readonly schema: SchemaName,
+    private readonly settings: SqlJobStorageSettings,
+  ) {
+    this.sql = statementsFor(schema.quoted);
+    this.runner = new StatementRunner(db);
+    this.monitoring = new SqlMonitoring(this.runner, this.sql);
+    this.channel = channelFor(schema.name);
+  }
+
+  /** Which adapter the storage runs on. */
+  get databaseKind(): Database['kind'] {
+    return this.db.kind;
+  }
+
+  createJob(job: NewJob, options?: WriteOptions): ResultAsync<JobId, StorageError> {
+    return this.createJobs([job], options).map((ids) => ids[0] as JobId);
+  }
+
+  createJobs(jobs: readonly NewJob[], options?: WriteOptions): ResultAsync<JobId[], StorageError> {
+    if (jobs.length === 0) return okAsync([]);
+    const columns = Result.combine(jobs.map((job, index) => toColumns(job, index + 1)));
+    if (columns.isErr()) return errAsync(columns.error);
+    const c = mergeColumns(columns.value);
+    return this.runner
+      .rows<{ id: string }>('creating jobs', this.sql.createJobs, [
+        c.queue, c.state, c.typeName, c.methodName, c.payload, c.displayName, c.runAt, c.parentId, c.on, c.recurringId, c.reason,
+        c.paramOrdinal, c.paramName, c.paramValue, this.channel,
+      ], options?.transaction)
+      .map((rows) => rows.map((row) => row.id));
+  }
+
+  fetchJobs(request: FetchRequest): ResultAsync<FetchOutcome[], StorageError> {
+    return this.runner
+      .rows<FetchedRow>('fetching jobs', this.sql.fetchJobs, [request.queues, request.limit, request.owner, request.leaseMs])
+      .map((rows) => rows.map(decodeFetchedRow));
+  }
+
+  renewLeases(leases: readonly Lease[], leaseMs: number): ResultAsync<RenewOutcome, StorageError> {
+    if (leases.length === 0) return okAsync({ renewed: [], lost: [] });
+    return this.runner
+      .rows<{ id: string }>('renewing leases', this.sql.renewLeases, [leases.map((l) => l.jobId), leases.map((l) => l.token), leaseMs])
+      .map((rows) => {
+        const renewed = new Set(rows.map((row) => row.id));
+        return { renewed: [...renewed], lost: leases.map((l) => l.jobId).filter((id) => !renewed.has(id)) };
+      });
+  }
+
+  releaseJobs(leases: readonly Lease[], reason: string): ResultAsync<JobId[], StorageError> {
+    const changes: StateChange[] = leases.map((lease) => ({ jobId: lease.jobId, from: ['Processing'], lease, to: { name: 'Enqueued', toHead: true }, reason }));
+    return this.changeStates(changes).map((applied) => leases.filter((_, i) => applied[i] === true).map((l) => l.jobId));
+  }
+
+  changeState(change: StateChange, options?: WriteOptions): ResultAsync<boolean, StorageError> {
+    return this.changeStates([change], options).map((applied) => applied[0] === true);
+  }
+
+  changeStates(changes: readonly StateChange[], options?: WriteOptions): ResultAsync<boolean[], StorageError> {
+    if (changes.length === 0) return okAsync([]);
+    const checked = Result.combine(changes.map(checkChange));
+    if (checked.isErr()) return errAsync(checked.error);
+    return this.runner
+      .rows<{ applied: boolean }>('changing job states', this.sql.changeStates, [
+        changes.map((c) => c.jobId),
+        changes.map((c) => c.from.join(',')),
+        changes.map((c) => c.lease?.token ?? null),
+        changes.map((c) => c.to.name),
+        changes.map((c) => (c.to.name === 'Enqueued' ? (c.to.queue ?? null) : null)),
+        changes.map((c) => (c.to.name === 'Enqueued' && c.to.toHead === true)),
+        changes.map((c) => (c.to.name === 'Scheduled' ? c.to.runAt : null)),
+        changes.map((c) => (c.to.name === 'Succeeded' ? (c.to.result ?? null) : null)),
+        changes.map((c) => c.reason ?? null),
+        checked.value,
+        this.settings.jobExpirationTimeoutMs,
+        this.channel,
+      ], options?.transaction)
+      .map((rows) => rows.map((row) => row.applied));
+  }
+
+  setParameter(jobId: JobId, name: string, value: JsonValue): ResultAsync<void, StorageError> {
+    const op = 'setting a job parameter';
+    const checked = Result.combine([parseJobId(jobId, op), checkName(name, 'Parameter name', op), toJsonText(value, op)]);
+    return checked
+      .asyncAndThen(([id, checkedName, text]) => this.runner.rows<{ job_id: string }>(op, this.sql.setParameter, [id, checkedName, text]))
+      .andThen((rows) => (rows.length === 0 ? errAsync<void, StorageError>({ kind: 'JobNotFound', jobId }) : okAsync(undefined)));
+  }
+
+  getParameter(jobId: JobId, name: string): ResultAsync<JsonValue | undefined, StorageError> {
+    return this.getParameters(jobId).map((parameters) => parameters[name]);
+  }
+
+  getParameters(jobId: JobId): ResultAsync<Record<string, JsonValue>, StorageError> {
+    const op = 'reading job parameters';
+    return parseJobId(jobId, op)
+      .asyncAndThen((id) => this.runner.rows<{ name: string | null; value: string | null }>(op, this.sql.getParameters, [id]))
+      .andThen((rows) => {
+        if (rows.length === 0) return errAsync<Record<string, JsonValue>, StorageError>({ kind: 'JobNotFound', jobId });
+        const parameters: Record<string, JsonValue> = {};
+        for (const row of rows) if (row.name !== null && row.value !== null) parameters[row.name] = storedJsonOrText(row.value);
+        return okAsync(parameters);
+      });
+  }
+
+  getResult(jobId: JobId): ResultAsync<string | undefined, StorageError> {
+    return this.readStateAndResult(jobId, 'reading a job result').map((row) => row?.result ?? undefined);
+  }
+
+  getState(jobId: JobId): ResultAsync<StateName | undefined, StorageError> {
+    return this.readStateAndResult(jobId, 'reading a job state').map((row) => row?.state);
+  }
+
+  promoteScheduledJobs(limit: number): ResultAsync<number, StorageError> {
+    return this.runner.rows<{ promoted: number }>('promoting scheduled jobs', this.sql.promoteScheduled, [limit, this.channel]).map((rows) => rows[0]?.promoted ?? 0);
+  }
+
+  expireJobs(limit: number): ResultAsync<number, StorageError> {
+    return this.runner.rows<{ expired: number }>('expiring jobs', this.sql.expireJobs, [limit]).map((rows) => rows[0]?.expired ?? 0);
+  }
+
+  upsertRecurring(definition: RecurringDefinition): ResultAsync<void, StorageError> {
+    return this.monitoring.upsertRecurring(definition);
+  }
+
+  getRecurring(id: string): ResultAsync<RecurringJob | undefined, StorageError> {
+    return this.monitoring.getRecurring(id);
+  }
+
+  listRecurring(): ResultAsync<RecurringJob[], StorageError> {
+    return this.monitoring.listRecurring();
+  }
+
+  removeRecurring(id: string): ResultAsync<boolean, StorageError> {
+    return this.monitoring.removeRecurring(id);
+  }
+
+  setRecurringPaused(id: string, paused: boolean): ResultAsync<boolean, StorageError> {
+    return this.monitoring.setRecurringPaused(id, paused);
+  }
+
+  announceServer(server: ServerAnnouncement): ResultAsync<void, StorageError> {
+    return this.runner.rows('announcing a server', this.sql.announceServer, [server.name, server.workerCount, server.queues]).map(() => undefined);
+  }
+
+  heartbeat(serverName: string): ResultAsync<boolean, StorageError> {
+    return this.runner.rows('recording a heartbeat', this.sql.heartbeat, [serverName]).map((rows) => rows.length > 0);
+  }
+
+  removeServer(serverName: string): ResultAsync<void, StorageError> {
+    return this.runner.rows('removing a server', this.sql.removeServer, [serverName]).map(() => undefined);
+  }
+
+  removeDeadServers(timeoutMs: number): ResultAsync<{ servers: string[]; releasedJobs: JobId[] }, StorageError> {
+    return this.runner
+      .rows<{ servers: string[]; jobs: string[] }>('removing dead servers', this.sql.removeDeadServers, [timeoutMs, this.channel])
+      .map((rows) => ({ servers: rows[0]?.servers ?? [], releasedJobs: rows[0]?.jobs ?? [] }));
+  }
+
+  stateCounts(): ResultAsync<StateCounts, StorageError> {
+    return this.monitoring.stateCounts();
+  }
+
+  jobsInState(state: StateName, page: { offset: number; limit: number }): ResultAsync<Page<JobSummary>, StorageError> {
+    return this.monitoring.jobsInState(state, page);
+  }
+
+  jobDetails(jobId: JobId): ResultAsync<JobDetails | undefined, StorageError> {
+    return this.monitoring.jobDetails(jobId);
+  }
+
+  queues(): ResultAsync<QueueSummary[], StorageError> {
+    return this.monitoring.queues();
+  }
+
+  servers(): ResultAsync<ServerInfo[], StorageError> {
+    return this.monitoring.servers();
+  }
+
+  subscribe(listener: (event: StorageEvent) => void, onReconnect?: () => void): ResultAsync<Unsubscribe, StorageError> {
+    const onPayload = (payload: string) => {
+      const event = decodeStorageEvent(payload);
+      if (event !== undefined) listener(event);
+    };
+    return ResultAsync.fromPromise(this.db.listen(this.channel, onPayload, onReconnect), (error) => ({
+      kind: 'DatabaseError' as const, operation: 'listening for job events', code: undefined, message: `listening for job events failed: ${String(error)}`, cause: error,
+    }));
+  }
+
+  close(): ResultAsync<void, StorageError> {
+    this.runner.markClosed();
+    return ResultAsync.fromPromise(this.db.close(), (error) => ({
+      kind: 'DatabaseError' as const, operation: 'closing storage', code: undefined, message: `closing storage failed: ${String(error)}`, cause: error,
+    }));
+  }
+
+  private readStateAndResult(jobId: JobId, op: string): ResultAsync<{ state: StateName; result: string | null } | undefined, StorageError> {
+    return parseJobId(jobId, op)
+      .asyncAndThen((id) => this.runner.rows<{ state: StateName; result: string | null }>(op, this.sql.getResult, [id]))
+      .map((rows) => rows[0]);
+  }
+}
+
+/** Checks one new job and encodes it as one entry of each column array. */
+function toColumns(job: NewJob, ordinal: number): Result<CreateColumns, StorageError> {
+  const op = 'creating a job';
+  return Result.combine([
+    checkQueueName(job.queue, op),
+    checkName(job.typeName, 'Type name', op),
+    toJsonText(job.payload, op),
+    job.state.name === 'Awaiting' ? parseJobId(job.state.parentId, op) : okResult(null),
+    job.state.name === 'Scheduled' && !(job.state.runAt instanceof Date && Number.isFinite(job.state.runAt.getTime()))
+      ? errResult(op, 'a Scheduled job needs a valid runAt date')
+      : okResult(null),
+    Result.combine(Object.entries(job.parameters ?? {}).map(([name, value]) =>
+      Result.combine([checkName(name, 'Parameter name', op), toJsonText(value, op)]))),
+  ]).map(([queue, typeName, payload, parentId, , parameters]) => ({
+    queue: [queue], state: [job.state.name], typeName: [typeName], methodName: [job.methodName ?? null], payload: [payload],
+    displayName: [job.displayName ?? null], runAt: [job.state.name === 'Scheduled' ? job.state.runAt : null],
+    parentId: [parentId], on: [job.state.name === 'Awaiting' ? job.state.on : null], recurringId: [job.recurringId ?? null],
+    reason: [job.reason ?? null],
+    paramOrdinal: parameters.map(() => ordinal), paramName: parameters.map(([name]) => name), paramValue: parameters.map(([, value]) => value),
+  }));
+}
+
+function mergeColumns(all: CreateColumns[]): CreateColumns {
+  const merged: CreateColumns = {
+    queue: [], state: [], typeName: [], methodName: [], payload: [], displayName: [], runAt: [], parentId: [], on: [],
+    recurringId: [], reason: [], paramOrdinal: [], paramName: [], paramValue: [],
+  };
+  for (const columns of all) {
+    for (const key of Object.keys(merged) as (keyof CreateColumns)[]) (merged[key] as unknown[]).push(...columns[key]);
+  }
+  return merged;
+}
+
+/** Validates a state change and encodes its history data as JSON text. */
+function checkChange(change: StateChange): Result<string | null, StorageError> {
+  const op = 'changing a job state';
+  return Result.combine([
+    parseJobId(change.jobId, op),
+    change.from.length === 0 ? errResult(op, 'a state change needs at least one expected state') : okResult(null),
+    change.to.name === 'Enqueued' && change.to.queue !== undefined ? checkQueueName(change.to.queue, op) : okResult(null),
+    change.data === undefined ? okResult(null) : toJsonText(change.data, op),
+  ]).map(([, , , data]) => data);
+}
+
+function okResult<T>(value: T): Result<T, StorageError> {
+  return ok(value);
+}
+
+function errResult(operation: string, message: string): Result<never, StorageError> {
+  return err({ kind: 'InvalidInput', operation, message });
+}
+
+/** Parameters are JSON we wrote; one edited by hand into non-JSON is handed back as its raw text. */
+function storedJsonOrText(text: string): JsonValue {
+  const parsed = parseStoredJson(text);
+  return parsed.ok ? parsed.value : text;
+}
+
+export type { FetchedJob, MalformedJob };

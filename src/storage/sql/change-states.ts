@@ -1,0 +1,59 @@
+/**
+ * Applies a batch of guarded state transitions in one statement: the
+ * completion path of the worker (many Succeeded at once) and every other
+ * transition (retry, requeue, delete, continuation release).
+ *
+ * A change applies only when the job is in one of its expected states ($2,
+ * comma separated) and, when a fencing token ($3) is given, still Processing
+ * under that token. Applied changes append to the history, store a result
+ * ($8), clear a stale one when a job goes back to waiting, and notify: Enqueued
+ * wakes workers, a final state wakes whoever awaits the job.
+ *
+ * $1 id, $2 expected states, $3 token, $4 target state, $5 queue (NULL keeps
+ * it), $6 back to the head of the queue, $7 run_at, $8 result, $9 reason,
+ * $10 data (JSON text), all parallel arrays; $11 expiration in ms for
+ * Succeeded and Deleted jobs; $12 the notification channel.
+ */
+export const changeStatesSql = (schema: string): string => `
+WITH input AS (
+  SELECT * FROM unnest($1::bigint[], $2::text[], $3::int[], $4::text[], $5::text[], $6::boolean[],
+                       $7::timestamptz[], $8::text[], $9::text[], $10::text[])
+       WITH ORDINALITY AS c(id, expected, token, target, queue, to_head, run_at, result, reason, data, ordinal)
+), changed AS (
+  UPDATE ${schema}.jobs AS job
+  SET state = c.target,
+      queue = coalesce(c.queue, job.queue),
+      state_changed_at = now(),
+      enqueued_at = CASE WHEN c.target <> 'Enqueued' THEN job.enqueued_at
+                         WHEN c.to_head THEN coalesce(job.enqueued_at, now())
+                         ELSE now() END,
+      visible_at = CASE WHEN c.target <> 'Enqueued' THEN NULL
+                        WHEN c.to_head THEN coalesce(job.enqueued_at, now())
+                        ELSE now() END,
+      lease_owner = NULL,
+      run_at = CASE WHEN c.target = 'Scheduled' THEN c.run_at END,
+      expire_at = CASE WHEN c.target IN ('Succeeded', 'Deleted')
+                       THEN now() + $11::double precision * interval '1 millisecond' END
+  FROM input AS c
+  WHERE job.id = c.id
+    AND job.state = ANY (string_to_array(c.expected, ','))
+    AND (c.token IS NULL OR (job.state = 'Processing' AND job.fetch_count = c.token))
+  RETURNING job.id, job.queue, c.ordinal, c.target, c.result, c.reason, c.data
+), history AS (
+  INSERT INTO ${schema}.job_states (job_id, name, reason, data)
+  SELECT id, target, reason, data::jsonb FROM changed ORDER BY ordinal
+), stored_results AS (
+  INSERT INTO ${schema}.job_results (job_id, value)
+  SELECT id, result FROM changed WHERE target = 'Succeeded' AND result IS NOT NULL
+  ON CONFLICT (job_id) DO UPDATE SET value = excluded.value
+), stale_results AS (
+  DELETE FROM ${schema}.job_results AS r USING changed
+  WHERE r.job_id = changed.id AND changed.target IN ('Enqueued', 'Scheduled', 'Awaiting')
+), notified AS (
+  SELECT pg_notify($12, CASE WHEN target = 'Enqueued' THEN 'E' || queue ELSE 'F' || left(target, 1) || id::text END)
+  FROM (SELECT DISTINCT ON (CASE WHEN target = 'Enqueued' THEN queue ELSE id::text END) target, queue, id
+        FROM changed WHERE target IN ('Enqueued', 'Succeeded', 'Failed', 'Deleted')) AS events
+)
+SELECT input.ordinal::int AS ordinal, (changed.id IS NOT NULL) AS applied, (SELECT count(*) FROM notified) AS notified
+FROM input LEFT JOIN changed ON changed.ordinal = input.ordinal
+ORDER BY input.ordinal`;

@@ -1,0 +1,43 @@
+import { createJobsSql } from './create-jobs.js';
+import { fetchJobsSql } from './fetch-jobs.js';
+import { renewLeasesSql } from './renew-leases.js';
+import { changeStatesSql } from './change-states.js';
+import { expireJobsSql, promoteScheduledSql } from './schedulers.js';
+import { announceServerSql, heartbeatSql, removeDeadServersSql, removeServerSql } from './servers.js';
+import { getParametersSql, getResultSql, setParameterSql } from './job-data.js';
+import * as monitoring from './monitoring.js';
+import * as recurring from './recurring.js';
+
+/** Every statement's text for one schema, built once when the storage opens. */
+export function statementsFor(schema: string) {
+  return {
+    createJobs: createJobsSql(schema),
+    fetchJobs: fetchJobsSql(schema),
+    renewLeases: renewLeasesSql(schema),
+    changeStates: changeStatesSql(schema),
+    promoteScheduled: promoteScheduledSql(schema),
+    expireJobs: expireJobsSql(schema),
+    announceServer: announceServerSql(schema),
+    heartbeat: heartbeatSql(schema),
+    removeServer: removeServerSql(schema),
+    removeDeadServers: removeDeadServersSql(schema),
+    setParameter: setParameterSql(schema),
+    getParameters: getParametersSql(schema),
+    getResult: getResultSql(schema),
+    stateCounts: monitoring.stateCountsSql(schema),
+    jobsInState: monitoring.jobsInStateSql(schema),
+    countInState: monitoring.countInStateSql(schema),
+    jobRow: monitoring.jobRowSql(schema),
+    jobHistory: monitoring.jobHistorySql(schema),
+    jobParameters: monitoring.jobParametersSql(schema),
+    queues: monitoring.queuesSql(schema),
+    servers: monitoring.serversSql(schema),
+    upsertRecurring: recurring.upsertRecurringSql(schema),
+    getRecurring: recurring.getRecurringSql(schema),
+    listRecurring: recurring.listRecurringSql(schema),
+    removeRecurring: recurring.removeRecurringSql(schema),
+    setRecurringPaused: recurring.setRecurringPausedSql(schema),
+  } as const;
+}
+
+export type Statements = ReturnType<typeof statementsFor>;

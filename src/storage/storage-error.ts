@@ -1,0 +1,56 @@
+import type { JobId } from './job-types.js';
+
+/** Why a storage call failed. Every storage call returns one of these instead of throwing. */
+export type StorageError =
+  /** The database refused or could not run a statement (connection lost, constraint, timeout...). */
+  | { readonly kind: 'DatabaseError'; readonly operation: string; readonly code: string | undefined; readonly message: string; readonly cause: unknown }
+  /** A value could not be stored: a payload that is not JSON-serialisable, an invalid name... */
+  | { readonly kind: 'InvalidInput'; readonly operation: string; readonly message: string }
+  /** No job with this id. */
+  | { readonly kind: 'JobNotFound'; readonly jobId: string }
+  /** The schema in the database was written by a newer mediator-jobs. */
+  | { readonly kind: 'SchemaTooNew'; readonly schema: string; readonly databaseVersion: number; readonly libraryVersion: number; readonly message: string }
+  /** The schema has not been created and PrepareSchemaIfNecessary is off. */
+  | { readonly kind: 'SchemaMissing'; readonly schema: string; readonly databaseVersion: number; readonly libraryVersion: number; readonly message: string }
+  /** The storage was closed. */
+  | { readonly kind: 'Closed'; readonly operation: string };
+
+/** A fetched row whose contents cannot be decoded. The job is held under `lease` so the caller can fail it. */
+export interface MalformedJob {
+  readonly kind: 'MalformedJob';
+  readonly jobId: JobId;
+  readonly lease: { readonly jobId: JobId; readonly token: number };
+  readonly typeName: string;
+  readonly message: string;
+}
+
+/** SQLSTATE codes we act on, by name. */
+export const SQLSTATE = {
+  uniqueViolation: '23505',
+  checkViolation: '23514',
+  invalidTextRepresentation: '22P02',
+  numericValueOutOfRange: '22003',
+  undefinedTable: '42P01',
+} as const;
+
+/** Wraps a rejected database promise as a `DatabaseError`. */
+export function databaseError(operation: string, cause: unknown): StorageError {
+  const code = typeof cause === 'object' && cause !== null && 'code' in cause && typeof cause.code === 'string' ? cause.code : undefined;
+  const message = cause instanceof Error ? cause.message : String(cause);
+  return { kind: 'DatabaseError', operation, code, message: `${operation} failed: ${message}`, cause };
+}
+
+/** A one-line description of a storage error, for logs. */
+export function formatStorageError(error: StorageError): string {
+  switch (error.kind) {
+    case 'DatabaseError':
+    case 'SchemaTooNew':
+    case 'SchemaMissing':
+    case 'InvalidInput':
+      return error.message;
+    case 'JobNotFound':
+      return `job ${error.jobId} not found`;
+    case 'Closed':
+      return `${error.operation}: storage is closed`;
+  }
+}

@@ -1,0 +1,37 @@
+import type { JobId, StateName } from './job-types.js';
+
+/**
+ * What storage announces through LISTEN/NOTIFY. Delivered only when the
+ * writing transaction commits, to every process sharing the database.
+ */
+export type StorageEvent =
+  /** Jobs became fetchable in this queue: an idle worker should fetch now. */
+  | { readonly kind: 'Enqueued'; readonly queue: string }
+  /** A job reached a final state (Succeeded, Failed or Deleted). */
+  | { readonly kind: 'Finished'; readonly jobId: JobId; readonly state: StateName };
+
+/**
+ * Compact payloads keep NOTIFY cheap: `E<queue>` and `F<state initial><id>`.
+ * Queue names cannot contain control characters, so no escaping is needed.
+ */
+export function encodeEnqueued(queue: string): string {
+  return `E${queue}`;
+}
+
+const FINAL_BY_INITIAL: Readonly<Record<string, StateName>> = { S: 'Succeeded', F: 'Failed', D: 'Deleted' };
+
+/** Parses a notification payload; `undefined` for anything we did not send. */
+export function decodeStorageEvent(payload: string): StorageEvent | undefined {
+  if (payload.startsWith('E')) return { kind: 'Enqueued', queue: payload.slice(1) };
+  if (payload.startsWith('F') && payload.length > 2) {
+    const state = FINAL_BY_INITIAL[payload.charAt(1)];
+    const jobId = payload.slice(2);
+    if (state !== undefined && /^\d+$/.test(jobId)) return { kind: 'Finished', jobId, state };
+  }
+  return undefined;
+}
+
+/** The NOTIFY channel of a schema; PostgreSQL truncates identifiers to 63 bytes, so we do it first. */
+export function channelFor(schemaName: string): string {
+  return `mediator_jobs_${schemaName}`.slice(0, 63);
+}
