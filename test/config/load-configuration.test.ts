@@ -1,0 +1,151 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { defaultOptions, loadConfiguration } from '../../src/config/index.js';
+import { settingsDir } from './settings-dir.js';
+import { failOnOk } from './result-helpers.js';
+
+void describe('loadConfiguration: sources and precedence', () => {
+  void it('gives the defaults when there are no files and no variables', () => {
+    const basePath = settingsDir();
+    assert.deepEqual(loadConfiguration({ basePath, env: {} })._unsafeUnwrap(), defaultOptions());
+  });
+
+  void it('infers PostgreSql when only a connection string is configured', () => {
+    const basePath = settingsDir({ 'appsettings.json': { MediatorJobs: { StorageConnectionString: 'Host=db;Database=jobs' } } });
+    const { storage } = loadConfiguration({ basePath, env: {} })._unsafeUnwrap();
+    assert.equal(storage.type, 'PostgreSql');
+    assert.equal(storage.connectionString, 'Host=db;Database=jobs');
+  });
+
+  void it('layers base file < environment file < environment variables < overrides, key by key', () => {
+    const basePath = settingsDir({
+      'appsettings.json': {
+        MediatorJobs: { WorkerCount: 1, Queues: ['base'], ServerName: 'from-base', SchemaName: 'base_schema', DashboardPath: '/base' },
+      },
+      'appsettings.Development.json': { MediatorJobs: { WorkerCount: 2, Queues: ['dev'], ServerName: 'from-dev' } },
+    });
+    const options = loadConfiguration({
+      basePath,
+      environment: 'Development',
+      env: { MediatorJobs__WorkerCount: '3', MediatorJobs__ServerName: 'from-env' },
+      overrides: { WorkerCount: 4 },
+    })._unsafeUnwrap();
+    assert.equal(options.workerCount, 4); // set in every layer: overrides win
+    assert.equal(options.serverName, 'from-env'); // base, dev file, env
+    assert.deepEqual(options.queues, ['dev']); // base, dev file
+    assert.equal(options.storage.schemaName, 'base_schema'); // only in the base file
+    assert.equal(options.dashboardPath, '/base');
+  });
+
+  void it('takes the environment from the option, else from NODE_ENV in env', () => {
+    const basePath = settingsDir({
+      'appsettings.Staging.json': { MediatorJobs: { WorkerCount: 7 } },
+      'appsettings.Production.json': { MediatorJobs: { WorkerCount: 8 } },
+    });
+    assert.equal(loadConfiguration({ basePath, env: { NODE_ENV: 'Production' } })._unsafeUnwrap().workerCount, 8);
+    const chosen = loadConfiguration({ basePath, environment: 'Staging', env: { NODE_ENV: 'Production' } });
+    assert.equal(chosen._unsafeUnwrap().workerCount, 7);
+    assert.equal(loadConfiguration({ basePath, env: {} })._unsafeUnwrap().workerCount, 10);
+    assert.equal(loadConfiguration({ basePath, env: { NODE_ENV: 'Test' } })._unsafeUnwrap().workerCount, 10);
+  });
+
+  void it('finds appsettings.Development.json for NODE_ENV=development', () => {
+    const basePath = settingsDir({ 'appsettings.Development.json': { MediatorJobs: { WorkerCount: 5 } } });
+    assert.equal(loadConfiguration({ basePath, env: { NODE_ENV: 'development' } })._unsafeUnwrap().workerCount, 5);
+  });
+
+  void it('refuses an environment name that could leave basePath', () => {
+    const error = loadConfiguration({ basePath: settingsDir(), environment: '../etc', env: {} }).match(failOnOk, (e) => e);
+    assert.equal(error.kind, 'InvalidValue');
+    assert.match(error.message, /Environment "..\/etc"/);
+  });
+
+  void it('reads process.env when no env is given', () => {
+    const name = 'MediatorJobs__WorkerCount';
+    const saved = process.env[name];
+    process.env[name] = '12';
+    try {
+      assert.equal(loadConfiguration({ basePath: settingsDir(), environment: '' })._unsafeUnwrap().workerCount, 12);
+    } finally {
+      if (saved === undefined) delete process.env[name];
+      else process.env[name] = saved;
+    }
+  });
+});
+
+void describe('loadConfiguration: file contents', () => {
+  void it('recognises the .NET seed section HangFireOptions', () => {
+    const basePath = settingsDir({
+      'appsettings.json': {
+        HangFireOptions: {
+          HeartbeatInterval: '00:00:30',
+          ServerCheckInterval: '00:01:00',
+          StorageTypeName: 'PostgreSql',
+          StorageConnectionString: 'Host=localhost;Database=hangfire;Username=app;Password=pw',
+        },
+      },
+    });
+    const options = loadConfiguration({ basePath, env: {} })._unsafeUnwrap();
+    assert.equal(options.heartbeatIntervalMs, 30_000);
+    assert.equal(options.serverCheckIntervalMs, 60_000);
+    assert.equal(options.storage.type, 'PostgreSql');
+    assert.equal(options.storage.connectionString, 'Host=localhost;Database=hangfire;Username=app;Password=pw');
+  });
+
+  void it('lets MediatorJobs win over HangFireOptions key by key in one file', () => {
+    const basePath = settingsDir({
+      'appsettings.json': { MediatorJobs: { WorkerCount: 2 }, HangFireOptions: { WorkerCount: 9, ServerName: 'legacy' } },
+    });
+    const options = loadConfiguration({ basePath, env: {} })._unsafeUnwrap();
+    assert.equal(options.workerCount, 2);
+    assert.equal(options.serverName, 'legacy');
+  });
+
+  void it('matches section and key names in any letter case, ignoring unknown keys and null values', () => {
+    const basePath = settingsDir({
+      'appsettings.json': { mediatorjobs: { workerCOUNT: 6, FutureSetting: 'x', ServerName: null }, Logging: { LogLevel: {} } },
+    });
+    const options = loadConfiguration({ basePath, env: {} })._unsafeUnwrap();
+    assert.equal(options.workerCount, 6);
+    assert.equal(options.serverName, undefined);
+  });
+
+  void it('accepts comments, trailing commas and a BOM, as .NET does', () => {
+    const text = '\uFEFF{\n  // jobs\n  "MediatorJobs": { /* inline */ "WorkerCount": 3, "Queues": ["a", "b",], },\n}\n';
+    const options = loadConfiguration({ basePath: settingsDir({ 'appsettings.json': text }), env: {} })._unsafeUnwrap();
+    assert.equal(options.workerCount, 3);
+    assert.deepEqual(options.queues, ['a', 'b']);
+  });
+
+  void it('refuses malformed JSON, naming the file and the parse error', () => {
+    const basePath = settingsDir({ 'appsettings.Development.json': '{ "MediatorJobs": { "WorkerCount": 4 \n' });
+    const error = loadConfiguration({ basePath, environment: 'Development', env: {} }).match(failOnOk, (e) => e);
+    assert.equal(error.kind, 'InvalidFile');
+    assert.ok(error.kind === 'InvalidFile' && error.file.endsWith('appsettings.Development.json'));
+    assert.match(error.message, /appsettings\.Development\.json/);
+    assert.match(error.message, /not valid JSON: \S+/);
+    assert.ok(error.kind === 'InvalidFile' && error.cause instanceof SyntaxError);
+  });
+
+  void it('refuses a section or top level that is not an object', () => {
+    for (const content of [{ MediatorJobs: 'yes' }, { HangFireOptions: [1] }, [1, 2]]) {
+      const error = loadConfiguration({ basePath: settingsDir({ 'appsettings.json': content }), env: {} }).match(failOnOk, (e) => e);
+      assert.equal(error.kind, 'InvalidFile', JSON.stringify(content));
+    }
+  });
+
+  void it('reports a file that exists but cannot be read', () => {
+    const basePath = settingsDir({ 'appsettings.json': { MediatorJobs: {} } });
+    // basePath pointing at a file: appsettings.json "inside" it cannot be read (ENOTDIR).
+    const error = loadConfiguration({ basePath: `${basePath}/appsettings.json`, env: {} }).match(failOnOk, (e) => e);
+    assert.equal(error.kind, 'InvalidFile');
+  });
+
+  void it('says which file and section a bad value came from', () => {
+    const basePath = settingsDir({ 'appsettings.json': { HangFireOptions: { HeartbeatInterval: 1 } } });
+    const error = loadConfiguration({ basePath, env: {} }).match(failOnOk, (e) => e);
+    assert.equal(error.kind, 'InvalidValue');
+    assert.match(error.message, /HeartbeatInterval 1 is invalid.*minutes.*"1m"/);
+    assert.match(error.message, /appsettings\.json \(HangFireOptions:HeartbeatInterval\)/);
+  });
+});
