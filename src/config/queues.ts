@@ -1,12 +1,10 @@
 import { err, ok, type Result } from 'neverthrow';
 import { invalidValue, type ConfigError } from './config-error.js';
-import { DEFAULT_QUEUES, MAX_QUEUE_NAME_LENGTH } from './defaults.js';
+import { DEFAULT_QUEUES } from './defaults.js';
+import { ACCEPTED_QUEUE_NAME, isQueueName } from './names.js';
 import { isUnset } from './setting-readers.js';
 import type { RawSettings } from './setting-keys.js';
 
-// Characters that are safe in logs, URLs (dashboard) and SQL parameters alike.
-const QUEUE_NAME = new RegExp(`^[A-Za-z0-9_.:-]{1,${MAX_QUEUE_NAME_LENGTH}}$`);
-const ACCEPTED_QUEUE_NAME = `queue names are 1 to ${MAX_QUEUE_NAME_LENGTH} characters of letters, digits, "_", ".", ":" or "-"`;
 
 /**
  * Reads `Queues`: an array of queue names, or one comma-separated string (as an
@@ -27,7 +25,7 @@ export function readQueues(raw: RawSettings): Result<readonly string[], ConfigEr
   if (names.length === 0) return err(invalidValue('Queues', value, 'list at least one queue, e.g. ["default"]'));
   const accepted: string[] = [];
   for (const [index, name] of names.entries()) {
-    if (typeof name !== 'string' || !QUEUE_NAME.test(name)) {
+    if (!isQueueName(name)) {
       return err(invalidValue('Queues', value, `item ${index} ${JSON.stringify(name) ?? String(name)} is not a queue name; ${ACCEPTED_QUEUE_NAME}`));
     }
     if (accepted.includes(name)) {

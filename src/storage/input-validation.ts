@@ -1,9 +1,7 @@
 import { err, ok, type Result } from 'neverthrow';
 import type { JobId } from './job-types.js';
+import { ACCEPTED_QUEUE_NAME, isQueueName } from '../config/names.js';
 import type { StorageError } from './storage-error.js';
-
-/** Queue names: 1 to 64 letters, digits, `_`, `.`, `:` or `-`. */
-export const QUEUE_NAME_PATTERN = /^[A-Za-z0-9_.:-]{1,64}$/;
 
 const JOB_ID_PATTERN = /^[1-9][0-9]{0,18}$/;
 const MAX_BIGINT = 9223372036854775807n;
@@ -15,8 +13,8 @@ export function parseJobId(jobId: unknown, operation: string): Result<JobId, Sto
 }
 
 export function checkQueueName(queue: unknown, operation: string): Result<string, StorageError> {
-  if (typeof queue === 'string' && QUEUE_NAME_PATTERN.test(queue)) return ok(queue);
-  return err({ kind: 'InvalidInput', operation, message: `Queue name ${JSON.stringify(String(queue)).slice(0, 80)} is invalid: use 1 to 64 letters, digits, '_', '.', ':' or '-'.` });
+  if (isQueueName(queue)) return ok(queue);
+  return err({ kind: 'InvalidInput', operation, message: `Queue name ${JSON.stringify(String(queue)).slice(0, 80)} is refused: ${ACCEPTED_QUEUE_NAME}.` });
 }
 
 /** JSON text of a value, or an error value for what JSON cannot hold (cycles, bigint, functions at top level). */

@@ -1,6 +1,8 @@
 import { errAsync, ResultAsync } from 'neverthrow';
 import type pg from 'pg';
 import type { PGlite } from '@electric-sql/pglite';
+import { DEFAULT_JOB_EXPIRATION_TIMEOUT_MS, DEFAULT_SCHEMA_NAME } from '../config/defaults.js';
+import type { MediatorJobsOptions } from '../config/options.js';
 import type { Database } from './database.js';
 import { PgliteDatabase } from './embedded/pglite-database.js';
 import { checkSchemaVersion, migrate, type MigrationReport } from './migrator.js';
@@ -9,10 +11,6 @@ import { parseSchemaName } from './schema-name.js';
 import { SqlJobStorage } from './sql-job-storage.js';
 import { databaseError, type StorageError } from './storage-error.js';
 
-/** Default schema holding the tables. */
-export const DEFAULT_SCHEMA_NAME = 'mediator_jobs';
-/** Default time Succeeded and Deleted jobs are kept: one day. */
-export const DEFAULT_JOB_EXPIRATION_TIMEOUT_MS = 24 * 60 * 60 * 1000;
 
 /** Where and how to open storage. */
 export interface StorageOptions {
@@ -60,6 +58,11 @@ export function openStorage(options: StorageOptions): ResultAsync<OpenedStorage,
       }))
       .orElse((error) => closeQuietly(db, options).andThen(() => errAsync(error)));
   });
+}
+
+/** Storage options from the resolved configuration (appsettings, environment, code). */
+export function storageOptionsFrom(options: MediatorJobsOptions): StorageOptions {
+  return { ...options.storage, jobExpirationTimeoutMs: options.jobExpirationTimeoutMs };
 }
 
 function connect(options: StorageOptions): ResultAsync<Database, StorageError> | undefined {

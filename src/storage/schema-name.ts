@@ -1,8 +1,6 @@
 import { err, ok, type Result } from 'neverthrow';
+import { ACCEPTED_SCHEMA_NAME, isPlainIdentifier } from '../config/names.js';
 import type { StorageError } from './storage-error.js';
-
-/** A plain SQL identifier: letters, digits and underscores, not starting with a digit, at most 63 bytes. */
-const PLAIN_IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
 
 /** A schema name that passed validation, with its quoted form for SQL text. */
 export interface SchemaName {
@@ -16,12 +14,8 @@ export interface SchemaName {
  * SQL text, so it must be a plain identifier, and it is quoted as well.
  */
 export function parseSchemaName(name: string): Result<SchemaName, StorageError> {
-  if (!PLAIN_IDENTIFIER.test(name)) {
-    return err({
-      kind: 'InvalidInput',
-      operation: 'schema name',
-      message: `Schema name ${JSON.stringify(name)} is not a plain identifier: use letters, digits and underscores, not starting with a digit, at most 63 characters.`,
-    });
+  if (!isPlainIdentifier(name)) {
+    return err({ kind: 'InvalidInput', operation: 'schema name', message: `Schema name ${JSON.stringify(name)} is refused: use ${ACCEPTED_SCHEMA_NAME}.` });
   }
   return ok({ name, quoted: `"${name}"` });
 }
