@@ -1,0 +1,124 @@
+import 'reflect-metadata';
+import { err, fromThrowable, ok } from 'neverthrow';
+import type { Result } from 'neverthrow';
+import type { Container, ServiceIdentifier } from 'inversify';
+import { Mediator, MediatorRegistry } from '../mediator/index.js';
+import type {
+  BehaviorLike,
+  IMediator,
+  NotificationHandlerClass,
+  RequestClass,
+  RequestHandlerClass,
+} from '../mediator/index.js';
+import { ContainerResolver } from './container-resolver.js';
+import type { JobServicesError } from './job-services-error.js';
+import { JOB_OPTIONS, MEDIATOR, MEDIATOR_REGISTRY } from './tokens.js';
+
+/** A behaviour applying to one request class only. */
+export interface ScopedBehavior {
+  readonly behavior: BehaviorLike<any>;
+  readonly for: RequestClass;
+}
+
+/** What `configureJobServices` registers. Every field may be omitted. */
+export interface JobServicesSetup {
+  /** The job engine's resolved options, bound to `JOB_OPTIONS`. */
+  readonly options?: object;
+  /** Request handler classes marked with `@handles(...)`. */
+  readonly handlers?: readonly RequestHandlerClass<any>[];
+  /** Notification handler classes marked with `@handlesNotification(...)`. */
+  readonly notificationHandlers?: readonly NotificationHandlerClass<any>[];
+  /** Behaviours in pipeline order (first = outermost), global or `{ behavior, for }`. */
+  readonly behaviors?: readonly (BehaviorLike<any> | ScopedBehavior)[];
+}
+
+type Step = () => Result<void, JobServicesError>;
+
+/**
+ * Registers the mediator and the given handlers in an inversify container
+ * (Hangfire's ConfigureHangFireServices). Binds `MEDIATOR_REGISTRY` and
+ * `MEDIATOR` as singletons, `JOB_OPTIONS` as a constant, and every handler or
+ * behaviour class `toSelf()` in transient scope unless it is already bound
+ * (bind it first to choose another scope).
+ *
+ * Calling it again is harmless: the existing registry and mediator are reused
+ * and only what is new is added. It stops at the first error; what was added
+ * before it stays (adding it again later is a no-op).
+ *
+ * Constructor injection: tsx/esbuild emit no decorator metadata, so mark the
+ * handler class `@injectable()` and each constructor parameter `@inject(Token)`.
+ */
+export function configureJobServices(
+  container: Container,
+  setup: JobServicesSetup = {},
+): Result<IMediator, JobServicesError> {
+  return singleton(container, MEDIATOR_REGISTRY, () => new MediatorRegistry()).andThen((registry) =>
+    singleton<IMediator>(container, MEDIATOR, () => new Mediator(registry, new ContainerResolver(container))).andThen(
+      (mediator) =>
+        [bindOptions(container, setup.options), ...registrations(container, registry, setup)]
+          .reduce((done: Result<void, JobServicesError>, step) => done.andThen(step), ok(undefined))
+          .map(() => mediator),
+    ),
+  );
+}
+
+function registrations(container: Container, registry: MediatorRegistry, setup: JobServicesSetup): Step[] {
+  const behaviors = (setup.behaviors ?? []).map((entry) => (isScoped(entry) ? entry : { behavior: entry, for: undefined }));
+  const classes = [
+    ...(setup.handlers ?? []),
+    ...(setup.notificationHandlers ?? []),
+    ...behaviors.map((entry) => entry.behavior),
+  ].flatMap((candidate) => (isClass(candidate) ? [candidate] : []));
+  return [
+    ...(setup.handlers ?? []).map((handler): Step => () => registry.addHandler(handler)),
+    ...(setup.notificationHandlers ?? []).map((handler): Step => () => registry.addNotificationHandler(handler)),
+    ...behaviors.map((entry): Step => () => registry.addBehavior(entry.behavior, { for: entry.for })),
+    ...classes.map((cls): Step => () => bindTransient(container, cls)),
+  ];
+}
+
+function bindOptions(container: Container, options: object | undefined): Step {
+  return () =>
+    options === undefined
+      ? ok(undefined)
+      : singleton(container, JOB_OPTIONS, () => options).andThen(
+          (bound): Result<void, JobServicesError> =>
+            bound === options
+              ? ok(undefined)
+              : err({ kind: 'OptionsAlreadyBound', message: 'JOB_OPTIONS is already bound to another options object' }),
+        );
+}
+
+/** The value bound to `token`, binding `create()` as a constant first if unbound. */
+function singleton<T>(container: Container, token: ServiceIdentifier<T>, create: () => T): Result<T, JobServicesError> {
+  return guard(() => {
+    if (container.isBound(token)) return container.get<T>(token);
+    const value = create();
+    container.bind<T>(token).toConstantValue(value);
+    return value;
+  });
+}
+
+function bindTransient(container: Container, cls: new (...args: any[]) => unknown): Result<void, JobServicesError> {
+  return guard(() => {
+    if (!container.isBound(cls)) container.bind(cls).toSelf().inTransientScope();
+  });
+}
+
+function guard<T>(action: () => T): Result<T, JobServicesError> {
+  return fromThrowable(action, (cause): JobServicesError => ({
+    kind: 'ContainerFailed',
+    message: cause instanceof Error ? cause.message : String(cause),
+    cause,
+  }))();
+}
+
+function isScoped(entry: BehaviorLike<any> | ScopedBehavior): entry is ScopedBehavior {
+  return typeof entry === 'object' && 'behavior' in entry && 'for' in entry;
+}
+
+// A class is recognised by a `handle` method on its prototype; behaviour
+// functions and instances are used as they are, not bound in the container.
+function isClass(value: unknown): value is new (...args: any[]) => unknown {
+  return typeof value === 'function' && typeof (value.prototype as { handle?: unknown } | undefined)?.handle === 'function';
+}

@@ -1,0 +1,122 @@
+import { ResultAsync, err, errAsync, ok } from 'neverthrow';
+import type { Result } from 'neverthrow';
+import type { HandlerContext, NotificationContext } from './handler-context.js';
+import type { HandlerResult } from './handler-result.js';
+import type { IMediator } from './mediator-interface.js';
+import type { MediatorError, PublishError } from './mediator-error.js';
+import type { MediatorRegistry } from './mediator-registry.js';
+import { Notification, notificationTypeNameOf } from './notification.js';
+import type { Next } from './pipeline-behavior.js';
+import { resolveProvider } from './provider.js';
+import type { PublishOptions } from './publisher.js';
+import { Request } from './request.js';
+import type { AnyRequest, ErrorOf, RequestClass, ResponseOf } from './request.js';
+import { requestTypeNameOf } from './request-type-name.js';
+import { runNotificationHandlers } from './run-notification-handlers.js';
+import { runPipeline } from './run-pipeline.js';
+import type { ResolvedBehavior } from './run-pipeline.js';
+import type { SendOptions } from './send-options.js';
+import type { ServiceResolver } from './service-resolver.js';
+import { toResultAsync } from './to-result-async.js';
+
+/**
+ * The mediator: sends requests through the behaviour pipeline to their
+ * handler and publishes notifications. Handlers and behaviour classes are
+ * resolved from `resolver` on every call (never cached), so transient and
+ * scoped container bindings behave as configured.
+ *
+ * The background worker runs jobs through this same `send`, passing
+ * `{ signal, job }`: one pipeline for direct and background execution.
+ */
+export class Mediator implements IMediator {
+  readonly #registry: MediatorRegistry;
+  readonly #resolver: ServiceResolver;
+
+  /** Dispatches to what `registry` holds, building instances with `resolver`. */
+  constructor(registry: MediatorRegistry, resolver: ServiceResolver) {
+    this.#registry = registry;
+    this.#resolver = resolver;
+  }
+
+  /** {@inheritDoc ISender.send} */
+  send<R extends AnyRequest>(request: R, options: SendOptions = {}): ResultAsync<ResponseOf<R>, MediatorError | ErrorOf<R>> {
+    return this.#dispatch(request, options) as ResultAsync<ResponseOf<R>, MediatorError | ErrorOf<R>>;
+  }
+
+  /** {@inheritDoc IPublisher.publish} */
+  publish(notification: Notification, options: PublishOptions = {}): ResultAsync<void, PublishError> {
+    if (!(notification instanceof Notification)) {
+      return errAsync({ kind: 'InvalidNotification', message: `${describe(notification)} is not a Notification instance` });
+    }
+    const notificationType = notificationTypeNameOf(notification);
+    if (options.signal?.aborted === true) return errAsync({ kind: 'Aborted', notificationType });
+    const context: NotificationContext = { signal: options.signal ?? neverAborted(), notificationType };
+    const providers = this.#registry.notificationHandlersFor(notification.constructor as typeof Notification);
+    // runNotificationHandlers wraps every handler step, so its promise cannot reject.
+    return ResultAsync.fromSafePromise(
+      runNotificationHandlers(notification, context, providers, this.#resolver, options.parallel === true),
+    ).andThen((failures) =>
+      failures.length === 0 ? ok(undefined) : err<void, PublishError>({ kind: 'PublishFailed', notificationType, failures }),
+    );
+  }
+
+  #dispatch(request: unknown, options: SendOptions): ResultAsync<unknown, unknown> {
+    if (!(request instanceof Request)) {
+      return errAsync<unknown, MediatorError>({ kind: 'InvalidRequest', message: `${describe(request)} is not a Request instance` });
+    }
+    const requestClass = request.constructor as RequestClass;
+    const requestType = requestTypeNameOf(requestClass);
+    if (options.signal?.aborted === true) return errAsync<unknown, MediatorError>({ kind: 'Aborted', requestType });
+    const handler = this.#registry.handlerFor(requestClass);
+    if (handler === undefined) return errAsync<unknown, MediatorError>({ kind: 'NoHandler', requestType });
+    const context: HandlerContext = {
+      signal: options.signal ?? neverAborted(),
+      requestType,
+      ...(options.job === undefined ? {} : { job: options.job }),
+    };
+    // The handler is resolved lazily, at the bottom of the pipeline, so a
+    // short-circuiting behaviour (a cache, a validator) never builds it.
+    const callHandler: Next = () => {
+      if (context.signal.aborted) return errAsync<unknown, MediatorError>({ kind: 'Aborted', requestType });
+      return resolveProvider(handler, this.#resolver)
+        .mapErr((cause): MediatorError => ({ kind: 'HandlerResolutionFailed', requestType, cause }))
+        .asyncAndThen((instance) =>
+          toResultAsync(
+            (): HandlerResult<unknown, unknown> => instance.handle(request, context),
+            (cause): MediatorError => ({ kind: 'HandlerFailed', requestType, cause }),
+          ),
+        );
+    };
+    return this.#resolveBehaviors(requestClass, requestType).asyncAndThen((behaviors) =>
+      runPipeline(request as AnyRequest, context, behaviors, callHandler),
+    );
+  }
+
+  // Behaviours are resolved up front so a misconfigured container fails the
+  // send before any behaviour has had side effects.
+  #resolveBehaviors(requestClass: RequestClass, requestType: string): Result<ResolvedBehavior[], MediatorError> {
+    const resolved: ResolvedBehavior[] = [];
+    for (const provider of this.#registry.behaviorsFor(requestClass)) {
+      const failure = resolveProvider(provider, this.#resolver).match(
+        (behavior) => {
+          resolved.push({ name: provider.name, behavior });
+          return undefined;
+        },
+        (cause): MediatorError => ({ kind: 'BehaviorResolutionFailed', requestType, behavior: provider.name, cause }),
+      );
+      if (failure !== undefined) return err(failure);
+    }
+    return ok(resolved);
+  }
+}
+
+// A fresh signal per call: nothing aborts it, and no state is shared.
+function neverAborted(): AbortSignal {
+  return new AbortController().signal;
+}
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (typeof value === 'object') return `an object of class ${value.constructor?.name ?? 'Object'}`;
+  return typeof value;
+}

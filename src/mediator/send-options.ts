@@ -1,0 +1,15 @@
+import type { JobRunInfo } from './handler-context.js';
+
+/** Options of `ISender.send`. */
+export interface SendOptions {
+  /**
+   * Cancels the request. Already aborted: the handler does not run and `send`
+   * returns `Aborted`. Aborted later: the handler sees it via `context.signal`.
+   */
+  readonly signal?: AbortSignal;
+  /**
+   * Set by the background worker when it runs a persisted job, so handlers and
+   * behaviours see `context.job`. Direct callers leave it out.
+   */
+  readonly job?: JobRunInfo;
+}

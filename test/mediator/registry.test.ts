@@ -1,0 +1,131 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { MediatorRegistry, Request, handles, handlesNotification } from '../../src/mediator/index.js';
+import type { NotificationHandler, RequestHandler } from '../../src/mediator/index.js';
+import { GetUser, UserCreated } from './support/requests.js';
+import type { User } from './support/requests.js';
+import { errOfSync } from './support/outcome.js';
+
+const alice: User = { id: 1, name: 'Alice' };
+
+@handles(GetUser)
+class GetUserHandler implements RequestHandler<GetUser> {
+  handle(): User {
+    return alice;
+  }
+}
+
+@handles(GetUser)
+class OtherGetUserHandler implements RequestHandler<GetUser> {
+  handle(): User {
+    return alice;
+  }
+}
+
+void test('a decorated handler class is registered from its @handles mark', () => {
+  const registry = new MediatorRegistry();
+  registry.addHandler(GetUserHandler)._unsafeUnwrap();
+  assert.deepEqual(registry.requestTypes(), ['GetUser']);
+  assert.equal(registry.findRequestClass('GetUser'), GetUser);
+  assert.equal(registry.findRequestClass('Nope'), undefined);
+});
+
+void test('re-adding the same handler class is a harmless no-op', () => {
+  const registry = new MediatorRegistry();
+  registry.addHandler(GetUserHandler)._unsafeUnwrap();
+  registry.addHandler(GetUserHandler)._unsafeUnwrap();
+  registry.addHandler(GetUser, GetUserHandler)._unsafeUnwrap();
+  assert.deepEqual(registry.requestTypes(), ['GetUser']);
+});
+
+void test('a second, different handler for the same request type is refused', () => {
+  const registry = new MediatorRegistry();
+  registry.addHandler(GetUserHandler)._unsafeUnwrap();
+  const error = errOfSync(() => registry.addHandler(OtherGetUserHandler));
+  assert.equal(error.kind, 'DuplicateHandler');
+  assert.deepEqual(
+    { ...error, message: undefined },
+    { kind: 'DuplicateHandler', requestType: 'GetUser', existing: 'GetUserHandler', attempted: 'OtherGetUserHandler', message: undefined },
+  );
+  const instance = errOfSync(() => registry.addHandler(GetUser, { handle: () => alice }));
+  assert.equal(instance.kind, 'DuplicateHandler');
+});
+
+void test('two request classes with the same stable type name are refused', () => {
+  class First extends Request<number> {
+    static readonly requestTypeName = 'shared.name';
+  }
+  class Second extends Request<number> {
+    static readonly requestTypeName = 'shared.name';
+  }
+  const registry = new MediatorRegistry();
+  registry.addHandler(First, { handle: () => 1 })._unsafeUnwrap();
+  const error = errOfSync(() => registry.addHandler(Second, { handle: () => 2 }));
+  assert.equal(error.kind, 'DuplicateRequestTypeName');
+  assert.deepEqual(registry.requestTypes(), ['shared.name']);
+  assert.equal(registry.findRequestClass('shared.name'), First);
+});
+
+void test('a class without @handles given alone is refused', () => {
+  class Undecorated implements RequestHandler<GetUser> {
+    handle(): User {
+      return alice;
+    }
+  }
+  const error = errOfSync(() => new MediatorRegistry().addHandler(Undecorated));
+  assert.deepEqual(error, {
+    kind: 'MissingHandlesDecorator',
+    handler: 'Undecorated',
+    message: 'Undecorated has no @handles(...) decorator',
+  });
+});
+
+void test('non-handlers and non-request classes are refused as InvalidRegistration', () => {
+  const registry = new MediatorRegistry();
+  assert.equal(errOfSync(() => registry.addHandler(GetUser, {} as RequestHandler<GetUser>)).kind, 'InvalidRegistration');
+  class NotARequest {}
+  const notARequest = NotARequest as unknown as typeof GetUser;
+  assert.equal(errOfSync(() => registry.addHandler(notARequest, { handle: () => alice })).kind, 'InvalidRegistration');
+  assert.equal(errOfSync(() => registry.addBehavior(42 as never)).kind, 'InvalidRegistration');
+  assert.deepEqual(registry.requestTypes(), []);
+});
+
+void test('the decorators also accept the standard (TC39) call shape and register nothing globally', () => {
+  class Handler implements RequestHandler<GetUser> {
+    handle(): User {
+      return alice;
+    }
+  }
+  handles(GetUser)(Handler, { kind: 'class', name: 'Handler' } as ClassDecoratorContext);
+  assert.deepEqual(Object.keys(Handler), []);
+  const fresh = new MediatorRegistry();
+  assert.deepEqual(fresh.requestTypes(), []);
+  fresh.addHandler(Handler)._unsafeUnwrap();
+  assert.deepEqual(fresh.requestTypes(), ['GetUser']);
+});
+
+void test('notification handlers: many per type, idempotent per class', () => {
+  @handlesNotification(UserCreated)
+  class SendWelcome implements NotificationHandler<UserCreated> {
+    handle(): void {}
+  }
+  @handlesNotification(UserCreated)
+  class Audit implements NotificationHandler<UserCreated> {
+    handle(): void {}
+  }
+  const registry = new MediatorRegistry();
+  registry.addNotificationHandler(SendWelcome)._unsafeUnwrap();
+  registry.addNotificationHandler(Audit)._unsafeUnwrap();
+  registry.addNotificationHandler(SendWelcome)._unsafeUnwrap();
+  registry.addNotificationHandler(UserCreated, { handle: () => undefined })._unsafeUnwrap();
+  assert.deepEqual(
+    registry.notificationHandlersFor(UserCreated).map((provider) => provider.name),
+    ['SendWelcome', 'Audit', 'Object'],
+  );
+  assert.equal(registry.findNotificationClass('UserCreated'), UserCreated);
+  assert.equal(registry.findRequestClass('UserCreated'), undefined);
+  class Undecorated implements NotificationHandler<UserCreated> {
+    handle(): void {}
+  }
+  assert.equal(errOfSync(() => registry.addNotificationHandler(Undecorated)).kind, 'MissingHandlesDecorator');
+});
