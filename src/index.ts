@@ -1,2 +1,92 @@
-// Public API of mediator-jobs: explicit named exports only.
-export {};
+// The public API of mediator-jobs: explicit named exports only; internals stay internal.
+
+// Configuration
+export {
+  ACCEPTED_DURATION_FORMATS,
+  DEFAULT_DASHBOARD_PATH,
+  DEFAULT_HEARTBEAT_INTERVAL_MS,
+  DEFAULT_INVISIBILITY_TIMEOUT_MS,
+  DEFAULT_JOB_EXPIRATION_CHECK_INTERVAL_MS,
+  DEFAULT_JOB_EXPIRATION_TIMEOUT_MS,
+  DEFAULT_QUEUE_POLL_INTERVAL_MS,
+  DEFAULT_QUEUES,
+  DEFAULT_SCHEMA_NAME,
+  DEFAULT_SERVER_CHECK_INTERVAL_MS,
+  DEFAULT_SERVER_TIMEOUT_MS,
+  DEFAULT_SHUTDOWN_TIMEOUT_MS,
+  DEFAULT_WORKER_COUNT,
+  defaultOptions,
+  formatConfigError,
+  loadConfiguration,
+  parseDuration,
+  resolveOptions,
+  validateSchemaName,
+} from './config/index.js';
+export type { ConfigError, JobSettingsInput, LoadConfigurationOptions, MediatorJobsOptions, StorageType } from './config/index.js';
+
+// Mediator
+export {
+  Mediator,
+  MediatorRegistry,
+  Notification,
+  Request,
+  constructingResolver,
+  exceptionHandler,
+  formatMediatorError,
+  handles,
+  handlesNotification,
+  notificationTypeNameOf,
+  postProcessor,
+  preProcessor,
+  requestTypeNameOf,
+} from './mediator/index.js';
+export type {
+  AnyRequest,
+  BehaviorFunction,
+  BehaviorLike,
+  BehaviorOptions,
+  ErrorOf,
+  HandlerContext,
+  HandlerResult,
+  IMediator,
+  IPublisher,
+  ISender,
+  JobRunInfo,
+  MediatorError,
+  Next,
+  NotificationClass,
+  NotificationContext,
+  NotificationHandler,
+  NotificationHandlerClass,
+  PipelineBehavior,
+  PipelineBehaviorClass,
+  PublishError,
+  PublishFailure,
+  PublishOptions,
+  RegistrationError,
+  RequestClass,
+  RequestHandler,
+  RequestHandlerClass,
+  ResponseOf,
+  SendOptions,
+  ServiceResolver,
+} from './mediator/index.js';
+
+// Storage
+export { openStorage, storageOptionsFrom } from './storage/open-storage.js';
+export type { OpenedStorage, StorageOptions } from './storage/open-storage.js';
+export type { FetchOutcome, FetchRequest, JobStorage, RenewOutcome, WriteOptions } from './storage/job-storage.js';
+export { FINAL_STATES, JOB_STATES } from './storage/job-types.js';
+export type { ContinuationOption, FetchedJob, InitialState, Invocation, JobId, JsonValue, Lease, NewJob, StateName, StateRecord } from './storage/job-types.js';
+export type { JobDetails, JobSummary, Page, QueueSummary, ServerAnnouncement, ServerInfo, StateCounts } from './storage/monitoring-types.js';
+export type { MisfirePolicy, RecurringDefinition, RecurringJob } from './storage/recurring-types.js';
+export type { StateChange, TargetState } from './storage/state-change.js';
+export type { StorageEvent } from './storage/storage-events.js';
+export { formatStorageError } from './storage/storage-error.js';
+export type { MalformedJob, StorageError } from './storage/storage-error.js';
+export type { MigrationReport } from './storage/migrator.js';
+export type { Queryable } from './storage/database.js';
+
+// Dependency injection (inversify)
+export { JOB_OPTIONS, JOB_STORAGE, MEDIATOR, MEDIATOR_REGISTRY, configureJobServices } from './di/index.js';
+export type { JobServicesError, JobServicesSetup, ScopedBehavior } from './di/index.js';

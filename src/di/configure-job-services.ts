@@ -10,9 +10,11 @@ import type {
   RequestClass,
   RequestHandlerClass,
 } from '../mediator/index.js';
+import type { MediatorJobsOptions } from '../config/options.js';
+import type { JobStorage } from '../storage/job-storage.js';
 import { ContainerResolver } from './container-resolver.js';
 import type { JobServicesError } from './job-services-error.js';
-import { JOB_OPTIONS, MEDIATOR, MEDIATOR_REGISTRY } from './tokens.js';
+import { JOB_OPTIONS, JOB_STORAGE, MEDIATOR, MEDIATOR_REGISTRY } from './tokens.js';
 
 /** A behaviour applying to one request class only. */
 export interface ScopedBehavior {
@@ -22,8 +24,10 @@ export interface ScopedBehavior {
 
 /** What `configureJobServices` registers. Every field may be omitted. */
 export interface JobServicesSetup {
-  /** The job engine's resolved options, bound to `JOB_OPTIONS`. */
-  readonly options?: object;
+  /** The resolved options (`loadConfiguration`), bound to `JOB_OPTIONS`. */
+  readonly options?: MediatorJobsOptions;
+  /** Opened storage (`openStorage`), bound to `JOB_STORAGE`. */
+  readonly storage?: JobStorage;
   /** Request handler classes marked with `@handles(...)`. */
   readonly handlers?: readonly RequestHandlerClass<any>[];
   /** Notification handler classes marked with `@handlesNotification(...)`. */
@@ -55,7 +59,11 @@ export function configureJobServices(
   return singleton(container, MEDIATOR_REGISTRY, () => new MediatorRegistry()).andThen((registry) =>
     singleton<IMediator>(container, MEDIATOR, () => new Mediator(registry, new ContainerResolver(container))).andThen(
       (mediator) =>
-        [bindOptions(container, setup.options), ...registrations(container, registry, setup)]
+        [
+          bindOnce(container, JOB_OPTIONS, setup.options),
+          bindOnce(container, JOB_STORAGE, setup.storage),
+          ...registrations(container, registry, setup),
+        ]
           .reduce((done: Result<void, JobServicesError>, step) => done.andThen(step), ok(undefined))
           .map(() => mediator),
     ),
@@ -77,15 +85,16 @@ function registrations(container: Container, registry: MediatorRegistry, setup: 
   ];
 }
 
-function bindOptions(container: Container, options: object | undefined): Step {
+/** Binds `value` as a constant under `token`; a second call with the same value is a no-op, with another value an error. */
+function bindOnce<T extends object>(container: Container, token: ServiceIdentifier<T>, value: T | undefined): Step {
   return () =>
-    options === undefined
+    value === undefined
       ? ok(undefined)
-      : singleton(container, JOB_OPTIONS, () => options).andThen(
+      : singleton(container, token, () => value).andThen(
           (bound): Result<void, JobServicesError> =>
-            bound === options
+            bound === value
               ? ok(undefined)
-              : err({ kind: 'OptionsAlreadyBound', message: 'JOB_OPTIONS is already bound to another options object' }),
+              : err({ kind: 'OptionsAlreadyBound', message: `${String(token.toString())} is already bound to another value` }),
         );
 }
 

@@ -1,5 +1,7 @@
 import type { ServiceIdentifier } from 'inversify';
+import type { MediatorJobsOptions } from '../config/options.js';
 import type { IMediator, MediatorRegistry } from '../mediator/index.js';
+import type { JobStorage } from '../storage/job-storage.js';
 
 /** The application's `IMediator` (a singleton). Inject with `@inject(MEDIATOR)`. */
 export const MEDIATOR: ServiceIdentifier<IMediator> = Symbol('mediator-jobs.Mediator');
@@ -7,8 +9,8 @@ export const MEDIATOR: ServiceIdentifier<IMediator> = Symbol('mediator-jobs.Medi
 /** The `MediatorRegistry` the mediator dispatches to (a singleton). */
 export const MEDIATOR_REGISTRY: ServiceIdentifier<MediatorRegistry> = Symbol('mediator-jobs.MediatorRegistry');
 
-/**
- * The job engine's resolved options object, as given to `configureJobServices`.
- * Typed `object` until the config module's resolved-options type lands.
- */
-export const JOB_OPTIONS: ServiceIdentifier<object> = Symbol('mediator-jobs.JobOptions');
+/** The resolved options (from `loadConfiguration` or `resolveOptions`), as given to `configureJobServices`. */
+export const JOB_OPTIONS: ServiceIdentifier<MediatorJobsOptions> = Symbol('mediator-jobs.JobOptions');
+
+/** The opened job storage, as given to `configureJobServices`. */
+export const JOB_STORAGE: ServiceIdentifier<JobStorage> = Symbol('mediator-jobs.JobStorage');

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Container, inject, injectable } from 'inversify';
+import { defaultOptions, resolveOptions } from '../../src/config/index.js';
 import { JOB_OPTIONS, MEDIATOR, MEDIATOR_REGISTRY, configureJobServices } from '../../src/di/index.js';
 import { Request, handles, handlesNotification } from '../../src/mediator/index.js';
 import type { IMediator, Next, NotificationHandler, PipelineBehavior, RequestHandler } from '../../src/mediator/index.js';
@@ -87,7 +88,7 @@ void test('notification handlers and behaviours are registered and bound too', a
 void test('configuring twice reuses the registry and mediator and duplicates nothing', async () => {
   const constructions: Constructions = [];
   const container = containerWithDependencies(constructions);
-  const options = { queues: ['default'] };
+  const options = defaultOptions();
   const setup = { options, handlers: [GetUserHandler], behaviors: [{ behavior: Uppercase, for: GetUser }] };
   const first = configureJobServices(container, setup)._unsafeUnwrap();
   const second = configureJobServices(container, { ...setup, notificationHandlers: [RecordCreation] })._unsafeUnwrap();
@@ -103,9 +104,10 @@ void test('configuring twice reuses the registry and mediator and duplicates not
 
 void test('a different options object on a second call is refused, the first kept', () => {
   const container = new Container();
-  const options = { a: 1 };
+  const options = defaultOptions();
   configureJobServices(container, { options })._unsafeUnwrap();
-  const error = errOfSync(() => configureJobServices(container, { options: { a: 2 } }));
+  const other = resolveOptions({ WorkerCount: 2 })._unsafeUnwrap();
+  const error = errOfSync(() => configureJobServices(container, { options: other }));
   assert.equal(error.kind, 'OptionsAlreadyBound');
   assert.equal(container.get(JOB_OPTIONS), options);
 });
