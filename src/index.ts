@@ -31,6 +31,7 @@ export {
   Notification,
   Request,
   constructingResolver,
+  displayNameOf,
   exceptionHandler,
   formatMediatorError,
   handles,

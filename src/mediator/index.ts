@@ -2,6 +2,7 @@
 export { Request } from './request.js';
 export type { AnyRequest, ErrorOf, RequestClass, ResponseOf } from './request.js';
 export { requestTypeNameOf } from './request-type-name.js';
+export { displayNameOf } from './display-name.js';
 export { Notification, notificationTypeNameOf } from './notification.js';
 export type { NotificationClass } from './notification.js';
 export type { HandlerContext, JobRunInfo, NotificationContext } from './handler-context.js';

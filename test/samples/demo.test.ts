@@ -1,0 +1,22 @@
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { it } from 'node:test';
+import { promisify } from 'node:util';
+
+const root = join(import.meta.dirname, '..', '..');
+
+it('npm start (samples/demo.ts) runs on the embedded database and exits 0', async () => {
+  const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', join(root, 'samples', 'demo.ts')], {
+    cwd: root,
+    timeout: 120_000,
+    // The demo must not depend on the test database or the caller's settings.
+    env: { PATH: process.env.PATH ?? '', NODE_ENV: 'production' },
+  });
+  assert.match(stdout, /Configuration: Embedded storage, queues critical, default/);
+  assert.match(stdout, /-> total 200/);
+  assert.match(stdout, /the handler failed: no invoice lines for Bob/);
+  assert.match(stdout, /fetched in queue order: Invoice for Barbara \[critical\]/);
+  assert.match(stdout, /completed 5 jobs in one statement/);
+  assert.match(stdout, /history \(newest first\): Succeeded <- Processing <- Enqueued/);
+});
