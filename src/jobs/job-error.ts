@@ -1,0 +1,31 @@
+import type { StorageError } from '../storage/storage-error.js';
+import type { CodecError } from './payload-codec.js';
+
+/**
+ * Why a job could not be created, found or changed. Every client call returns
+ * one of these instead of throwing.
+ */
+export type JobError =
+  /** The request's type has no registered handler, so no worker could run it. */
+  | { readonly kind: 'UnknownRequestType'; readonly typeName: string; readonly message: string }
+  /** The method call names a class that is not registered as a job service, or a method it does not have. */
+  | { readonly kind: 'UnknownService'; readonly serviceName: string; readonly message: string }
+  /** Part of the payload or arguments cannot be stored (a function, a cycle...). */
+  | CodecError
+  /** Options that make no sense (a negative delay, an invalid queue name, an invalid date). */
+  | { readonly kind: 'InvalidOptions'; readonly message: string }
+  /** A client filter canceled the creation. */
+  | { readonly kind: 'CreationCanceled'; readonly reason: string; readonly message: string }
+  /** No job with this id. */
+  | { readonly kind: 'JobNotFound'; readonly jobId: string; readonly message: string }
+  /** The job is not in a state this operation applies to. */
+  | { readonly kind: 'InvalidState'; readonly jobId: string; readonly state: string; readonly message: string }
+  /** A filter threw; its error is the cause. */
+  | { readonly kind: 'FilterFailed'; readonly filter: string; readonly cause: unknown; readonly message: string }
+  /** The database failed. */
+  | { readonly kind: 'StorageFailed'; readonly error: StorageError; readonly message: string };
+
+/** Wraps a storage error as a job error. */
+export function storageFailed(error: StorageError): JobError {
+  return { kind: 'StorageFailed', error, message: 'message' in error ? error.message : `storage error: ${error.kind}` };
+}
