@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { JobId, StateName } from './job-types.js';
 
 /**
@@ -31,7 +32,15 @@ export function decodeStorageEvent(payload: string): StorageEvent | undefined {
   return undefined;
 }
 
-/** The NOTIFY channel of a schema; PostgreSQL truncates identifiers to 63 bytes, so we do it first. */
+/**
+ * The NOTIFY channel of a schema. Channels are identifiers, at most 63 bytes
+ * (schema names are ASCII, so characters are bytes). A longer one keeps a
+ * readable prefix and ends with a hash of the whole schema name: plain
+ * truncation would give two long names sharing a prefix one channel, and each
+ * schema would hear the other's events (a Finished for the wrong job 42).
+ */
 export function channelFor(schemaName: string): string {
-  return `mediator_jobs_${schemaName}`.slice(0, 63);
+  const channel = `mediator_jobs_${schemaName}`;
+  if (channel.length <= 63) return channel;
+  return `${channel.slice(0, 54)}_${createHash('sha256').update(schemaName).digest('hex').slice(0, 8)}`;
 }

@@ -18,6 +18,7 @@ export class PgliteDatabase implements Database {
   readonly kind = 'Embedded' as const;
   private readonly db: PGlite;
   private readonly ownsInstance: boolean;
+  private readonly subscriptions = new Set<Unsubscribe>();
 
   private constructor(db: PGlite, ownsInstance: boolean) {
     this.db = db;
@@ -57,11 +58,24 @@ export class PgliteDatabase implements Database {
   async listen(channel: string, listener: NotificationListener): Promise<Unsubscribe> {
     // One process, one connection: notifications cannot be lost to a dropped
     // connection, so there is nothing to reconnect.
-    const unlisten = await this.db.listen(channel, listener);
-    return () => unlisten();
+    // PGlite sends `LISTEN <name>` as given, so an unquoted name is folded to
+    // lower case while pg_notify matches it exactly: a schema name with capitals
+    // would never hear a thing. Quoted, the case is kept. (The unlisten function
+    // PGlite returns drops the quotes again, so unlisten by the quoted name.)
+    const quoted = `"${channel.replaceAll('"', '""')}"`;
+    await this.db.listen(quoted, listener);
+    const unsubscribe = async (): Promise<void> => {
+      if (!this.subscriptions.delete(unsubscribe)) return;
+      await this.db.unlisten(quoted, listener);
+    };
+    this.subscriptions.add(unsubscribe);
+    return unsubscribe;
   }
 
   async close(): Promise<void> {
+    // Subscriptions are this adapter's even on an instance the caller owns:
+    // without this, a closed storage's listeners would go on hearing events.
+    for (const unsubscribe of [...this.subscriptions]) await unsubscribe();
     if (this.ownsInstance) await this.db.close();
   }
 }

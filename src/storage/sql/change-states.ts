@@ -50,8 +50,10 @@ WITH input AS (
   DELETE FROM ${schema}.job_results AS r USING changed
   WHERE r.job_id = changed.id AND changed.target IN ('Enqueued', 'Scheduled', 'Awaiting')
 ), notified AS (
-  SELECT pg_notify($12, CASE WHEN target = 'Enqueued' THEN 'E' || queue ELSE 'F' || left(target, 1) || id::text END)
-  FROM (SELECT DISTINCT ON (CASE WHEN target = 'Enqueued' THEN queue ELSE id::text END) target, queue, id
+  -- One notification per distinct payload: 'E' || queue never equals 'F' || state || id,
+  -- even for a queue named like a job id.
+  SELECT pg_notify($12, payload)
+  FROM (SELECT DISTINCT CASE WHEN target = 'Enqueued' THEN 'E' || queue ELSE 'F' || left(target, 1) || id::text END AS payload
         FROM changed WHERE target IN ('Enqueued', 'Succeeded', 'Failed', 'Deleted')) AS events
 )
 SELECT input.ordinal::int AS ordinal, (changed.id IS NOT NULL) AS applied, (SELECT count(*) FROM notified) AS notified

@@ -1,0 +1,109 @@
+-- The mediator-jobs schema after every migration, dumped from the PostgreSQL catalogs
+-- by test/storage/schema-dump.ts. <schema> stands for the configured schema name.
+-- A test fails when a freshly migrated schema differs from this file. Do not edit it by
+-- hand; after changing src/storage/migrations, regenerate it and review the diff:
+--   UPDATE_SCHEMA_DUMP=1 npx tsx test/support/run-tests.ts test/storage/postgres.test.ts
+
+CREATE TABLE <schema>.job_parameters (
+  job_id bigint NOT NULL,
+  name text NOT NULL,
+  value text NOT NULL,
+  CONSTRAINT job_parameters_pkey PRIMARY KEY (job_id, name)
+);
+CREATE UNIQUE INDEX job_parameters_pkey ON <schema>.job_parameters USING btree (job_id, name);
+
+CREATE TABLE <schema>.job_results (
+  job_id bigint NOT NULL,
+  value text NOT NULL,
+  CONSTRAINT job_results_pkey PRIMARY KEY (job_id)
+);
+CREATE UNIQUE INDEX job_results_pkey ON <schema>.job_results USING btree (job_id);
+
+CREATE TABLE <schema>.job_states (
+  id bigint NOT NULL GENERATED ALWAYS AS IDENTITY,
+  job_id bigint NOT NULL,
+  name text NOT NULL,
+  reason text,
+  data jsonb,
+  created_at timestamp with time zone NOT NULL DEFAULT now(),
+  CONSTRAINT job_states_pkey PRIMARY KEY (id)
+);
+CREATE INDEX job_states_job_idx ON <schema>.job_states USING btree (job_id, id);
+CREATE UNIQUE INDEX job_states_pkey ON <schema>.job_states USING btree (id);
+
+CREATE TABLE <schema>.jobs (
+  id bigint NOT NULL DEFAULT nextval('<schema>.jobs_id_seq'::regclass),
+  queue text NOT NULL,
+  state text NOT NULL,
+  type_name text NOT NULL,
+  method_name text,
+  payload text NOT NULL,
+  display_name text,
+  created_at timestamp with time zone NOT NULL DEFAULT now(),
+  state_changed_at timestamp with time zone NOT NULL DEFAULT now(),
+  enqueued_at timestamp with time zone,
+  visible_at timestamp with time zone,
+  lease_owner text,
+  fetch_count integer NOT NULL DEFAULT 0,
+  run_at timestamp with time zone,
+  parent_id bigint,
+  continuation_on text,
+  recurring_id text,
+  expire_at timestamp with time zone,
+  CONSTRAINT jobs_continuation_on_known CHECK (continuation_on IS NULL OR (continuation_on = ANY (ARRAY['succeeded'::text, 'finished'::text, 'deleted'::text]))),
+  CONSTRAINT jobs_pkey PRIMARY KEY (id),
+  CONSTRAINT jobs_state_known CHECK (state = ANY (ARRAY['Enqueued'::text, 'Scheduled'::text, 'Awaiting'::text, 'Processing'::text, 'Succeeded'::text, 'Failed'::text, 'Deleted'::text])),
+  CONSTRAINT jobs_visible_only_when_queued CHECK ((visible_at IS NOT NULL) = (state = ANY (ARRAY['Enqueued'::text, 'Processing'::text])))
+);
+CREATE INDEX jobs_expire_idx ON <schema>.jobs USING btree (expire_at) WHERE (expire_at IS NOT NULL);
+CREATE INDEX jobs_fetch_idx ON <schema>.jobs USING btree (queue, visible_at, id) WHERE (visible_at IS NOT NULL);
+CREATE INDEX jobs_lease_owner_idx ON <schema>.jobs USING btree (lease_owner) WHERE (lease_owner IS NOT NULL);
+CREATE INDEX jobs_parent_idx ON <schema>.jobs USING btree (parent_id) WHERE (parent_id IS NOT NULL);
+CREATE UNIQUE INDEX jobs_pkey ON <schema>.jobs USING btree (id);
+CREATE INDEX jobs_scheduled_idx ON <schema>.jobs USING btree (run_at) WHERE (state = 'Scheduled'::text);
+CREATE INDEX jobs_state_idx ON <schema>.jobs USING btree (state, id);
+
+CREATE TABLE <schema>.migrations (
+  version integer NOT NULL,
+  name text NOT NULL,
+  applied_at timestamp with time zone NOT NULL DEFAULT now(),
+  CONSTRAINT migrations_pkey PRIMARY KEY (version)
+);
+CREATE UNIQUE INDEX migrations_pkey ON <schema>.migrations USING btree (version);
+
+CREATE TABLE <schema>.recurring_jobs (
+  id text NOT NULL,
+  cron text NOT NULL,
+  time_zone text NOT NULL DEFAULT 'UTC'::text,
+  queue text NOT NULL,
+  type_name text NOT NULL,
+  method_name text,
+  payload text NOT NULL,
+  display_name text,
+  misfire text NOT NULL DEFAULT 'relaxed'::text,
+  skip_if_running boolean NOT NULL DEFAULT false,
+  paused boolean NOT NULL DEFAULT false,
+  next_execution_at timestamp with time zone,
+  last_execution_at timestamp with time zone,
+  last_job_id bigint,
+  error text,
+  created_at timestamp with time zone NOT NULL DEFAULT now(),
+  updated_at timestamp with time zone NOT NULL DEFAULT now(),
+  CONSTRAINT recurring_jobs_pkey PRIMARY KEY (id),
+  CONSTRAINT recurring_misfire_known CHECK (misfire = ANY (ARRAY['relaxed'::text, 'strict'::text, 'ignorable'::text]))
+);
+CREATE INDEX recurring_jobs_due_idx ON <schema>.recurring_jobs USING btree (next_execution_at) WHERE (NOT paused);
+CREATE UNIQUE INDEX recurring_jobs_pkey ON <schema>.recurring_jobs USING btree (id);
+
+CREATE TABLE <schema>.servers (
+  name text NOT NULL,
+  worker_count integer NOT NULL,
+  queues text[] NOT NULL,
+  started_at timestamp with time zone NOT NULL DEFAULT now(),
+  heartbeat_at timestamp with time zone NOT NULL DEFAULT now(),
+  CONSTRAINT servers_pkey PRIMARY KEY (name)
+);
+CREATE UNIQUE INDEX servers_pkey ON <schema>.servers USING btree (name);
+
+CREATE SEQUENCE <schema>.job_states_id_seq AS bigint START WITH 1 INCREMENT BY 1 MINVALUE 1 MAXVALUE 9223372036854775807 CACHE 1 NO CYCLE OWNED BY <schema>.job_states.id;
+CREATE SEQUENCE <schema>.jobs_id_seq AS bigint START WITH 1 INCREMENT BY 1 MINVALUE 1 MAXVALUE 9223372036854775807 CACHE 1 NO CYCLE OWNED BY <schema>.jobs.id;

@@ -1,0 +1,37 @@
+/** Every storage contract suite, in one list, so both adapters run exactly the same tests. */
+import type { StorageKind } from '../../support/test-storage.js';
+import { creationContract } from './creation.js';
+import { fetchContract } from './fetch-leases.js';
+import { malformedRowContract } from './malformed-rows.js';
+import { migrationContract } from './migrations.js';
+import { monitoringContract } from './monitoring.js';
+import { notificationContract } from './notifications.js';
+import { parameterContract } from './parameters.js';
+import { recurringContract } from './recurring.js';
+import { schedulerContract } from './schedulers.js';
+import { schemaDumpContract } from './schema-dump.js';
+import { schemaNameContract } from './schema-names.js';
+import { serverContract } from './servers.js';
+import { stateChangeContract } from './state-changes.js';
+import { transactionContract } from './transactions.js';
+
+export const CONTRACTS: readonly ((kind: StorageKind) => void)[] = [
+  creationContract,
+  fetchContract,
+  stateChangeContract,
+  parameterContract,
+  malformedRowContract,
+  schedulerContract,
+  serverContract,
+  recurringContract,
+  monitoringContract,
+  notificationContract,
+  transactionContract,
+  migrationContract,
+  schemaNameContract,
+  schemaDumpContract,
+];
+
+export function storageContract(kind: StorageKind): void {
+  for (const contract of CONTRACTS) contract(kind);
+}

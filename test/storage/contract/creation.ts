@@ -1,0 +1,102 @@
+/** Creating jobs: ids, initial states, first history entry, and refusal of bad input before any row exists. */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { JsonValue } from '../../../src/storage/job-types.js';
+import type { StorageKind } from '../../support/test-storage.js';
+import { countsWith, fetchOk, newJob, withStorage } from './support.js';
+
+export function creationContract(kind: StorageKind): void {
+  describe(`creating jobs (${kind})`, () => {
+    it('returns ids in input order and stores each initial state with its first history entry', () =>
+      withStorage(kind, async ({ storage }) => {
+        const parent = (await storage.createJob(newJob({ displayName: 'the parent', reason: 'made by a test' })))._unsafeUnwrap();
+        const runAt = new Date(Date.now() + 60_000);
+        const ids = (await storage.createJobs([
+          newJob({ queue: 'critical', typeName: 'First', methodName: 'run', recurringId: 'nightly' }),
+          newJob({ state: { name: 'Scheduled', runAt } }),
+          newJob({ state: { name: 'Awaiting', parentId: parent, on: 'succeeded' } }),
+        ]))._unsafeUnwrap();
+        assert.equal(ids.length, 3);
+        assert.ok(ids.every((id) => /^[1-9][0-9]*$/.test(id)), `ids are decimal strings: ${ids.join(', ')}`);
+        assert.deepEqual([...ids].sort((a, b) => Number(a) - Number(b)), ids, 'ids come back in input order');
+        assert.equal(new Set([parent, ...ids]).size, 4);
+
+        const [first, scheduled, awaiting] = await Promise.all(ids.map(async (id) => (await storage.jobDetails(id))._unsafeUnwrap()!));
+        assert.equal(first!.queue, 'critical');
+        assert.equal(first!.typeName, 'First');
+        assert.equal(first!.methodName, 'run');
+        assert.equal(first!.recurringId, 'nightly');
+        assert.deepEqual(first!.history.map((h) => [h.name, h.data]), [['Enqueued', { queue: 'critical' }]]);
+        assert.equal(scheduled!.state, 'Scheduled');
+        assert.equal(scheduled!.runAt?.getTime(), runAt.getTime());
+        assert.equal(awaiting!.state, 'Awaiting');
+        assert.equal(awaiting!.parentId, parent);
+        assert.deepEqual(awaiting!.history[0]?.data, { queue: 'default', parentId: parent, on: 'succeeded' });
+
+        const parentDetails = (await storage.jobDetails(parent))._unsafeUnwrap()!;
+        assert.equal(parentDetails.displayName, 'the parent');
+        assert.equal(parentDetails.history[0]?.reason, 'made by a test');
+        assert.equal(parentDetails.payloadText, '{"n":0}');
+        assert.equal(parentDetails.fetchCount, 0);
+        assert.deepEqual((await storage.stateCounts())._unsafeUnwrap(), countsWith({ Enqueued: 2, Scheduled: 1, Awaiting: 1 }));
+      }));
+
+    it('creates nothing for an empty batch', () =>
+      withStorage(kind, async ({ storage }) => {
+        assert.deepEqual((await storage.createJobs([]))._unsafeUnwrap(), []);
+        assert.deepEqual((await storage.stateCounts())._unsafeUnwrap(), countsWith({}));
+      }));
+
+    it('refuses payloads JSON cannot hold, and creates none of a batch holding one', () =>
+      withStorage(kind, async ({ storage }) => {
+        const cyclic: Record<string, unknown> = { name: 'loop' };
+        cyclic.self = cyclic;
+        const bad: { what: string; payload: unknown }[] = [
+          { what: 'a cycle', payload: cyclic },
+          { what: 'a BigInt', payload: { amount: 10n } },
+          { what: 'a function', payload: () => 1 },
+          { what: 'undefined', payload: undefined },
+        ];
+        for (const { what, payload } of bad) {
+          const single = (await storage.createJob(newJob({ payload: payload as JsonValue })))._unsafeUnwrapErr();
+          assert.equal(single.kind, 'InvalidInput', `single job with ${what}`);
+          const batch = (await storage.createJobs([newJob(), newJob({ payload: payload as JsonValue }), newJob()]))._unsafeUnwrapErr();
+          assert.equal(batch.kind, 'InvalidInput', `batch with ${what}`);
+        }
+        const badParameter = (await storage.createJobs([newJob(), newJob({ parameters: { amount: 1n as unknown as JsonValue } })]))._unsafeUnwrapErr();
+        assert.equal(badParameter.kind, 'InvalidInput');
+        assert.deepEqual((await storage.stateCounts())._unsafeUnwrap(), countsWith({}), 'nothing was created');
+      }));
+
+    it('refuses invalid queue names, type names and states, creating nothing', () =>
+      withStorage(kind, async (t) => {
+        const { storage } = t;
+        for (const queue of ['', 'a b', "x'; drop table jobs; --", 'q'.repeat(65), 'tab\there', 'émoji✓']) {
+          const error = (await storage.createJobs([newJob(), newJob({ queue })]))._unsafeUnwrapErr();
+          assert.equal(error.kind, 'InvalidInput', `queue ${JSON.stringify(queue)}`);
+          assert.match('message' in error ? error.message : '', /Queue name/);
+        }
+        assert.equal((await storage.createJob(newJob({ queue: 'Q-1.a:b_' + 'q'.repeat(56) })))._unsafeUnwrap().length > 0, true, 'a 64-character queue name is fine');
+        for (const job of [
+          newJob({ typeName: '' }),
+          newJob({ state: { name: 'Scheduled', runAt: new Date(Number.NaN) } }),
+          newJob({ state: { name: 'Awaiting', parentId: 'not-an-id', on: 'succeeded' } }),
+          newJob({ parameters: { '': 1 } }),
+        ]) {
+          assert.equal((await storage.createJob(job))._unsafeUnwrapErr().kind, 'InvalidInput', JSON.stringify(job));
+        }
+        const rows = await t.sql<{ count: number }>(`SELECT count(*)::int AS count FROM ${storage.schema.quoted}.job_states`);
+        assert.equal(rows[0]?.count, 1, 'only the valid job wrote history');
+        assert.deepEqual((await storage.stateCounts())._unsafeUnwrap(), countsWith({ Enqueued: 1 }));
+      }));
+
+    it('stores payloads exactly as written and hands them back intact, NUL and unicode included', () =>
+      withStorage(kind, async ({ storage }) => {
+        const payload = { text: 'nul \u0000, "quotes", \\ and ünïcødé ✓ 🚀', nested: [1, 2.5, null, true, { deep: [] }], big: 9007199254740991 };
+        const id = (await storage.createJob(newJob({ payload })))._unsafeUnwrap();
+        assert.equal((await storage.jobDetails(id))._unsafeUnwrap()!.payloadText, JSON.stringify(payload));
+        const [fetched] = await fetchOk(storage);
+        assert.deepEqual(fetched?.payload, payload);
+      }));
+  });
+}

@@ -1,0 +1,87 @@
+/** Background chores: promoting due Scheduled jobs and expiring finished ones with everything they own. */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { JobId } from '../../../src/storage/job-types.js';
+import type { StorageKind, TestStorage } from '../../support/test-storage.js';
+import { fetchOk, newJob, stateOf, succeed, withStorage } from './support.js';
+
+/** How many rows each job-owned table still holds for these jobs. */
+async function rowsOwnedBy(t: TestStorage, ids: readonly JobId[]): Promise<Record<string, number>> {
+  const counts: Record<string, number> = {};
+  for (const table of ['jobs', 'job_states', 'job_parameters', 'job_results']) {
+    const column = table === 'jobs' ? 'id' : 'job_id';
+    const rows = await t.sql<{ count: number }>(`SELECT count(*)::int AS count FROM ${t.storage.schema.quoted}.${table} WHERE ${column} = ANY ($1::bigint[])`, [ids]);
+    counts[table] = rows[0]?.count ?? -1;
+  }
+  return counts;
+}
+
+export function schedulerContract(kind: StorageKind): void {
+  describe(`schedulers and expiration (${kind})`, () => {
+    it('promotes a Scheduled job that is due, and leaves one in the future', () =>
+      withStorage(kind, async ({ storage }) => {
+        const [due, future] = (await storage.createJobs([
+          newJob({ queue: 'reports', state: { name: 'Scheduled', runAt: new Date(Date.now() - 60_000) } }),
+          newJob({ queue: 'reports', state: { name: 'Scheduled', runAt: new Date(Date.now() + 3_600_000) } }),
+        ]))._unsafeUnwrap();
+        assert.deepEqual(await fetchOk(storage, { queues: ['reports'] }), [], 'a Scheduled job is not fetchable');
+
+        assert.equal((await storage.promoteScheduledJobs(100))._unsafeUnwrap(), 1);
+        assert.equal(await stateOf(storage, due!), 'Enqueued');
+        assert.equal(await stateOf(storage, future!), 'Scheduled');
+        const history = (await storage.jobDetails(due!))._unsafeUnwrap()!.history;
+        assert.deepEqual(history.map((h) => [h.name, h.reason]), [['Enqueued', 'Scheduled time reached'], ['Scheduled', undefined]]);
+        assert.deepEqual((await fetchOk(storage, { queues: ['reports'] })).map((j) => j.id), [due]);
+        assert.equal((await storage.promoteScheduledJobs(100))._unsafeUnwrap(), 0, 'nothing more is due');
+      }));
+
+    it('promotes at most the limit, earliest due first', () =>
+      withStorage(kind, async ({ storage }) => {
+        const now = Date.now();
+        const ids = (await storage.createJobs([3, 1, 2].map((minutes) => newJob({ state: { name: 'Scheduled', runAt: new Date(now - minutes * 60_000) } }))))._unsafeUnwrap();
+        assert.equal((await storage.promoteScheduledJobs(2))._unsafeUnwrap(), 2);
+        assert.deepEqual(await Promise.all(ids.map((id) => stateOf(storage, id))), ['Enqueued', 'Scheduled', 'Enqueued']);
+        assert.equal((await storage.promoteScheduledJobs(2))._unsafeUnwrap(), 1);
+      }));
+
+    it('expires Succeeded and Deleted jobs with their history, parameters and results, and keeps Failed ones', () =>
+      withStorage(
+        kind,
+        async (t) => {
+          const { storage } = t;
+          const [succeeded, deleted, failed, waiting] = (await storage.createJobs([
+            newJob({ parameters: { p: 1 } }), newJob({ parameters: { p: 2 } }), newJob({ parameters: { p: 3 } }), newJob({ queue: 'later', parameters: { p: 4 } }),
+          ]))._unsafeUnwrap();
+          const [s, d, f] = await fetchOk(storage);
+          assert.equal(await succeed(storage, s!, '"kept until expiry"'), true);
+          (await storage.changeStates([
+            { jobId: deleted!, from: ['Processing'], lease: d!.lease, to: { name: 'Deleted' } },
+            { jobId: failed!, from: ['Processing'], lease: f!.lease, to: { name: 'Failed' } },
+          ]))._unsafeUnwrap();
+          const everyone = [succeeded!, deleted!, failed!, waiting!];
+          assert.deepEqual(await rowsOwnedBy(t, everyone), { jobs: 4, job_states: 10, job_parameters: 4, job_results: 1 });
+
+          assert.equal((await storage.expireJobs(100))._unsafeUnwrap(), 2, 'jobExpirationTimeoutMs is 0: both are due at once');
+          assert.deepEqual(await rowsOwnedBy(t, [succeeded!, deleted!]), { jobs: 0, job_states: 0, job_parameters: 0, job_results: 0 }, 'nothing of theirs is left');
+          assert.deepEqual(await rowsOwnedBy(t, [failed!, waiting!]), { jobs: 2, job_states: 4, job_parameters: 2, job_results: 0 }, 'the others are untouched');
+          assert.equal(await stateOf(storage, succeeded!), undefined);
+          assert.equal((await storage.jobDetails(deleted!))._unsafeUnwrap(), undefined);
+          assert.equal(await stateOf(storage, failed!), 'Failed', 'Failed jobs never expire');
+          assert.equal((await storage.expireJobs(100))._unsafeUnwrap(), 0);
+        },
+        { jobExpirationTimeoutMs: 0 },
+      ));
+
+    it('expires only jobs whose time has come, at most the limit per call', () =>
+      withStorage(kind, async (t) => {
+        const { storage } = t;
+        const ids = (await storage.createJobs([newJob(), newJob(), newJob()]))._unsafeUnwrap();
+        (await storage.changeStates(ids.map((jobId) => ({ jobId, from: ['Enqueued'], to: { name: 'Deleted' } }))))._unsafeUnwrap();
+        assert.equal((await storage.expireJobs(100))._unsafeUnwrap(), 0, 'a day from now by default');
+        await t.sql(`UPDATE ${storage.schema.quoted}.jobs SET expire_at = now() - interval '1 second' WHERE id = ANY ($1::bigint[])`, [ids.slice(0, 2)]);
+        assert.equal((await storage.expireJobs(1))._unsafeUnwrap(), 1);
+        assert.equal((await storage.expireJobs(100))._unsafeUnwrap(), 1);
+        assert.deepEqual(await Promise.all(ids.map((id) => stateOf(storage, id))), [undefined, undefined, 'Deleted']);
+      }));
+  });
+}
