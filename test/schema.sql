@@ -45,6 +45,7 @@ CREATE TABLE <schema>.jobs (
   visible_at timestamp with time zone,
   lease_owner text,
   fetch_count integer NOT NULL DEFAULT 0,
+  retry_count integer NOT NULL DEFAULT 0,
   run_at timestamp with time zone,
   parent_id bigint,
   continuation_on text,

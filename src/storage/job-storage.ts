@@ -70,6 +70,15 @@ export interface JobStorage {
   // Schedulers
   /** Moves due Scheduled jobs to Enqueued; returns how many moved. */
   promoteScheduledJobs(limit: number): ResultAsync<number, StorageError>;
+  /** When the next Scheduled job is due; `undefined` when none is scheduled. */
+  nextScheduledAt(): ResultAsync<Date | undefined, StorageError>;
+  /**
+   * Moves continuations whose parent finished: to their queue, or to Deleted
+   * when the parent's outcome does not match their option. `parentIds`
+   * narrows it to those parents; `'all'` sweeps every waiting continuation.
+   * Returns the ids moved.
+   */
+  releaseContinuations(parentIds: readonly JobId[] | 'all', limit?: number): ResultAsync<JobId[], StorageError>;
   /** Deletes expired jobs with their history, parameters and results, at most `limit` per call. */
   expireJobs(limit: number): ResultAsync<number, StorageError>;
 

@@ -49,6 +49,8 @@ export interface FetchedJob extends Invocation {
   readonly displayName: string | undefined;
   /** 1 on the first fetch; higher when a lease expired or the job was handed back. */
   readonly fetchCount: number;
+  /** Retries so far: 0 on the first run. */
+  readonly retryCount: number;
   /** The lease: present it to renew, release or complete the job. */
   readonly lease: Lease;
   readonly createdAt: Date;

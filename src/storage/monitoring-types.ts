@@ -20,6 +20,8 @@ export interface JobSummary {
 export interface JobDetails extends JobSummary {
   readonly payloadText: string;
   readonly fetchCount: number;
+  /** Retries so far. */
+  readonly retryCount: number;
   readonly expireAt: Date | undefined;
   readonly parameters: Readonly<Record<string, string>>;
   /** JSON text of the stored result, when the job succeeded with one. */

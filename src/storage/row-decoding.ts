@@ -13,6 +13,7 @@ export interface FetchedRow {
   payload: string;
   display_name: string | null;
   fetch_count: number;
+  retry_count: number;
   created_at: Date;
 }
 
@@ -38,6 +39,7 @@ export function decodeFetchedRow(row: FetchedRow): Result<FetchedJob, MalformedJ
     payload,
     displayName: row.display_name ?? undefined,
     fetchCount: row.fetch_count,
+    retryCount: row.retry_count,
     lease,
     createdAt: row.created_at,
   });

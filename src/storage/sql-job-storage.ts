@@ -2,7 +2,7 @@ import { err, errAsync, ok, okAsync, Result, ResultAsync } from 'neverthrow';
 import type { Database, Unsubscribe } from './database.js';
 import { checkName, checkQueueName, parseJobId, toJsonText } from './input-validation.js';
 import type { FetchOutcome, FetchRequest, JobStorage, RenewOutcome, WriteOptions } from './job-storage.js';
-import type { FetchedJob, JobId, JsonValue, Lease, NewJob, StateName } from './job-types.js';
+import { JOB_STATES, type FetchedJob, type JobId, type JsonValue, type Lease, type NewJob, type StateName } from './job-types.js';
 import type { JobDetails, JobSummary, Page, QueueSummary, ServerAnnouncement, ServerInfo, StateCounts } from './monitoring-types.js';
 import type { RecurringDefinition, RecurringJob } from './recurring-types.js';
 import { decodeFetchedRow, parseStoredJson, type FetchedRow } from './row-decoding.js';
@@ -13,6 +13,9 @@ import type { StateChange } from './state-change.js';
 import { StatementRunner } from './statement-runner.js';
 import { channelFor, decodeStorageEvent, type StorageEvent } from './storage-events.js';
 import type { MalformedJob, StorageError } from './storage-error.js';
+
+/** How many continuations one release statement moves at most. */
+export const DEFAULT_CONTINUATION_BATCH = 1000;
 
 /** Settings the storage itself needs. */
 export interface SqlJobStorageSettings {
@@ -112,9 +115,11 @@ export class SqlJobStorage implements JobStorage {
         changes.map((c) => (c.to.name === 'Scheduled' ? c.to.runAt : null)),
         changes.map((c) => (c.to.name === 'Succeeded' ? (c.to.result ?? null) : null)),
         changes.map((c) => c.reason ?? null),
-        checked.value,
+        checked.value.map((encoded) => encoded.data),
         this.settings.jobExpirationTimeoutMs,
         this.channel,
+        changes.map((c) => retryCountOf(c.to)),
+        checked.value.map((encoded) => encoded.replaced),
       ], options?.transaction)
       .map((rows) => rows.map((row) => row.applied));
   }
@@ -153,6 +158,20 @@ export class SqlJobStorage implements JobStorage {
 
   promoteScheduledJobs(limit: number): ResultAsync<number, StorageError> {
     return this.runner.rows<{ promoted: number }>('promoting scheduled jobs', this.sql.promoteScheduled, [limit, this.channel]).map((rows) => rows[0]?.promoted ?? 0);
+  }
+
+  nextScheduledAt(): ResultAsync<Date | undefined, StorageError> {
+    return this.runner.rows<{ next: Date | null }>('finding the next scheduled job', this.sql.nextScheduled).map((rows) => rows[0]?.next ?? undefined);
+  }
+
+  releaseContinuations(parentIds: readonly JobId[] | 'all', limit = DEFAULT_CONTINUATION_BATCH): ResultAsync<JobId[], StorageError> {
+    const op = 'releasing continuations';
+    const ids = parentIds === 'all' ? ok(null) : Result.combine(parentIds.map((id) => parseJobId(id, op)));
+    if (ids.isErr()) return errAsync(ids.error);
+    if (ids.value !== null && ids.value.length === 0) return okAsync([]);
+    return this.runner
+      .rows<{ released: string[] }>(op, this.sql.releaseContinuations, [ids.value, limit, this.channel, this.settings.jobExpirationTimeoutMs])
+      .map((rows) => rows[0]?.released ?? []);
   }
 
   expireJobs(limit: number): ResultAsync<number, StorageError> {
@@ -274,15 +293,25 @@ function mergeColumns(all: CreateColumns[]): CreateColumns {
   return merged;
 }
 
-/** Validates a state change and encodes its history data as JSON text. */
-function checkChange(change: StateChange): Result<string | null, StorageError> {
+/** Validates a state change and encodes its history data and replaced states as JSON text. */
+function checkChange(change: StateChange): Result<{ data: string | null; replaced: string | null }, StorageError> {
   const op = 'changing a job state';
+  const replaced = change.replaced ?? [];
   return Result.combine([
     parseJobId(change.jobId, op),
     change.from.length === 0 ? errResult(op, 'a state change needs at least one expected state') : okResult(null),
     change.to.name === 'Enqueued' && change.to.queue !== undefined ? checkQueueName(change.to.queue, op) : okResult(null),
     change.data === undefined ? okResult(null) : toJsonText(change.data, op),
-  ]).map(([, , , data]) => data);
+    replaced.some((state) => !JOB_STATES.includes(state.name)) ? errResult(op, 'a replaced state must be a job state') : okResult(null),
+    replaced.length === 0 ? okResult(null) : toJsonText(replaced, op),
+  ]).map(([, , , data, , replacedText]) => ({ data, replaced: replacedText }));
+}
+
+/** The retry count a change sets: the retry filter's attempt, 0 for a manual requeue, NULL to keep it. */
+function retryCountOf(to: StateChange['to']): number | null {
+  if (to.name === 'Scheduled') return to.retryCount ?? null;
+  if (to.name === 'Enqueued' && to.resetRetries === true) return 0;
+  return null;
 }
 
 function okResult<T>(value: T): Result<T, StorageError> {

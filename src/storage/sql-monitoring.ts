@@ -42,7 +42,7 @@ export class SqlMonitoring {
     const op = 'reading job details';
     return parseJobId(jobId, op).asyncAndThen((id) =>
       ResultAsync.combine([
-        this.runner.rows<SummaryRow & { payload: string; fetch_count: number; expire_at: Date | null; result: string | null }>(op, this.sql.jobRow, [id]),
+        this.runner.rows<SummaryRow & { payload: string; fetch_count: number; retry_count: number; expire_at: Date | null; result: string | null }>(op, this.sql.jobRow, [id]),
         this.runner.rows<HistoryRow>(op, this.sql.jobHistory, [id]),
         this.runner.rows<{ name: string; value: string }>(op, this.sql.jobParameters, [id]),
       ]).map(([jobRows, history, parameters]) => {
@@ -52,6 +52,7 @@ export class SqlMonitoring {
           ...decodeSummary(row),
           payloadText: row.payload,
           fetchCount: row.fetch_count,
+          retryCount: row.retry_count,
           expireAt: row.expire_at ?? undefined,
           parameters: Object.fromEntries(parameters.map((p) => [p.name, p.value])),
           resultText: row.result ?? undefined,

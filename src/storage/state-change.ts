@@ -1,10 +1,21 @@
 import type { JobId, JsonValue, Lease, StateName } from './job-types.js';
 
+/** A state proposed during the election and replaced (a Failed turned into a retry): kept in the history. */
+export interface ReplacedState {
+  readonly name: StateName;
+  readonly reason?: string | undefined;
+  readonly data?: Readonly<Record<string, JsonValue>> | undefined;
+  /** States proposed and replaced before this one, oldest first: recorded in the history before it. */
+  readonly replaced?: readonly ReplacedState[] | undefined;
+}
+
 /** The state to move a job into, with what that state stores. */
 export type TargetState =
   /** Into a queue; `toHead` keeps its original place (a job handed back), otherwise it joins the tail. */
-  | { readonly name: 'Enqueued'; readonly queue?: string | undefined; readonly toHead?: boolean | undefined }
-  | { readonly name: 'Scheduled'; readonly runAt: Date }
+  /** `resetRetries` starts the retry count again (a manual requeue). */
+  | { readonly name: 'Enqueued'; readonly queue?: string | undefined; readonly toHead?: boolean | undefined; readonly resetRetries?: boolean | undefined }
+  /** `retryCount` records which retry this is, when the retry filter schedules it. */
+  | { readonly name: 'Scheduled'; readonly runAt: Date; readonly retryCount?: number | undefined }
   | { readonly name: 'Awaiting' }
   /** `result` is JSON text of the job's return value, stored until the job expires. */
   | { readonly name: 'Succeeded'; readonly result?: string | undefined }
@@ -26,4 +37,6 @@ export interface StateChange {
   readonly reason?: string | undefined;
   /** State-specific details for the history (error type, message, stack, duration...). */
   readonly data?: Readonly<Record<string, JsonValue>> | undefined;
+  /** States proposed and replaced before this one, oldest first: recorded in the history before it. */
+  readonly replaced?: readonly ReplacedState[] | undefined;
 }

@@ -12,6 +12,15 @@ export const STORAGE_KINDS: readonly StorageKind[] = ['PostgreSql', 'Embedded'];
 
 let urlPromise: Promise<string> | undefined;
 let pglitePromise: Promise<PGlite> | undefined;
+let ownServer: { stop(): Promise<void> } | undefined;
+
+// Registered when this module loads, at the top level of the test file, so the
+// shared resources live until the whole file is done (not just the first test
+// that asked for them).
+after(async () => {
+  if (pglitePromise !== undefined) await (await pglitePromise).close();
+  await ownServer?.stop();
+});
 
 /**
  * The PostgreSQL URL for this test process: DATABASE_URL (set by `npm test`),
@@ -22,7 +31,7 @@ export function testDatabaseUrl(): Promise<string> {
     const fromEnvironment = process.env.DATABASE_URL;
     if (fromEnvironment !== undefined && fromEnvironment !== '') return fromEnvironment;
     const server = await startThrowawayPostgres();
-    after(() => server.stop());
+    ownServer = server;
     return server.url;
   })();
   return urlPromise;
@@ -33,7 +42,6 @@ export function sharedPglite(): Promise<PGlite> {
   pglitePromise ??= (async () => {
     const db = new PGlite();
     await db.waitReady;
-    after(() => db.close());
     return db;
   })();
   return pglitePromise;

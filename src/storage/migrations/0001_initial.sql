@@ -32,6 +32,8 @@ CREATE TABLE :schema.jobs (
   -- presents when it renews or completes, so a worker whose lease expired
   -- and was taken over cannot overwrite the new owner's outcome.
   fetch_count       integer NOT NULL DEFAULT 0,
+  -- Retries so far (0 on the first run); set by the retry filter, reset by a manual requeue.
+  retry_count       integer NOT NULL DEFAULT 0,
   -- When a Scheduled job becomes due.
   run_at            timestamptz,
   -- Continuations: the parent job and the parent outcome that releases this one.

@@ -25,6 +25,7 @@ export class PgDatabase implements Database {
   private readonly pool: pg.Pool;
   private readonly ownsPool: boolean;
   private readonly listener: PgListener;
+  private closing: Promise<void> | undefined;
 
   constructor(options: PgDatabaseOptions) {
     const warn = options.onWarning ?? (() => undefined);
@@ -76,9 +77,13 @@ export class PgDatabase implements Database {
     return this.listener.subscribe(channel, listener, onReconnect);
   }
 
-  async close(): Promise<void> {
-    await this.listener.close();
-    if (this.ownsPool) await this.pool.end();
+  /** Closes once; later calls wait for the same close (a pg Pool can only be ended once). */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      await this.listener.close();
+      if (this.ownsPool) await this.pool.end();
+    })();
+    return this.closing;
   }
 }
 

@@ -9,16 +9,22 @@
  * ($8), clear a stale one when a job goes back to waiting, and notify: Enqueued
  * wakes workers, a final state wakes whoever awaits the job.
  *
+ * States proposed and replaced during the election ($14, a JSON array per
+ * change, e.g. the Failed attempt a retry replaced) are recorded in the
+ * history before the state applied, so every failed attempt stays visible.
+ *
  * $1 id, $2 expected states, $3 token, $4 target state, $5 queue (NULL keeps
  * it), $6 back to the head of the queue, $7 run_at, $8 result, $9 reason,
- * $10 data (JSON text), all parallel arrays; $11 expiration in ms for
- * Succeeded and Deleted jobs; $12 the notification channel.
+ * $10 data (JSON text), $13 retry count (NULL keeps it), $14 replaced states,
+ * all parallel arrays; $11 expiration in ms for Succeeded and Deleted jobs;
+ * $12 the notification channel.
  */
 export const changeStatesSql = (schema: string): string => `
 WITH input AS (
   SELECT * FROM unnest($1::bigint[], $2::text[], $3::int[], $4::text[], $5::text[], $6::boolean[],
-                       $7::timestamptz[], $8::text[], $9::text[], $10::text[])
-       WITH ORDINALITY AS c(id, expected, token, target, queue, to_head, run_at, result, reason, data, ordinal)
+                       $7::timestamptz[], $8::text[], $9::text[], $10::text[], $13::int[], $14::text[])
+       WITH ORDINALITY AS c(id, expected, token, target, queue, to_head, run_at, result, reason, data,
+                            retry_count, replaced, ordinal)
 ), changed AS (
   UPDATE ${schema}.jobs AS job
   SET state = c.target,
@@ -32,16 +38,27 @@ WITH input AS (
                         ELSE now() END,
       lease_owner = NULL,
       run_at = CASE WHEN c.target = 'Scheduled' THEN c.run_at END,
+      retry_count = coalesce(c.retry_count, job.retry_count),
       expire_at = CASE WHEN c.target IN ('Succeeded', 'Deleted')
                        THEN now() + $11::double precision * interval '1 millisecond' END
   FROM input AS c
   WHERE job.id = c.id
     AND job.state = ANY (string_to_array(c.expected, ','))
     AND (c.token IS NULL OR (job.state = 'Processing' AND job.fetch_count = c.token))
-  RETURNING job.id, job.queue, c.ordinal, c.target, c.result, c.reason, c.data
+  RETURNING job.id, job.queue, c.ordinal, c.target, c.result, c.reason, c.data, c.replaced
 ), history AS (
   INSERT INTO ${schema}.job_states (job_id, name, reason, data)
-  SELECT id, target, reason, data::jsonb FROM changed ORDER BY ordinal
+  SELECT entry.job_id, entry.name, entry.reason, entry.data
+  FROM (
+    SELECT changed.id AS job_id, changed.ordinal, r.position, r.entry->>'name' AS name,
+           r.entry->>'reason' AS reason, r.entry->'data' AS data
+    FROM changed
+    CROSS JOIN LATERAL jsonb_array_elements(coalesce(changed.replaced::jsonb, '[]'::jsonb))
+         WITH ORDINALITY AS r(entry, position)
+    UNION ALL
+    SELECT id, ordinal, 9223372036854775807, target, reason, data::jsonb FROM changed
+  ) AS entry
+  ORDER BY entry.ordinal, entry.position
 ), stored_results AS (
   INSERT INTO ${schema}.job_results (job_id, value)
   SELECT id, result FROM changed WHERE target = 'Succeeded' AND result IS NOT NULL

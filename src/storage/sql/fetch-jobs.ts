@@ -32,7 +32,7 @@ WITH candidates AS (
   FROM candidates
   WHERE job.id = candidates.id
   RETURNING job.id, job.queue, job.type_name, job.method_name, job.payload, job.display_name,
-            job.fetch_count, job.created_at, candidates.previous_state, candidates.position,
+            job.fetch_count, job.retry_count, job.created_at, candidates.previous_state, candidates.position,
             candidates.previous_visible_at
 ), history AS (
   INSERT INTO ${schema}.job_states (job_id, name, reason, data)
@@ -41,6 +41,6 @@ WITH candidates AS (
          jsonb_build_object('server', $3::text, 'fetchCount', fetch_count)
   FROM claimed
 )
-SELECT id::text AS id, queue, type_name, method_name, payload, display_name, fetch_count, created_at
+SELECT id::text AS id, queue, type_name, method_name, payload, display_name, fetch_count, retry_count, created_at
 FROM claimed
 ORDER BY position, previous_visible_at, id`;

@@ -12,7 +12,7 @@ WITH due AS (
   FOR UPDATE SKIP LOCKED
 ), promoted AS (
   UPDATE ${schema}.jobs AS job
-  SET state = 'Enqueued', enqueued_at = now(), visible_at = now(), state_changed_at = now()
+  SET state = 'Enqueued', enqueued_at = now(), visible_at = now(), run_at = NULL, state_changed_at = now()
   FROM due WHERE job.id = due.id
   RETURNING job.id, job.queue
 ), history AS (
@@ -22,6 +22,10 @@ WITH due AS (
   SELECT pg_notify($2, 'E' || queue) FROM (SELECT DISTINCT queue FROM promoted) AS queues
 )
 SELECT (SELECT count(*) FROM promoted)::int AS promoted, (SELECT count(*) FROM notified)::int AS notified`;
+
+/** When the next Scheduled job is due (NULL when none is), so the scheduler can sleep until then. */
+export const nextScheduledSql = (schema: string): string => `
+SELECT min(run_at) AS next FROM ${schema}.jobs WHERE state = 'Scheduled'`;
 
 /**
  * Deletes up to $1 expired jobs (Succeeded or Deleted past their expire_at)

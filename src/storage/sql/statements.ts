@@ -2,7 +2,8 @@ import { createJobsSql } from './create-jobs.js';
 import { fetchJobsSql } from './fetch-jobs.js';
 import { renewLeasesSql } from './renew-leases.js';
 import { changeStatesSql } from './change-states.js';
-import { expireJobsSql, promoteScheduledSql } from './schedulers.js';
+import { expireJobsSql, nextScheduledSql, promoteScheduledSql } from './schedulers.js';
+import { releaseContinuationsSql } from './continuations.js';
 import { announceServerSql, heartbeatSql, removeDeadServersSql, removeServerSql } from './servers.js';
 import { getParametersSql, getResultSql, setParameterSql } from './job-data.js';
 import * as monitoring from './monitoring.js';
@@ -17,6 +18,8 @@ export function statementsFor(schema: string) {
     changeStates: changeStatesSql(schema),
     promoteScheduled: promoteScheduledSql(schema),
     expireJobs: expireJobsSql(schema),
+    nextScheduled: nextScheduledSql(schema),
+    releaseContinuations: releaseContinuationsSql(schema),
     announceServer: announceServerSql(schema),
     heartbeat: heartbeatSql(schema),
     removeServer: removeServerSql(schema),

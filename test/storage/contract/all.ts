@@ -1,5 +1,6 @@
 /** Every storage contract suite, in one list, so both adapters run exactly the same tests. */
 import type { StorageKind } from '../../support/test-storage.js';
+import { continuationContract } from './continuations.js';
 import { creationContract } from './creation.js';
 import { fetchContract } from './fetch-leases.js';
 import { malformedRowContract } from './malformed-rows.js';
@@ -19,6 +20,7 @@ export const CONTRACTS: readonly ((kind: StorageKind) => void)[] = [
   creationContract,
   fetchContract,
   stateChangeContract,
+  continuationContract,
   parameterContract,
   malformedRowContract,
   schedulerContract,

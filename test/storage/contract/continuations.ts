@@ -1,0 +1,114 @@
+/** Continuations released by their parent's outcome, and the engine's history and retry bookkeeping. */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { JobStorage } from '../../../src/storage/job-storage.js';
+import type { ContinuationOption, JobId, StateName } from '../../../src/storage/job-types.js';
+import type { StorageKind } from '../../support/test-storage.js';
+import { fetchOk, newJob, stateOf, withStorage } from './support.js';
+
+/** Creates a parent, one continuation per option, and finishes the parent in `outcome`. */
+async function parentWithContinuations(storage: JobStorage, outcome: 'Succeeded' | 'Failed' | 'Deleted') {
+  const parent = (await storage.createJob(newJob()))._unsafeUnwrap();
+  const options: ContinuationOption[] = ['succeeded', 'finished', 'deleted'];
+  const children = (await storage.createJobs(options.map((on) => newJob({ state: { name: 'Awaiting', parentId: parent, on } }))))._unsafeUnwrap();
+  const [job] = await fetchOk(storage);
+  assert.equal(job?.id, parent);
+  (await storage.changeState({ jobId: parent, from: ['Processing'], lease: job.lease, to: { name: outcome } }))._unsafeUnwrap();
+  return { parent, children: Object.fromEntries(options.map((on, i) => [on, children[i]!])) as Record<ContinuationOption, JobId> };
+}
+
+async function statesOf(storage: JobStorage, ids: Record<ContinuationOption, JobId>): Promise<Record<ContinuationOption, StateName | undefined>> {
+  return { succeeded: await stateOf(storage, ids.succeeded), finished: await stateOf(storage, ids.finished), deleted: await stateOf(storage, ids.deleted) };
+}
+
+export function continuationContract(kind: StorageKind): void {
+  describe(`continuations and retry bookkeeping (${kind})`, () => {
+    it('waits in Awaiting while the parent runs', () =>
+      withStorage(kind, async ({ storage }) => {
+        const parent = (await storage.createJob(newJob()))._unsafeUnwrap();
+        const child = (await storage.createJob(newJob({ state: { name: 'Awaiting', parentId: parent, on: 'succeeded' } })))._unsafeUnwrap();
+        assert.deepEqual((await storage.releaseContinuations([parent]))._unsafeUnwrap(), []);
+        assert.equal(await stateOf(storage, child), 'Awaiting');
+      }));
+
+    it('parent Succeeded: succeeded and finished run, deleted is deleted', () =>
+      withStorage(kind, async ({ storage }) => {
+        const { parent, children } = await parentWithContinuations(storage, 'Succeeded');
+        const released = (await storage.releaseContinuations([parent]))._unsafeUnwrap();
+        assert.equal(released.length, 3);
+        assert.deepEqual(await statesOf(storage, children), { succeeded: 'Enqueued', finished: 'Enqueued', deleted: 'Deleted' });
+        const history = (await storage.jobDetails(children.deleted))._unsafeUnwrap()!.history;
+        assert.match(history[0]!.reason ?? '', /Succeeded; the continuation option was not met/);
+      }));
+
+    it('parent Deleted: deleted and finished run, succeeded is deleted', () =>
+      withStorage(kind, async ({ storage }) => {
+        const { parent, children } = await parentWithContinuations(storage, 'Deleted');
+        (await storage.releaseContinuations([parent]))._unsafeUnwrap();
+        assert.deepEqual(await statesOf(storage, children), { succeeded: 'Deleted', finished: 'Enqueued', deleted: 'Enqueued' });
+      }));
+
+    it('parent Failed: only finished runs; the others wait, since the parent may be retried', () =>
+      withStorage(kind, async ({ storage }) => {
+        const { children } = await parentWithContinuations(storage, 'Failed');
+        (await storage.releaseContinuations('all'))._unsafeUnwrap();
+        assert.deepEqual(await statesOf(storage, children), { succeeded: 'Awaiting', finished: 'Enqueued', deleted: 'Awaiting' });
+      }));
+
+    it('the sweep releases continuations of every finished parent, and only once', () =>
+      withStorage(kind, async ({ storage }) => {
+        const { children } = await parentWithContinuations(storage, 'Succeeded');
+        assert.equal((await storage.releaseContinuations('all'))._unsafeUnwrap().length, 3);
+        assert.deepEqual((await storage.releaseContinuations('all'))._unsafeUnwrap(), []);
+        assert.equal(await stateOf(storage, children.succeeded), 'Enqueued');
+      }));
+
+    it('a continuation whose parent no longer exists runs only on finished', () =>
+      withStorage(kind, async (t) => {
+        const { storage } = t;
+        const parent = (await storage.createJob(newJob()))._unsafeUnwrap();
+        const onSuccess = (await storage.createJob(newJob({ state: { name: 'Awaiting', parentId: parent, on: 'succeeded' } })))._unsafeUnwrap();
+        const onFinish = (await storage.createJob(newJob({ state: { name: 'Awaiting', parentId: parent, on: 'finished' } })))._unsafeUnwrap();
+        await t.sql(`DELETE FROM ${storage.schema.quoted}.jobs WHERE id = $1`, [parent]);
+        (await storage.releaseContinuations('all'))._unsafeUnwrap();
+        assert.equal(await stateOf(storage, onSuccess), 'Deleted');
+        assert.equal(await stateOf(storage, onFinish), 'Enqueued');
+      }));
+
+    it('records replaced states before the applied one, and keeps the retry count', () =>
+      withStorage(kind, async ({ storage }) => {
+        const id = (await storage.createJob(newJob()))._unsafeUnwrap();
+        const [job] = await fetchOk(storage);
+        assert.equal(job!.retryCount, 0);
+        const runAt = new Date(Date.now() - 1000);
+        const applied = (await storage.changeState({
+          jobId: id, from: ['Processing'], lease: job!.lease,
+          to: { name: 'Scheduled', runAt, retryCount: 1 },
+          reason: 'Retry attempt 1 of 10: boom',
+          replaced: [{ name: 'Failed', reason: 'boom', data: { errorType: 'Error', message: 'boom', stack: null } }],
+        }))._unsafeUnwrap();
+        assert.equal(applied, true);
+        const details = (await storage.jobDetails(id))._unsafeUnwrap()!;
+        assert.deepEqual(details.history.map((h) => h.name), ['Scheduled', 'Failed', 'Processing', 'Enqueued']);
+        assert.equal(details.history[1]!.data?.message, 'boom');
+        assert.equal(details.retryCount, 1);
+        assert.equal((await storage.nextScheduledAt())._unsafeUnwrap()?.getTime(), runAt.getTime());
+        (await storage.promoteScheduledJobs(10))._unsafeUnwrap();
+        const [again] = await fetchOk(storage);
+        assert.equal(again!.retryCount, 1, 'the retry count travels with the job');
+        assert.equal((await storage.jobDetails(id))._unsafeUnwrap()!.runAt, undefined, 'a promoted job no longer shows a run time');
+        assert.equal((await storage.nextScheduledAt())._unsafeUnwrap(), undefined);
+        // A manual requeue starts the count again.
+        (await storage.changeState({ jobId: id, from: ['Processing'], to: { name: 'Enqueued', resetRetries: true } }))._unsafeUnwrap();
+        assert.equal((await storage.jobDetails(id))._unsafeUnwrap()!.retryCount, 0);
+      }));
+
+    it('refuses a replaced state that is not a job state', () =>
+      withStorage(kind, async ({ storage }) => {
+        const id = (await storage.createJob(newJob()))._unsafeUnwrap();
+        const error = (await storage.changeState({ jobId: id, from: ['Enqueued'], to: { name: 'Deleted' }, replaced: [{ name: 'Bogus' as StateName }] }))._unsafeUnwrapErr();
+        assert.equal(error.kind, 'InvalidInput');
+        assert.equal(await stateOf(storage, id), 'Enqueued');
+      }));
+  });
+}
