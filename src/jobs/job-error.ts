@@ -29,3 +29,12 @@ export type JobError =
 export function storageFailed(error: StorageError): JobError {
   return { kind: 'StorageFailed', error, message: 'message' in error ? error.message : `storage error: ${error.kind}` };
 }
+
+/** A storage error as the client reports it: bad input (a malformed id, an invalid queue name) is the caller's, the rest is storage's. */
+export function fromStorageError(error: StorageError): JobError {
+  return error.kind === 'InvalidInput' ? { kind: 'InvalidOptions', message: error.message } : storageFailed(error);
+}
+
+export function jobNotFound(jobId: string): JobError {
+  return { kind: 'JobNotFound', jobId, message: `Job ${jobId} does not exist (never created, or expired).` };
+}

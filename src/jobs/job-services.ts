@@ -44,7 +44,8 @@ export class JobServiceRegistry {
   }
 }
 
-function serviceNameOf(service: ServiceClass): string {
+/** The stable name of a job service class: its static `jobServiceName`, else its class name. */
+export function serviceNameOf(service: ServiceClass): string {
   const declared: unknown = Object.hasOwn(service, 'jobServiceName') ? (service as unknown as { jobServiceName: unknown }).jobServiceName : undefined;
   return typeof declared === 'string' && declared !== '' ? declared : service.name;
 }

@@ -1,0 +1,190 @@
+import { err, errAsync, ok, okAsync, Result, ResultAsync } from 'neverthrow';
+import type { JobFilterRegistry } from '../filters/filter-registry.js';
+import type { CreatingContext } from '../filters/job-filter.js';
+import { fromStorageError as createFailed, jobNotFound as notFound, type JobError } from '../jobs/job-error.js';
+import { toStoredInvocation, type Job, type JobCatalog, type StoredInvocation } from '../jobs/job-invocation.js';
+import { encodePayload } from '../jobs/payload-codec.js';
+import { describeError, type Logger } from '../logging/logger.js';
+import type { JobStorage, WriteOptions } from '../storage/job-storage.js';
+import type { InitialState, JobId, JsonValue, NewJob } from '../storage/job-types.js';
+import type { StateMachine } from '../states/state-machine.js';
+import type { ContinuationOptions, EnqueueOptions, RunAt } from './job-options.js';
+import { changeJobState } from './change-job-state.js';
+
+/** The queue a job goes to when no queue is named. */
+export const DEFAULT_QUEUE = 'default';
+
+/** One job of a batch. */
+export interface BatchEntry {
+  readonly job: Job;
+  readonly options?: Omit<EnqueueOptions, 'transaction'> | undefined;
+}
+
+/** A job ready to store, with what the client filters need. */
+interface Prepared {
+  readonly job: Job;
+  readonly invocation: StoredInvocation;
+  readonly newJob: NewJob;
+}
+
+/**
+ * Creates and steers jobs (Hangfire's BackgroundJobClient): fire-and-forget,
+ * delayed, continuations, batches, delete and requeue. Every call returns a
+ * `ResultAsync`; a job that could not run (unregistered type, unstorable
+ * payload) is refused here, before anything is stored.
+ */
+export class BackgroundJobClient {
+  constructor(
+    private readonly storage: JobStorage,
+    private readonly catalog: JobCatalog,
+    private readonly filters: JobFilterRegistry,
+    private readonly states: StateMachine,
+    private readonly logger: Logger,
+    private readonly defaultQueue: string = DEFAULT_QUEUE,
+  ) {}
+
+  /** Stores the job in its queue, where a worker picks it up. */
+  enqueue(job: Job, options: EnqueueOptions = {}): ResultAsync<JobId, JobError> {
+    return this.createOne(job, { name: 'Enqueued' }, options, 'Enqueued by the client');
+  }
+
+  /** Stores the job to run after `runAt` (ms from now, or a Date). */
+  schedule(job: Job, runAt: RunAt, options: EnqueueOptions = {}): ResultAsync<JobId, JobError> {
+    const at = typeof runAt === 'number' ? new Date(Date.now() + runAt) : runAt;
+    if (!(at instanceof Date) || Number.isNaN(at.getTime()) || (typeof runAt === 'number' && !(runAt >= 0))) {
+      return errAsync({ kind: 'InvalidOptions', message: `schedule needs a delay of 0 ms or more or a valid Date, not ${String(runAt)}` });
+    }
+    return this.createOne(job, { name: 'Scheduled', runAt: at }, options, `Scheduled for ${at.toISOString()}`);
+  }
+
+  /**
+   * Stores a continuation: it waits (Awaiting) until the parent reaches the
+   * outcome in `on` (default `succeeded`), then joins its queue; when the
+   * parent ends otherwise, it is deleted.
+   */
+  continueWith(parentId: JobId, job: Job, options: ContinuationOptions = {}): ResultAsync<JobId, JobError> {
+    const on = options.on ?? 'succeeded';
+    return this.storage
+      .getState(parentId)
+      .mapErr(createFailed)
+      .andThen((state) => (state === undefined ? errAsync<void, JobError>(notFound(parentId)) : okAsync(undefined)))
+      .andThen(() => this.createOne(job, { name: 'Awaiting', parentId, on }, options, `Continuation of job ${parentId} (on ${on})`))
+      .andThen((id) => {
+        // Check after publishing: if the parent finished before this commit, release now.
+        if (options.transaction !== undefined) return okAsync(id);
+        return ResultAsync.fromSafePromise(this.states.releaseContinuations([parentId])).map(() => id);
+      });
+  }
+
+  /** Stores many jobs in one statement; all or none are created. Ids come back in order. */
+  enqueueBatch(entries: readonly (Job | BatchEntry)[], options: Pick<EnqueueOptions, 'transaction'> = {}): ResultAsync<JobId[], JobError> {
+    const prepared = Result.combine(
+      entries.map((entry) => {
+        const { job, options: jobOptions } = isBatchEntry(entry) ? entry : { job: entry, options: undefined };
+        return this.prepare(job, { name: 'Enqueued' }, jobOptions ?? {}, 'Enqueued by the client (batch)');
+      }),
+    );
+    return prepared.asyncAndThen((jobs) => this.store(jobs, { transaction: options.transaction }));
+  }
+
+  /**
+   * Deletes a job from any state but Deleted. A Processing job is aborted by
+   * the server running it (it hears of the deletion through the database).
+   * Resolves false when the job was already deleted.
+   */
+  delete(jobId: JobId, reason = 'Deleted by the client'): ResultAsync<boolean, JobError> {
+    return changeJobState(this.storage, this.states, jobId, ['Enqueued', 'Scheduled', 'Awaiting', 'Processing', 'Succeeded', 'Failed'], { to: { name: 'Deleted' }, reason });
+  }
+
+  /** Puts a job back in its queue with its retry count reset (a manual retry). False when it is already enqueued. */
+  requeue(jobId: JobId, reason = 'Requeued by the client'): ResultAsync<boolean, JobError> {
+    return changeJobState(this.storage, this.states, jobId, ['Scheduled', 'Awaiting', 'Succeeded', 'Failed', 'Deleted'], { to: { name: 'Enqueued', resetRetries: true }, reason });
+  }
+
+  private createOne(job: Job, state: InitialState, options: EnqueueOptions, reason: string): ResultAsync<JobId, JobError> {
+    return this.prepare(job, state, options, reason)
+      .asyncAndThen((prepared) => this.store([prepared], { transaction: options.transaction }))
+      .map((ids) => ids[0] as JobId);
+  }
+
+  private prepare(job: Job, state: InitialState, options: Omit<EnqueueOptions, 'transaction'>, reason: string): Result<Prepared, JobError> {
+    return toStoredInvocation(job, this.catalog).andThen((invocation) =>
+      encodeParameters(options.parameters).map((parameters) => ({
+        job,
+        invocation,
+        newJob: { ...invocation, queue: options.queue ?? this.defaultQueue, state, reason, parameters },
+      })),
+    );
+  }
+
+  private store(jobs: readonly Prepared[], options: WriteOptions): ResultAsync<JobId[], JobError> {
+    return ResultAsync.fromSafePromise(this.runCreating(jobs))
+      .andThen((filtered) => filtered)
+      .andThen((newJobs) => this.storage.createJobs(newJobs, options).mapErr(createFailed))
+      .andThen((ids) => ResultAsync.fromSafePromise(this.runCreated(jobs, ids)).map(() => ids));
+  }
+
+  /** Client filters' onCreating, in order; a cancel or a throw stops the whole creation. */
+  private async runCreating(jobs: readonly Prepared[]): Promise<Result<NewJob[], JobError>> {
+    const newJobs: NewJob[] = [];
+    for (const prepared of jobs) {
+      const filters = this.filters.filtersFor(prepared.invocation.typeName).filter((f) => f.onCreating !== undefined);
+      if (filters.length === 0) {
+        newJobs.push(prepared.newJob);
+        continue;
+      }
+      let canceled: string | undefined;
+      const parameters = new Map<string, JsonValue>(Object.entries(prepared.newJob.parameters ?? {}));
+      const context: CreatingContext = {
+        job: prepared.job,
+        invocation: prepared.invocation,
+        queue: prepared.newJob.queue,
+        initialState: prepared.newJob.state.name,
+        parameters,
+        cancel: (reason) => {
+          canceled = reason;
+        },
+      };
+      for (const filter of filters) {
+        try {
+          await filter.onCreating?.(context);
+        } catch (error) {
+          return err({ kind: 'FilterFailed', filter: filter.constructor.name, cause: error, message: `A client filter failed while creating a ${prepared.invocation.typeName} job: ${describeError(error)}` });
+        }
+        if (canceled !== undefined) {
+          return err({ kind: 'CreationCanceled', reason: canceled, message: `Creation of a ${prepared.invocation.typeName} job was canceled by a filter: ${canceled}` });
+        }
+      }
+      newJobs.push({ ...prepared.newJob, parameters: Object.fromEntries(parameters) });
+    }
+    return ok(newJobs);
+  }
+
+  /** Client filters' onCreated; the job exists, so a failing filter is only logged. */
+  private async runCreated(jobs: readonly Prepared[], ids: readonly JobId[]): Promise<void> {
+    for (const [index, prepared] of jobs.entries()) {
+      const jobId = ids[index];
+      if (jobId === undefined) continue;
+      for (const filter of this.filters.filtersFor(prepared.invocation.typeName)) {
+        if (filter.onCreated === undefined) continue;
+        try {
+          await filter.onCreated({ jobId, job: prepared.job, invocation: prepared.invocation, queue: prepared.newJob.queue });
+        } catch (error) {
+          this.logger.error(`A client filter failed after job ${jobId} was created: ${describeError(error)}`, { jobId, error });
+        }
+      }
+    }
+  }
+}
+
+function encodeParameters(parameters: Readonly<Record<string, unknown>> | undefined): Result<Record<string, JsonValue>, JobError> {
+  if (parameters === undefined) return ok({});
+  return Result.combine(Object.entries(parameters).map(([name, value]) => encodePayload(value, `parameter ${name}`).map((encoded) => [name, encoded] as const))).map(
+    (entries) => Object.fromEntries(entries),
+  );
+}
+
+function isBatchEntry(entry: Job | BatchEntry): entry is BatchEntry {
+  return typeof entry === 'object' && entry !== null && 'job' in entry && !('service' in entry);
+}
+

@@ -1,0 +1,43 @@
+import { requestTypeNameOf } from '../mediator/request-type-name.js';
+import { Request, type RequestClass } from '../mediator/request.js';
+import { serviceNameOf, type ServiceClass } from '../jobs/job-services.js';
+import type { JobFilter } from './job-filter.js';
+
+interface Registration {
+  readonly filter: JobFilter;
+  /** Type name the filter is limited to; undefined = every job. */
+  readonly typeName: string | undefined;
+}
+
+/** Options of `JobFilterRegistry.add`. */
+export interface FilterOptions {
+  /** Limit the filter to jobs of one request class (or a service's method calls). */
+  readonly for?: RequestClass | ServiceClass | string | undefined;
+}
+
+/**
+ * Job filters, global or per job type, kept in registration order: filters
+ * run in the order they were added (no process-global list: one registry
+ * per application).
+ */
+export class JobFilterRegistry {
+  private readonly registrations: Registration[] = [];
+
+  /** Adds a filter; adding the same filter for the same scope again is a no-op. */
+  add(filter: JobFilter, options: FilterOptions = {}): void {
+    const typeName = typeNameOf(options.for);
+    if (this.registrations.some((r) => r.filter === filter && r.typeName === typeName)) return;
+    this.registrations.push({ filter, typeName });
+  }
+
+  /** The filters that apply to jobs of `typeName`, in registration order. */
+  filtersFor(typeName: string): JobFilter[] {
+    return this.registrations.filter((r) => r.typeName === undefined || r.typeName === typeName).map((r) => r.filter);
+  }
+}
+
+/** The stored type name a scope stands for: a request class, a job service class, or the name itself. */
+export function typeNameOf(scope: RequestClass | ServiceClass | string | undefined): string | undefined {
+  if (scope === undefined || typeof scope === 'string') return scope;
+  return scope.prototype instanceof Request ? requestTypeNameOf(scope as RequestClass) : serviceNameOf(scope);
+}

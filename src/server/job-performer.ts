@@ -1,0 +1,162 @@
+import { err, ok, type Result } from 'neverthrow';
+import type { JobFilterRegistry } from '../filters/filter-registry.js';
+import type { JobContext, PerformedContext, PerformingContext } from '../filters/job-filter.js';
+import { fromStoredInvocation, type JobCatalog, type RunnableJob } from '../jobs/job-invocation.js';
+import { encodePayload } from '../jobs/payload-codec.js';
+import { describeError, type Logger } from '../logging/logger.js';
+import type { IMediator } from '../mediator/mediator-interface.js';
+import type { ServiceResolver } from '../mediator/service-resolver.js';
+import { failureDetails, type ElectedState } from '../states/elected-state.js';
+import type { StateMachine } from '../states/state-machine.js';
+import type { JobStorage } from '../storage/job-storage.js';
+import type { FetchedJob, JsonValue } from '../storage/job-types.js';
+
+/** What the performer needs from the application. */
+export interface PerformerDependencies {
+  readonly storage: JobStorage;
+  readonly mediator: IMediator;
+  readonly catalog: JobCatalog;
+  readonly filters: JobFilterRegistry;
+  readonly states: StateMachine;
+  readonly resolver: ServiceResolver;
+  readonly logger: Logger;
+}
+
+/** How a run ended, before the state machine decides what it means (retry, fail...). */
+type RunOutcome = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly error: unknown };
+
+/**
+ * Runs one fetched job: restore it, server filters, the mediator's own
+ * pipeline (or the service method), server filters again, then the state
+ * transition under the job's lease. Never throws and never rejects: every
+ * failure, including a handler that throws a non-Error, ends as a Failed
+ * candidate for the state machine.
+ */
+export class JobPerformer {
+  constructor(private readonly deps: PerformerDependencies) {}
+
+  async perform(job: FetchedJob, signal: AbortSignal): Promise<void> {
+    const started = performance.now();
+    const context = this.jobContext(job);
+    const restored = fromStoredInvocation(job, this.deps.catalog);
+    if (restored.isErr()) {
+      // The stored job no longer fits this code; retrying cannot fix the payload itself.
+      await this.finish(job, context, { ok: false, error: { ...restored.error, retryable: restored.error.kind !== 'Unserializable' } }, started);
+      return;
+    }
+    const runnable = restored.value;
+    const canceled = await this.runPerforming(job, context, runnable, signal);
+    if (canceled !== undefined) {
+      await this.transition(job, context, { to: { name: 'Deleted' }, reason: `Canceled by a server filter: ${canceled}` });
+      return;
+    }
+    const outcome = await this.run(job, runnable, signal);
+    const durationMs = performance.now() - started;
+    await this.runPerformed(context, runnable, outcome, durationMs);
+    await this.finish(job, context, outcome, started);
+  }
+
+  private async run(job: FetchedJob, runnable: RunnableJob, signal: AbortSignal): Promise<RunOutcome> {
+    const jobInfo = { jobId: job.id, attempt: job.retryCount + 1, queue: job.queue };
+    if (runnable.kind === 'request') {
+      const sent = await this.deps.mediator.send(runnable.request, { signal, job: jobInfo });
+      return sent.match((value): RunOutcome => ({ ok: true, value }), (error): RunOutcome => ({ ok: false, error }));
+    }
+    return callServiceMethod(this.deps.resolver, runnable);
+  }
+
+  private async finish(job: FetchedJob, context: Omit<JobContext, 'getParameter' | 'setParameter'>, outcome: RunOutcome, started: number): Promise<void> {
+    const durationMs = Math.round((performance.now() - started) * 100) / 100;
+    if (outcome.ok) {
+      const result = storableResult(outcome.value);
+      if (result.isOk()) {
+        await this.transition(job, context, { to: { name: 'Succeeded', result: result.value }, reason: 'Completed', data: { durationMs } });
+        return;
+      }
+      outcome = { ok: false, error: { kind: 'Unserializable', message: `The job succeeded but its result cannot be stored: ${result.error}`, retryable: false } };
+    }
+    const failure = failureDetails(outcome.error);
+    await this.transition(job, context, { to: { name: 'Failed' }, reason: failure.message, data: { ...failure, durationMs } }, outcome.error);
+  }
+
+  private async transition(job: FetchedJob, context: Omit<JobContext, 'getParameter' | 'setParameter'>, candidate: ElectedState, error?: unknown): Promise<void> {
+    const outcome = await this.deps.states.transition({ job: context, currentState: 'Processing', lease: job.lease, candidate, error });
+    outcome.match(
+      ({ applied, elected }) => {
+        // Not applied: the job was deleted or taken over meanwhile; its new owner decides.
+        if (!applied) this.deps.logger.debug(`Job ${job.id} moved on while it ran; its ${elected.to.name} outcome was not recorded`, { jobId: job.id });
+      },
+      (failure) => this.deps.logger.error(`Recording the outcome of job ${job.id} failed; its lease will expire and it will run again: ${failure.message}`, { jobId: job.id, error: failure }),
+    );
+  }
+
+  private jobContext(job: FetchedJob): Omit<JobContext, 'getParameter' | 'setParameter'> {
+    return { jobId: job.id, typeName: job.typeName, methodName: job.methodName, queue: job.queue, retryCount: job.retryCount };
+  }
+
+  private withParameters<T extends object>(jobId: string, context: T): T & Pick<JobContext, 'getParameter' | 'setParameter'> {
+    const storage = this.deps.storage;
+    return {
+      ...context,
+      async getParameter(name: string) {
+        return (await storage.getParameter(jobId, name)).match((value) => value, (error) => { throw new Error(`reading parameter ${name} failed: ${error.kind}`, { cause: error }); });
+      },
+      async setParameter(name: string, value: JsonValue) {
+        return (await storage.setParameter(jobId, name, value)).match(() => undefined, (error) => { throw new Error(`setting parameter ${name} failed: ${error.kind}`, { cause: error }); });
+      },
+    };
+  }
+
+  /** Server filters' onPerforming in order; returns the cancel reason, if one canceled. */
+  private async runPerforming(job: FetchedJob, base: Omit<JobContext, 'getParameter' | 'setParameter'>, runnable: RunnableJob, signal: AbortSignal): Promise<string | undefined> {
+    let canceled: string | undefined;
+    const context: PerformingContext = this.withParameters(job.id, { ...base, job: runnable, signal, cancel: (reason: string) => { canceled = reason; } });
+    for (const filter of this.deps.filters.filtersFor(job.typeName)) {
+      if (filter.onPerforming === undefined) continue;
+      try {
+        await filter.onPerforming(context);
+      } catch (error) {
+        this.deps.logger.error(`A server filter failed before job ${job.id}; running it anyway: ${describeError(error)}`, { jobId: job.id, error });
+      }
+      if (canceled !== undefined) return canceled;
+    }
+    return undefined;
+  }
+
+  private async runPerformed(base: Omit<JobContext, 'getParameter' | 'setParameter'>, runnable: RunnableJob, result: RunOutcome, durationMs: number): Promise<void> {
+    const context: PerformedContext = this.withParameters(base.jobId, { ...base, job: runnable, result, durationMs });
+    for (const filter of this.deps.filters.filtersFor(base.typeName)) {
+      if (filter.onPerformed === undefined) continue;
+      try {
+        await filter.onPerformed(context);
+      } catch (error) {
+        this.deps.logger.error(`A server filter failed after job ${base.jobId}: ${describeError(error)}`, { jobId: base.jobId, error });
+      }
+    }
+  }
+}
+
+/** Resolves the service from the container and calls the method; any throw, rejection or Err is a failure. */
+async function callServiceMethod(resolver: ServiceResolver, job: Extract<RunnableJob, { kind: 'method' }>): Promise<RunOutcome> {
+  try {
+    const instance = resolver.resolve(job.service) as Record<string, (...args: unknown[]) => unknown>;
+    const method = instance[job.method];
+    if (typeof method !== 'function') return { ok: false, error: new Error(`${job.service.name} has no method ${job.method}`) };
+    const returned: unknown = await method.apply(instance, job.args);
+    if (isResult(returned)) return returned.isOk() ? { ok: true, value: returned.value } : { ok: false, error: returned.error };
+    return { ok: true, value: returned };
+  } catch (error) {
+    return { ok: false, error };
+  }
+}
+
+function isResult(value: unknown): value is Result<unknown, unknown> {
+  return typeof value === 'object' && value !== null && 'isOk' in value && 'isErr' in value && typeof (value as { isOk: unknown }).isOk === 'function';
+}
+
+/** JSON text of a handler's value (undefined = no result), or why it cannot be stored. */
+function storableResult(value: unknown): Result<string | undefined, string> {
+  if (value === undefined) return ok(undefined);
+  return encodePayload(value, 'result').match((encoded) => ok(JSON.stringify(encoded)), (error) => err(error.message));
+}
+

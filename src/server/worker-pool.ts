@@ -1,0 +1,169 @@
+import type { Logger } from '../logging/logger.js';
+import type { JobStorage } from '../storage/job-storage.js';
+import type { FetchedJob, JobId, Lease } from '../storage/job-types.js';
+import type { JobPerformer } from './job-performer.js';
+
+/** Settings of a worker pool. */
+export interface WorkerPoolSettings {
+  readonly serverName: string;
+  readonly workerCount: number;
+  readonly queues: readonly string[];
+  /** Lease length; renewed every third of it while a job runs. */
+  readonly invisibilityTimeoutMs: number;
+  /** Poll when no notification arrives (the backstop). */
+  readonly queuePollIntervalMs: number;
+}
+
+interface Running {
+  readonly job: FetchedJob;
+  readonly controller: AbortController;
+  readonly done: Promise<void>;
+}
+
+/**
+ * WorkerCount workers fed by ONE fetch loop: each fetch claims as many jobs as
+ * there are free workers, in one statement. An idle pool sleeps until a
+ * notification (a job enqueued in one of its queues), a worker freeing up, or
+ * the poll interval. All in-flight leases are renewed together by one
+ * statement; a lease found lost (the job was deleted, or taken over after a
+ * stall) aborts that job's signal.
+ */
+export class WorkerPool {
+  private readonly running = new Map<JobId, Running>();
+  private readonly stopping = new AbortController();
+  private wakeFetcher: (() => void) | undefined;
+  private wakeRequested = false;
+  private loop: Promise<void> | undefined;
+  private renewTimer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly storage: JobStorage,
+    private readonly performer: JobPerformer,
+    private readonly settings: WorkerPoolSettings,
+    private readonly logger: Logger,
+  ) {}
+
+  start(): void {
+    this.loop ??= this.fetchLoop();
+    const renewEvery = Math.max(50, Math.floor(this.settings.invisibilityTimeoutMs / 3));
+    this.renewTimer = setInterval(() => void this.renewLeases(), renewEvery);
+    this.renewTimer.unref();
+  }
+
+  /** A job was enqueued in `queue` somewhere: fetch now if it is one of ours. */
+  notifyEnqueued(queue: string): void {
+    if (this.settings.queues.includes(queue)) this.wake();
+  }
+
+  /** A job was deleted somewhere: abort it if it runs here. */
+  notifyDeleted(jobId: JobId): void {
+    this.running.get(jobId)?.controller.abort(new Error(`job ${jobId} was deleted`));
+  }
+
+  /** The jobs running now. */
+  get inFlight(): readonly FetchedJob[] {
+    return [...this.running.values()].map((entry) => entry.job);
+  }
+
+  /**
+   * Graceful stop: fetch no more, signal every running handler, wait up to
+   * `timeoutMs` for them, then hand the unfinished jobs back to the head of
+   * their queues. Returns the leases handed back.
+   */
+  async stop(timeoutMs: number): Promise<Lease[]> {
+    this.stopping.abort();
+    this.wake();
+    clearInterval(this.renewTimer);
+    await this.loop;
+    for (const entry of this.running.values()) entry.controller.abort(new Error('the server is stopping'));
+    const all = Promise.all([...this.running.values()].map((entry) => entry.done));
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([all, new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)))]);
+    clearTimeout(timer);
+    const unfinished = [...this.running.values()].map((entry) => entry.job.lease);
+    if (unfinished.length === 0) return [];
+    const released = await this.storage.releaseJobs(unfinished, 'Server stopped before the job finished; handed back to its queue');
+    return released.match(
+      (ids) => unfinished.filter((lease) => ids.includes(lease.jobId)),
+      (error) => {
+        this.logger.error(`Handing back ${unfinished.length} unfinished jobs failed; their leases will expire instead: ${error.kind}`, { error });
+        return [];
+      },
+    );
+  }
+
+  private wake(): void {
+    if (this.wakeFetcher !== undefined) this.wakeFetcher();
+    else this.wakeRequested = true;
+  }
+
+  private async fetchLoop(): Promise<void> {
+    while (!this.stopping.signal.aborted) {
+      const free = this.settings.workerCount - this.running.size;
+      let fetchedAll = false;
+      if (free > 0) {
+        const fetched = await this.storage.fetchJobs({ queues: this.settings.queues, limit: free, owner: this.settings.serverName, leaseMs: this.settings.invisibilityTimeoutMs });
+        if (fetched.isErr()) {
+          this.logger.error(`Fetching jobs failed; retrying after the poll interval: ${fetched.error.kind}`, { error: fetched.error });
+        } else {
+          for (const outcome of fetched.value) {
+            if (outcome.isOk()) this.launch(outcome.value);
+            else await this.failMalformed(outcome.error);
+          }
+          // A full fetch suggests more are waiting: go again without sleeping.
+          fetchedAll = fetched.value.length === free;
+        }
+      }
+      if (!fetchedAll || this.running.size >= this.settings.workerCount) await this.idle();
+    }
+  }
+
+  private launch(job: FetchedJob): void {
+    const controller = new AbortController();
+    const done = this.performer.perform(job, controller.signal).finally(() => {
+      this.running.delete(job.id);
+      this.wake();
+    });
+    this.running.set(job.id, { job, controller, done });
+  }
+
+  private async failMalformed(malformed: { jobId: JobId; lease: Lease; message: string }): Promise<void> {
+    this.logger.error(malformed.message, { jobId: malformed.jobId });
+    const failed = await this.storage.changeState({ jobId: malformed.jobId, from: ['Processing'], lease: malformed.lease, to: { name: 'Failed' }, reason: malformed.message, data: { errorType: 'MalformedJob', message: malformed.message, stack: null } });
+    if (failed.isErr()) this.logger.error(`Failing malformed job ${malformed.jobId} failed: ${failed.error.kind}`, { error: failed.error });
+  }
+
+  /** Sleeps until woken (notification, freed worker, stop) or the poll interval passes. */
+  private idle(): Promise<void> {
+    if (this.wakeRequested) {
+      this.wakeRequested = false;
+      return Promise.resolve();
+    }
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(done, this.settings.queuePollIntervalMs);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wakeFetcher = () => {
+        this.wakeFetcher = undefined;
+        done();
+      };
+    }).finally(() => {
+      this.wakeFetcher = undefined;
+      this.wakeRequested = false;
+    });
+  }
+
+  private async renewLeases(): Promise<void> {
+    const leases = this.inFlight.map((job) => job.lease);
+    if (leases.length === 0) return;
+    const renewed = await this.storage.renewLeases(leases, this.settings.invisibilityTimeoutMs);
+    renewed.match(
+      ({ lost }) => {
+        for (const jobId of lost) this.running.get(jobId)?.controller.abort(new Error(`the lease on job ${jobId} was lost`));
+      },
+      (error) => this.logger.warn(`Renewing ${leases.length} leases failed; retrying at the next renewal: ${error.kind}`, { error }),
+    );
+  }
+}

@@ -1,0 +1,45 @@
+import type { JsonValue, StateName } from '../storage/job-types.js';
+import type { TargetState } from '../storage/state-change.js';
+
+/** A state proposed for a job: where it goes, why, and what the history records with it. */
+export interface ElectedState {
+  readonly to: TargetState;
+  readonly reason?: string | undefined;
+  readonly data?: Readonly<Record<string, JsonValue>> | undefined;
+}
+
+/** A state that was proposed and then replaced by a filter: kept in the history. */
+export interface RecordedState {
+  readonly name: StateName;
+  readonly reason?: string | undefined;
+  readonly data?: Readonly<Record<string, JsonValue>> | undefined;
+}
+
+/** The error details the Failed state records (as Hangfire's FailedState does). */
+export interface FailureDetails {
+  readonly [key: string]: JsonValue;
+  readonly errorType: string;
+  readonly message: string;
+  readonly stack: string | null;
+}
+
+/** Error type, message and stack of anything a handler threw or returned as an error. */
+export function failureDetails(error: unknown): FailureDetails {
+  if (error instanceof Error) return { errorType: error.name, message: error.message, stack: error.stack ?? null };
+  if (typeof error === 'object' && error !== null) {
+    const record = error as Record<string, unknown>;
+    const cause = record.cause instanceof Error ? record.cause : undefined;
+    const errorType = typeof record.kind === 'string' ? record.kind : typeof record.name === 'string' ? record.name : 'Error';
+    const message = typeof record.message === 'string' ? record.message : cause?.message ?? safeJson(error);
+    return { errorType, message, stack: cause?.stack ?? null };
+  }
+  return { errorType: typeof error, message: String(error), stack: null };
+}
+
+function safeJson(value: unknown): string {
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return Object.prototype.toString.call(value);
+  }
+}

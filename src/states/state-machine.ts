@@ -1,0 +1,126 @@
+import { okAsync, ResultAsync } from 'neverthrow';
+import type { JobFilterRegistry } from '../filters/filter-registry.js';
+import type { ApplyStateContext, ElectStateContext, JobContext } from '../filters/job-filter.js';
+import { storageFailed, type JobError } from '../jobs/job-error.js';
+import { describeError, type Logger } from '../logging/logger.js';
+import type { JobStorage } from '../storage/job-storage.js';
+import { FINAL_STATES, type JobId, type Lease, type StateName } from '../storage/job-types.js';
+import type { StateChange } from '../storage/state-change.js';
+import type { StorageError } from '../storage/storage-error.js';
+import type { ElectedState, RecordedState } from './elected-state.js';
+
+/** A transition to elect and apply. */
+export interface Transition {
+  readonly job: Omit<JobContext, 'getParameter' | 'setParameter'>;
+  /** The state the job is believed to be in: the guard, and what filters see as the current state. */
+  readonly currentState: StateName;
+  /** Further states the change may also apply from (e.g. any waiting state for a delete). */
+  readonly alsoFrom?: readonly StateName[];
+  /** Required when the job is Processing: the worker's lease (the fencing token). */
+  readonly lease?: Lease | undefined;
+  readonly candidate: ElectedState;
+  /** What failed, when the candidate is Failed (retry filters read it). */
+  readonly error?: unknown;
+}
+
+/** What a transition ended as. */
+export interface TransitionOutcome {
+  /** False when the guard did not hold: the job had moved on (deleted, taken over...). */
+  readonly applied: boolean;
+  /** The state the filters elected. */
+  readonly elected: ElectedState;
+}
+
+/** Applies guarded state changes; batched by the caller when it likes (the worker's completion batcher). */
+export type ApplyChanges = (changes: readonly StateChange[]) => ResultAsync<boolean[], StorageError>;
+
+/**
+ * Hangfire's state machine: elect (elect-state filters in registration order
+ * may replace the candidate; replaced states are kept for the history),
+ * apply (one guarded statement that also records the history), then tell the
+ * apply-state filters. A filter that throws is logged and skipped: a broken
+ * filter must not strand a job in Processing.
+ */
+export class StateMachine {
+  constructor(
+    private readonly storage: JobStorage,
+    private readonly filters: JobFilterRegistry,
+    private readonly logger: Logger,
+    private readonly applyChanges: ApplyChanges = (changes) => storage.changeStates(changes),
+  ) {}
+
+  transition(transition: Transition): ResultAsync<TransitionOutcome, JobError> {
+    return ResultAsync.fromSafePromise(this.elect(transition)).andThen(({ elected, replaced }) =>
+      this.applyChanges([
+        {
+          jobId: transition.job.jobId,
+          from: [transition.currentState, ...(transition.alsoFrom ?? [])],
+          lease: transition.lease,
+          to: elected.to,
+          reason: elected.reason,
+          data: elected.data,
+          replaced,
+        },
+      ])
+        .mapErr(storageFailed)
+        .andThen((applied) => {
+          const outcome = { applied: applied[0] === true, elected };
+          if (!outcome.applied) return okAsync(outcome);
+          return ResultAsync.fromSafePromise(this.afterApplied(transition, elected)).map(() => outcome);
+        }),
+    );
+  }
+
+  private async elect(transition: Transition): Promise<{ elected: ElectedState; replaced: RecordedState[] }> {
+    const replaced: RecordedState[] = [];
+    const context: ElectStateContext = {
+      ...transition.job,
+      currentState: transition.currentState,
+      candidate: transition.candidate,
+      error: transition.error,
+      replaced,
+      getParameter: (name) => unwrapOrThrow(this.storage.getParameter(transition.job.jobId, name)),
+      setParameter: (name, value) => unwrapOrThrow(this.storage.setParameter(transition.job.jobId, name, value)),
+    };
+    for (const filter of this.filters.filtersFor(transition.job.typeName)) {
+      if (filter.onStateElection === undefined) continue;
+      try {
+        await filter.onStateElection(context);
+      } catch (error) {
+        this.logger.error(`An elect-state filter failed for job ${transition.job.jobId}; keeping the candidate: ${describeError(error)}`, { jobId: transition.job.jobId, error });
+      }
+    }
+    return { elected: context.candidate, replaced };
+  }
+
+  private async afterApplied(transition: Transition, elected: ElectedState): Promise<void> {
+    const context: ApplyStateContext = { jobId: transition.job.jobId, typeName: transition.job.typeName, oldState: transition.currentState, newState: elected };
+    for (const filter of this.filters.filtersFor(transition.job.typeName)) {
+      if (filter.onStateApplied === undefined) continue;
+      try {
+        await filter.onStateApplied(context);
+      } catch (error) {
+        this.logger.error(`An apply-state filter failed for job ${transition.job.jobId}: ${describeError(error)}`, { jobId: transition.job.jobId, error });
+      }
+    }
+    if (FINAL_STATES.includes(elected.to.name)) await this.releaseContinuations([transition.job.jobId]);
+  }
+
+  /**
+   * Moves the continuations of finished parents on. Done after the parent's
+   * change committed, and again by the client after a continuation is
+   * created, so whichever commits last sees the other; the scheduler's sweep
+   * is the backstop if a process dies in between.
+   */
+  async releaseContinuations(parentIds: readonly JobId[]): Promise<void> {
+    const released = await this.storage.releaseContinuations(parentIds);
+    if (released.isErr()) this.logger.error(`Releasing continuations failed; the scheduler's sweep will retry: ${released.error.kind}`, { parentIds, error: released.error });
+  }
+}
+
+/** Filters use plain promises; a storage error surfaces to them as a thrown Error they may catch. */
+async function unwrapOrThrow<T>(result: ResultAsync<T, StorageError>): Promise<T> {
+  const outcome = await result;
+  if (outcome.isErr()) throw new Error('message' in outcome.error ? outcome.error.message : outcome.error.kind, { cause: outcome.error });
+  return outcome.value;
+}
