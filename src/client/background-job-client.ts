@@ -112,7 +112,7 @@ export class BackgroundJobClient {
       encodeParameters(options.parameters).map((parameters) => ({
         job,
         invocation,
-        newJob: { ...invocation, queue: options.queue ?? this.defaultQueue, state, reason, parameters },
+        newJob: { ...invocation, queue: options.queue ?? this.defaultQueue, state, reason, parameters, recurringId: options.recurringId },
       })),
     );
   }

@@ -12,6 +12,8 @@ export interface EnqueueOptions {
    * transaction): the job exists, and workers hear of it, only if it commits.
    */
   readonly transaction?: Queryable | undefined;
+  /** Marks the job as a run of this recurring job (set by the recurring scheduler and `trigger`). */
+  readonly recurringId?: string | undefined;
 }
 
 /** Options of `continueWith`. */

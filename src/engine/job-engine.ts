@@ -1,0 +1,69 @@
+import type { MediatorJobsOptions } from '../config/options.js';
+import { BackgroundJobClient } from '../client/background-job-client.js';
+import { AutomaticRetry, type AutomaticRetryOptions } from '../filters/automatic-retry.js';
+import { JobFilterRegistry } from '../filters/filter-registry.js';
+import type { JobCatalog } from '../jobs/job-invocation.js';
+import { JobServiceRegistry } from '../jobs/job-services.js';
+import { consoleLogger, type Logger } from '../logging/logger.js';
+import type { IMediator } from '../mediator/mediator-interface.js';
+import type { MediatorRegistry } from '../mediator/mediator-registry.js';
+import type { ServiceResolver } from '../mediator/service-resolver.js';
+import { JobServer } from '../server/job-server.js';
+import type { ServerProcess } from '../server/server-process.js';
+import { StateMachine } from '../states/state-machine.js';
+import type { JobStorage } from '../storage/job-storage.js';
+
+/** What the engine is built from. */
+export interface JobEngineSetup {
+  readonly storage: JobStorage;
+  readonly mediator: IMediator;
+  /** The mediator's registry: request types are looked up here by their stable names. */
+  readonly registry: MediatorRegistry;
+  /** Resolves handlers and job services (the inversify container, or `constructingResolver`). */
+  readonly resolver: ServiceResolver;
+  readonly options: MediatorJobsOptions;
+  /** Default: warnings and errors to the console. */
+  readonly logger?: Logger | undefined;
+  /** Automatic retries (a global elect-state filter, as in Hangfire); `false` turns them off. */
+  readonly retry?: AutomaticRetryOptions | false | undefined;
+}
+
+/**
+ * The job engine of one application: the job client, filters, job services
+ * and the state machine, and a factory for servers. Built once; holds no
+ * process-global state, so two engines (two databases) can live side by side.
+ */
+export class JobEngine {
+  readonly client: BackgroundJobClient;
+  readonly filters = new JobFilterRegistry();
+  readonly services = new JobServiceRegistry();
+  readonly catalog: JobCatalog;
+  readonly states: StateMachine;
+  readonly logger: Logger;
+
+  constructor(private readonly setup: JobEngineSetup) {
+    this.logger = setup.logger ?? consoleLogger();
+    this.catalog = { requests: setup.registry, services: this.services };
+    if (setup.retry !== false) this.filters.add(new AutomaticRetry(setup.retry ?? {}));
+    this.states = new StateMachine(setup.storage, this.filters, this.logger);
+    this.client = new BackgroundJobClient(setup.storage, this.catalog, this.filters, this.states, this.logger);
+  }
+
+  get storage(): JobStorage {
+    return this.setup.storage;
+  }
+
+  /** A server over this engine; `overrides` replace options for this server only (queues, worker count, name...). */
+  createServer(overrides: Partial<MediatorJobsOptions> = {}, extraProcesses: readonly ServerProcess[] = []): JobServer {
+    return new JobServer({
+      storage: this.setup.storage,
+      mediator: this.setup.mediator,
+      catalog: this.catalog,
+      filters: this.filters,
+      resolver: this.setup.resolver,
+      logger: this.logger,
+      options: { ...this.setup.options, ...overrides },
+      extraProcesses,
+    });
+  }
+}

@@ -1,0 +1,35 @@
+import { okAsync, type ResultAsync } from 'neverthrow';
+import type { Logger } from '../logging/logger.js';
+import type { JobStorage } from '../storage/job-storage.js';
+import type { ServerAnnouncement } from '../storage/monitoring-types.js';
+import { formatStorageError } from '../storage/storage-error.js';
+import type { ServerProcess } from './server-process.js';
+
+/**
+ * Tells the cluster this server is alive, every HeartbeatInterval. If a
+ * watchdog removed it meanwhile (a long pause), it announces itself again;
+ * its jobs were released, and its workers learn that when their lease
+ * renewals come back lost.
+ */
+export class Heartbeat implements ServerProcess {
+  readonly name = 'heartbeat';
+
+  constructor(
+    private readonly storage: JobStorage,
+    private readonly server: ServerAnnouncement,
+    private readonly intervalMs: number,
+    private readonly logger: Logger,
+  ) {}
+
+  runOnce(): ResultAsync<number, { message: string }> {
+    return this.storage
+      .heartbeat(this.server.name)
+      .andThen((alive) => {
+        if (alive) return okAsync(undefined);
+        this.logger.warn(`Server ${this.server.name} had been removed as dead; announcing it again`);
+        return this.storage.announceServer(this.server);
+      })
+      .map(() => this.intervalMs)
+      .mapErr((error) => ({ message: formatStorageError(error) }));
+  }
+}

@@ -1,0 +1,138 @@
+import { errAsync, okAsync, ResultAsync } from 'neverthrow';
+import type { MediatorJobsOptions } from '../config/options.js';
+import type { JobFilterRegistry } from '../filters/filter-registry.js';
+import { storageFailed, type JobError } from '../jobs/job-error.js';
+import type { JobCatalog } from '../jobs/job-invocation.js';
+import type { Logger } from '../logging/logger.js';
+import type { IMediator } from '../mediator/mediator-interface.js';
+import type { ServiceResolver } from '../mediator/service-resolver.js';
+import { StateMachine } from '../states/state-machine.js';
+import type { Unsubscribe } from '../storage/database.js';
+import type { JobStorage } from '../storage/job-storage.js';
+import type { StorageEvent } from '../storage/storage-events.js';
+import { batchedStateChanges } from './batched-state-changes.js';
+import { DelayedJobScheduler } from './delayed-job-scheduler.js';
+import { ExpirationManager } from './expiration.js';
+import { Heartbeat } from './heartbeat.js';
+import { JobPerformer } from './job-performer.js';
+import { runProcessLoop, type RunningProcess, type ServerProcess } from './server-process.js';
+import { uniqueServerName } from './server-name.js';
+import { Watchdog } from './watchdog.js';
+import { WorkerPool } from './worker-pool.js';
+
+/** Delay before a failed background duty tries again. */
+export const PROCESS_RETRY_DELAY_MS = 1_000;
+
+/** What a server needs from the application. */
+export interface JobServerDependencies {
+  readonly storage: JobStorage;
+  readonly mediator: IMediator;
+  readonly catalog: JobCatalog;
+  readonly filters: JobFilterRegistry;
+  readonly resolver: ServiceResolver;
+  readonly logger: Logger;
+  readonly options: MediatorJobsOptions;
+  /** More background duties to run alongside the built-in ones (the recurring scheduler). */
+  readonly extraProcesses?: readonly ServerProcess[];
+}
+
+/** What a stop did. */
+export interface StopReport {
+  /** Jobs that had not finished within ShutdownTimeout and went back to the head of their queues. */
+  readonly handedBack: number;
+}
+
+type Phase = 'new' | 'running' | 'stopping' | 'stopped';
+
+/**
+ * A job server (Hangfire's BackgroundJobServer): WorkerCount workers over the
+ * configured queues, plus the delayed-job scheduler, heartbeat, watchdog and
+ * expiration, each a loop that survives its own errors. Many servers, in one
+ * process or many machines, share one database.
+ */
+export class JobServer {
+  readonly name: string;
+  private readonly pool: WorkerPool;
+  private readonly processes: ServerProcess[];
+  private readonly stopping = new AbortController();
+  private running: RunningProcess[] = [];
+  private unsubscribe: Unsubscribe | undefined;
+  private phase: Phase = 'new';
+
+  constructor(private readonly deps: JobServerDependencies) {
+    const { storage, options, logger } = deps;
+    this.name = options.serverName ?? uniqueServerName();
+    // Workers record outcomes through one coalesced statement per batch.
+    const states = new StateMachine(storage, deps.filters, logger, batchedStateChanges(storage));
+    const performer = new JobPerformer({ storage, mediator: deps.mediator, catalog: deps.catalog, filters: deps.filters, states, resolver: deps.resolver, logger });
+    this.pool = new WorkerPool(storage, performer, {
+      serverName: this.name,
+      workerCount: options.workerCount,
+      queues: options.queues,
+      invisibilityTimeoutMs: options.invisibilityTimeoutMs,
+      queuePollIntervalMs: options.queuePollIntervalMs,
+    }, logger);
+    this.processes = [
+      new Heartbeat(storage, this.announcement(), options.heartbeatIntervalMs, logger),
+      new Watchdog(storage, options.serverCheckIntervalMs, options.serverTimeoutMs, logger),
+      new ExpirationManager(storage, options.jobExpirationCheckIntervalMs, logger),
+      ...(deps.extraProcesses ?? []),
+    ];
+  }
+
+  /** Announces the server, starts listening for job events, then the workers and duties. */
+  start(): ResultAsync<void, JobError> {
+    if (this.phase !== 'new') return errAsync({ kind: 'InvalidOptions', message: `server ${this.name} was already started` });
+    this.phase = 'running';
+    const { storage, logger } = this.deps;
+    return storage
+      .announceServer(this.announcement())
+      .andThen(() => storage.subscribe((event) => this.onEvent(event), () => this.pool.notifyEnqueued(this.deps.options.queues[0] ?? 'default')))
+      .mapErr(storageFailed)
+      .map((unsubscribe) => {
+        this.unsubscribe = unsubscribe;
+        this.pool.start();
+        const signal = this.stopping.signal;
+        this.running = [new DelayedJobScheduler(storage, logger), ...this.processes].map((process) => runProcessLoop(process, signal, logger, PROCESS_RETRY_DELAY_MS));
+        logger.info(`Server ${this.name} started: ${this.deps.options.workerCount} workers on ${this.deps.options.queues.join(', ')}`);
+      });
+  }
+
+  /**
+   * Graceful stop: no new fetches, running handlers' signals aborted, up to
+   * ShutdownTimeout for them to finish, then unfinished jobs handed back to
+   * the head of their queues; the server leaves the cluster.
+   */
+  stop(): ResultAsync<StopReport, JobError> {
+    if (this.phase !== 'running') return okAsync({ handedBack: 0 });
+    this.phase = 'stopping';
+    this.stopping.abort();
+    const { storage, options } = this.deps;
+    return ResultAsync.fromSafePromise(
+      (async () => {
+        const handedBack = await this.pool.stop(options.shutdownTimeoutMs);
+        await Promise.all(this.running.map((process) => process.stopped));
+        await this.unsubscribe?.();
+        return handedBack.length;
+      })(),
+    ).andThen((handedBack) =>
+      storage
+        .removeServer(this.name)
+        .mapErr(storageFailed)
+        .map(() => {
+          this.phase = 'stopped';
+          this.deps.logger.info(`Server ${this.name} stopped; ${handedBack} unfinished job(s) handed back`);
+          return { handedBack };
+        }),
+    );
+  }
+
+  private onEvent(event: StorageEvent): void {
+    if (event.kind === 'Enqueued') this.pool.notifyEnqueued(event.queue);
+    else if (event.state === 'Deleted') this.pool.notifyDeleted(event.jobId);
+  }
+
+  private announcement() {
+    return { name: this.name, workerCount: this.deps.options.workerCount, queues: this.deps.options.queues };
+  }
+}

@@ -1,0 +1,60 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { Request } from '../../src/mediator/index.js';
+import { STORAGE_KINDS, eventually } from '../support/test-storage.js';
+import { testEngine } from './support.js';
+
+class Tally extends Request<{ n: number; at: Date }> {
+  constructor(readonly n: number) {
+    super();
+  }
+}
+
+for (const kind of STORAGE_KINDS) {
+  describe(`processing (${kind})`, () => {
+    it('runs 1,000 jobs through 2 servers of 4 workers, each exactly once', async () => {
+      const runs = new Map<number, number>();
+      const e = await testEngine(kind, (registry) => {
+        registry.addHandler(Tally, { handle: (request: Tally) => (runs.set(request.n, (runs.get(request.n) ?? 0) + 1), { n: request.n, at: new Date(0) }) })._unsafeUnwrap();
+      });
+      try {
+        const ids = (await e.engine.client.enqueueBatch(Array.from({ length: 1000 }, (_, n) => new Tally(n))))._unsafeUnwrap();
+        assert.equal(ids.length, 1000);
+        await e.startServer({ ServerName: 'server-a' });
+        await e.startServer({ ServerName: 'server-b' });
+        await eventually(async () => ((await e.t.storage.stateCounts())._unsafeUnwrap().Succeeded === 1000 ? true : undefined), '1,000 jobs to succeed', 60_000);
+        assert.equal(runs.size, 1000);
+        assert.deepEqual([...runs.values()].filter((count) => count !== 1), [], 'no job ran twice');
+        const owners = await e.t.sql<{ server: string; jobs: number }>(
+          `SELECT data->>'server' AS server, count(*)::int AS jobs FROM ${e.t.storage.schema.quoted}.job_states WHERE name = 'Processing' GROUP BY 1 ORDER BY 1`,
+        );
+        assert.deepEqual(owners.map((o) => o.server), ['server-a', 'server-b'], 'both servers took jobs');
+        const stored = (await e.t.storage.getResult(ids[7]!))._unsafeUnwrap();
+        assert.deepEqual(JSON.parse(stored!), { n: 7, at: { $mj: 'date', v: '1970-01-01T00:00:00.000Z' } }, 'the response is stored with its Date');
+        assert.deepEqual(e.logger.errors(), []);
+      } finally {
+        await e.dispose();
+      }
+    });
+
+    it('starts a job scheduled 200 ms ahead within about a second', async () => {
+      const started: number[] = [];
+      const e = await testEngine(kind, (registry) => {
+        registry.addHandler(Tally, { handle: (request: Tally) => (started.push(Date.now()), { n: request.n, at: new Date() }) })._unsafeUnwrap();
+      });
+      try {
+        await e.startServer();
+        const scheduledAt = Date.now();
+        const id = (await e.engine.client.schedule(new Tally(1), 200))._unsafeUnwrap();
+        await e.waitForState(id, 'Succeeded', 5_000);
+        const latency = (started[0] ?? Infinity) - scheduledAt;
+        assert.ok(latency >= 150, `not before its time (${latency} ms)`);
+        assert.ok(latency < 1_500, `within about a second (${latency} ms)`);
+        const history = (await e.t.storage.jobDetails(id))._unsafeUnwrap()!.history.map((h) => h.name);
+        assert.deepEqual(history, ['Succeeded', 'Processing', 'Enqueued', 'Scheduled']);
+      } finally {
+        await e.dispose();
+      }
+    });
+  });
+}
