@@ -1,0 +1,105 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { JobFilter } from '../../src/filters/job-filter.js';
+import { Request } from '../../src/mediator/index.js';
+import { STORAGE_KINDS } from '../support/test-storage.js';
+import { testEngine } from './support.js';
+
+class Work extends Request<string> {
+  constructor(readonly label: string) {
+    super();
+  }
+}
+class Other extends Request<string> {}
+
+for (const kind of STORAGE_KINDS) {
+  describe(`job filters (${kind})`, () => {
+    it('run in registration order around creation, performance and state changes', async () => {
+      const calls: string[] = [];
+      const e = await testEngine(kind, (registry) => {
+        registry.addHandler(Work, { handle: (r: Work) => (calls.push(`handler ${r.label}`), r.label) })._unsafeUnwrap();
+      }, {}, { retry: false });
+      const named = (name: string): JobFilter => ({
+        onCreating: (c) => void calls.push(`${name}.onCreating ${c.invocation.typeName}`),
+        onCreated: (c) => void calls.push(`${name}.onCreated ${c.jobId === '' ? '?' : 'id'}`),
+        onPerforming: () => void calls.push(`${name}.onPerforming`),
+        onPerformed: (c) => void calls.push(`${name}.onPerformed ${c.result.ok ? 'ok' : 'failed'}`),
+        onStateElection: (c) => void calls.push(`${name}.onStateElection ${c.candidate.to.name}`),
+        onStateApplied: (c) => void calls.push(`${name}.onStateApplied ${c.oldState}->${c.newState.to.name}`),
+      });
+      e.engine.filters.add(named('first'));
+      e.engine.filters.add(named('second'), { for: Work });
+      e.engine.filters.add(named('not-for-work'), { for: Other });
+      try {
+        const id = (await e.engine.client.enqueue(new Work('x')))._unsafeUnwrap();
+        assert.deepEqual(calls, ['first.onCreating Work', 'second.onCreating Work', 'first.onCreated id', 'second.onCreated id']);
+        calls.length = 0;
+        await e.startServer();
+        await e.waitForState(id, 'Succeeded');
+        assert.deepEqual(calls, [
+          'first.onPerforming', 'second.onPerforming', 'handler x', 'first.onPerformed ok', 'second.onPerformed ok',
+          'first.onStateElection Succeeded', 'second.onStateElection Succeeded',
+          'first.onStateApplied Processing->Succeeded', 'second.onStateApplied Processing->Succeeded',
+        ]);
+      } finally {
+        await e.dispose();
+      }
+    });
+
+    it('an elect-state filter can change the elected state; a client filter can cancel; a server filter can skip', async () => {
+      const ran: string[] = [];
+      const e = await testEngine(kind, (registry) => {
+        registry.addHandler(Work, { handle: (r: Work) => (ran.push(r.label), r.label) })._unsafeUnwrap();
+      }, {}, { retry: false });
+      e.engine.filters.add({
+        onCreating: (c) => {
+          if ((c.job as Work).label === 'refused') c.cancel('not today');
+          c.parameters.set('tenant', 'acme');
+        },
+        onPerforming: (c) => {
+          if ((c.job as { request: Work }).request.label === 'skipped') c.cancel('maintenance window');
+        },
+        onStateElection: (c) => {
+          if (c.candidate.to.name === 'Succeeded') c.candidate = { to: { name: 'Deleted' }, reason: 'kept nothing: audit filter' };
+        },
+      });
+      try {
+        const refused = (await e.engine.client.enqueue(new Work('refused')))._unsafeUnwrapErr();
+        assert.equal(refused.kind, 'CreationCanceled');
+        assert.equal((await e.t.storage.stateCounts())._unsafeUnwrap().Enqueued, 0, 'nothing was stored');
+        const kept = (await e.engine.client.enqueue(new Work('kept')))._unsafeUnwrap();
+        const skipped = (await e.engine.client.enqueue(new Work('skipped')))._unsafeUnwrap();
+        await e.startServer();
+        await e.waitForState(kept, 'Deleted');
+        await e.waitForState(skipped, 'Deleted');
+        assert.deepEqual(ran, ['kept']);
+        assert.equal((await e.t.storage.getParameter(kept, 'tenant'))._unsafeUnwrap(), 'acme');
+        assert.match((await e.t.storage.jobDetails(kept))._unsafeUnwrap()!.history[0]!.reason ?? '', /audit filter/);
+        assert.match((await e.t.storage.jobDetails(skipped))._unsafeUnwrap()!.history[0]!.reason ?? '', /maintenance window/);
+      } finally {
+        await e.dispose();
+      }
+    });
+
+    it('a throwing filter never stops the worker', async () => {
+      const e = await testEngine(kind, (registry) => {
+        registry.addHandler(Work, { handle: (r: Work) => r.label })._unsafeUnwrap();
+      }, {}, { retry: false });
+      e.engine.filters.add({
+        onPerforming: () => { throw new Error('performing filter broke'); },
+        onPerformed: () => { throw new Error('performed filter broke'); },
+        onStateElection: () => { throw new Error('election filter broke'); },
+        onStateApplied: () => { throw new Error('apply filter broke'); },
+      });
+      try {
+        await e.startServer();
+        const ids = (await e.engine.client.enqueueBatch([new Work('a'), new Work('b')]))._unsafeUnwrap();
+        for (const id of ids) await e.waitForState(id, 'Succeeded');
+        assert.ok(e.logger.errors().some((m) => m.includes('election filter broke')));
+        assert.ok(e.logger.errors().some((m) => m.includes('apply filter broke')));
+      } finally {
+        await e.dispose();
+      }
+    });
+  });
+}

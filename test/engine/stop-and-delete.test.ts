@@ -1,0 +1,84 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { Request } from '../../src/mediator/index.js';
+import { STORAGE_KINDS, eventually } from '../support/test-storage.js';
+import { testEngine } from './support.js';
+
+/** Runs until its signal aborts (or `ms` passes), reporting when it started. */
+class Long extends Request<string> {
+  constructor(readonly ms: number, readonly honoursSignal = true) {
+    super();
+  }
+}
+
+function longHandler(started: Set<string>, aborted: Set<string>, runs: Map<string, number>) {
+  return {
+    handle: (request: Long, context: { signal: AbortSignal; job?: { jobId: string } }) =>
+      new Promise<string>((resolve, reject) => {
+        const id = context.job?.jobId ?? '?';
+        started.add(id);
+        runs.set(id, (runs.get(id) ?? 0) + 1);
+        const timer = setTimeout(() => resolve('finished'), request.ms);
+        if (!request.honoursSignal) return;
+        context.signal.addEventListener('abort', () => {
+          clearTimeout(timer);
+          aborted.add(id);
+          reject(new Error('aborted'));
+        }, { once: true });
+      }),
+  };
+}
+
+for (const kind of STORAGE_KINDS) {
+  describe(`graceful stop, deletion and leases (${kind})`, () => {
+    it('deleting a running job aborts its handler', async () => {
+      const started = new Set<string>(), aborted = new Set<string>(), runs = new Map<string, number>();
+      const e = await testEngine(kind, (registry) => void registry.addHandler(Long, longHandler(started, aborted, runs))._unsafeUnwrap(), {}, { retry: false });
+      try {
+        await e.startServer();
+        const id = (await e.engine.client.enqueue(new Long(60_000)))._unsafeUnwrap();
+        await eventually(async () => (started.has(id) ? true : undefined), 'the job to start');
+        assert.equal((await e.engine.client.delete(id))._unsafeUnwrap(), true);
+        await eventually(async () => (aborted.has(id) ? true : undefined), 'the handler to be aborted', 5_000);
+        assert.equal((await e.t.storage.getState(id))._unsafeUnwrap(), 'Deleted', 'the abort does not overwrite the deletion');
+      } finally {
+        await e.dispose();
+      }
+    });
+
+    it('graceful stop hands unfinished jobs back to the head of their queue', async () => {
+      const started = new Set<string>(), aborted = new Set<string>(), runs = new Map<string, number>();
+      const e = await testEngine(kind, (registry) => void registry.addHandler(Long, longHandler(started, aborted, runs))._unsafeUnwrap(), { ShutdownTimeout: '300ms' }, { retry: false });
+      try {
+        const server = await e.startServer();
+        // Ignores its signal, so it is still running when the shutdown timeout passes.
+        const stubborn = (await e.engine.client.enqueue(new Long(60_000, false)))._unsafeUnwrap();
+        await eventually(async () => (started.has(stubborn) ? true : undefined), 'the job to start');
+        const report = (await server.stop())._unsafeUnwrap();
+        assert.equal(report.handedBack, 1);
+        const details = (await e.t.storage.jobDetails(stubborn))._unsafeUnwrap()!;
+        assert.equal(details.state, 'Enqueued');
+        assert.match(details.history[0]!.reason ?? '', /Server stopped before the job finished/);
+        assert.deepEqual((await e.t.storage.servers())._unsafeUnwrap(), [], 'the server left the cluster');
+      } finally {
+        e.servers.length = 0;
+        await e.dispose();
+      }
+    });
+
+    it('a job running longer than InvisibilityTimeout is performed once (its lease is renewed)', async () => {
+      const started = new Set<string>(), aborted = new Set<string>(), runs = new Map<string, number>();
+      const e = await testEngine(kind, (registry) => void registry.addHandler(Long, longHandler(started, aborted, runs))._unsafeUnwrap(), { InvisibilityTimeout: '300ms' }, { retry: false });
+      try {
+        await e.startServer({ ServerName: 'one' });
+        await e.startServer({ ServerName: 'two' });
+        const id = (await e.engine.client.enqueue(new Long(1_500)))._unsafeUnwrap();
+        await e.waitForState(id, 'Succeeded', 10_000);
+        assert.equal(runs.get(id), 1, 'ran once although it outlived its lease five times');
+        assert.deepEqual(aborted.size, 0);
+      } finally {
+        await e.dispose();
+      }
+    });
+  });
+}
