@@ -96,6 +96,9 @@ export function hangfireRetryDelayMs(attempt: number, random: () => number = Mat
   return Math.round((Math.pow(attempt - 1, 4) + 15 + jitterSeconds) * 1000);
 }
 
+/** `retryable: false` on the error value, or on what a throwing handler threw (carried as `cause`). */
 function isNonRetryable(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && 'retryable' in error && (error).retryable === false;
+  if (typeof error !== 'object' || error === null) return false;
+  const { retryable, cause } = error as { retryable?: unknown; cause?: unknown };
+  return retryable === false || (typeof cause === 'object' && cause !== null && (cause as { retryable?: unknown }).retryable === false);
 }

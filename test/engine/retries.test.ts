@@ -74,6 +74,7 @@ for (const kind of STORAGE_KINDS) {
     it('fails at once when the error says it must not be retried', async () => {
       const e = await testEngine(kind, (registry) => {
         registry.addHandler(Flaky, { handle: () => err({ kind: 'Flaky' as const, message: 'bad input', retryable: false }) })._unsafeUnwrap();
+        registry.addHandler(Doomed, { handle: () => { throw Object.assign(new Error('invalid order'), { retryable: false }); } })._unsafeUnwrap();
       }, {}, { retry: IMMEDIATE });
       try {
         await e.startServer();
@@ -82,6 +83,10 @@ for (const kind of STORAGE_KINDS) {
         const details = (await e.t.storage.jobDetails(id))._unsafeUnwrap()!;
         assert.equal(details.history.filter((h) => h.name === 'Processing').length, 1);
         assert.match(details.history[0]!.reason ?? '', /must not be retried/);
+        // The same for an Error a handler throws with retryable = false.
+        const thrown = (await e.engine.client.enqueue(new Doomed()))._unsafeUnwrap();
+        await e.waitForState(thrown, 'Failed');
+        assert.equal((await e.t.storage.jobDetails(thrown))._unsafeUnwrap()!.history.filter((h) => h.name === 'Processing').length, 1);
       } finally {
         await e.dispose();
       }
