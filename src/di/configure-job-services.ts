@@ -14,7 +14,11 @@ import type { MediatorJobsOptions } from '../config/options.js';
 import type { JobStorage } from '../storage/job-storage.js';
 import { ContainerResolver } from './container-resolver.js';
 import type { JobServicesError } from './job-services-error.js';
-import { JOB_OPTIONS, JOB_STORAGE, MEDIATOR, MEDIATOR_REGISTRY } from './tokens.js';
+import { JOB_CLIENT, JOB_ENGINE, JOB_OPTIONS, JOB_STORAGE, MEDIATOR, MEDIATOR_REGISTRY } from './tokens.js';
+import { defaultOptions } from '../config/default-options.js';
+import { JobEngine } from '../engine/job-engine.js';
+import type { AutomaticRetryOptions } from '../filters/automatic-retry.js';
+import type { Logger } from '../logging/logger.js';
 
 /** A behaviour applying to one request class only. */
 export interface ScopedBehavior {
@@ -26,8 +30,12 @@ export interface ScopedBehavior {
 export interface JobServicesSetup {
   /** The resolved options (`loadConfiguration`), bound to `JOB_OPTIONS`. */
   readonly options?: MediatorJobsOptions;
-  /** Opened storage (`openStorage`), bound to `JOB_STORAGE`. */
+  /** Opened storage (`openStorage`), bound to `JOB_STORAGE`; with it the job engine is bound too (`JOB_ENGINE`, `JOB_CLIENT`). */
   readonly storage?: JobStorage;
+  /** Where the engine logs; default: warnings and errors to the console. */
+  readonly logger?: Logger;
+  /** Automatic retry settings; `false` turns retries off. */
+  readonly retry?: AutomaticRetryOptions | false;
   /** Request handler classes marked with `@handles(...)`. */
   readonly handlers?: readonly RequestHandlerClass<any>[];
   /** Notification handler classes marked with `@handlesNotification(...)`. */
@@ -63,6 +71,7 @@ export function configureJobServices(
           bindOnce(container, JOB_OPTIONS, setup.options),
           bindOnce(container, JOB_STORAGE, setup.storage),
           ...registrations(container, registry, setup),
+          () => bindEngine(container, registry, mediator, setup),
         ]
           .reduce((done: Result<void, JobServicesError>, step) => done.andThen(step), ok(undefined))
           .map(() => mediator),
@@ -83,6 +92,23 @@ function registrations(container: Container, registry: MediatorRegistry, setup: 
     ...behaviors.map((entry): Step => () => registry.addBehavior(entry.behavior, { for: entry.for })),
     ...classes.map((cls): Step => () => bindTransient(container, cls)),
   ];
+}
+
+/** With storage, builds the job engine once over this container's mediator and binds it and its client. */
+function bindEngine(container: Container, registry: MediatorRegistry, mediator: IMediator, setup: JobServicesSetup): Result<void, JobServicesError> {
+  if (setup.storage === undefined) return ok(undefined);
+  const storage = setup.storage;
+  return singleton(container, JOB_ENGINE, () =>
+    new JobEngine({
+      storage,
+      mediator,
+      registry,
+      resolver: new ContainerResolver(container),
+      options: container.isBound(JOB_OPTIONS) ? container.get(JOB_OPTIONS) : defaultOptions(),
+      logger: setup.logger,
+      retry: setup.retry,
+    }),
+  ).andThen((engine) => singleton(container, JOB_CLIENT, () => engine.client)).map(() => undefined);
 }
 
 /** Binds `value` as a constant under `token`; a second call with the same value is a no-op, with another value an error. */

@@ -57,7 +57,7 @@ for (const kind of STORAGE_KINDS) {
           c.parameters.set('tenant', 'acme');
         },
         onPerforming: (c) => {
-          if ((c.job as { request: Work }).request.label === 'skipped') c.cancel('maintenance window');
+          if (c.job.kind === 'request' && (c.job.request as Work).label === 'skipped') c.cancel('maintenance window');
         },
         onStateElection: (c) => {
           if (c.candidate.to.name === 'Succeeded') c.candidate = { to: { name: 'Deleted' }, reason: 'kept nothing: audit filter' };
