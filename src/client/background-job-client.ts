@@ -3,7 +3,7 @@ import type { JobFilterRegistry } from '../filters/filter-registry.js';
 import type { CreatingContext } from '../filters/job-filter.js';
 import { fromStorageError as createFailed, jobNotFound as notFound, type JobError } from '../jobs/job-error.js';
 import { toStoredInvocation, type Job, type JobCatalog, type StoredInvocation } from '../jobs/job-invocation.js';
-import { encodePayload } from '../jobs/payload-codec.js';
+import { decodePayload, encodePayload } from '../jobs/payload-codec.js';
 import { describeError, type Logger } from '../logging/logger.js';
 import type { JobStorage, WriteOptions } from '../storage/job-storage.js';
 import type { InitialState, JobId, JsonValue, NewJob } from '../storage/job-types.js';
@@ -99,6 +99,19 @@ export class BackgroundJobClient {
   /** Puts a job back in its queue with its retry count reset (a manual retry). False when it is already enqueued. */
   requeue(jobId: JobId, reason = 'Requeued by the client'): ResultAsync<boolean, JobError> {
     return changeJobState(this.storage, this.states, jobId, ['Scheduled', 'Awaiting', 'Succeeded', 'Failed', 'Deleted'], { to: { name: 'Enqueued', resetRetries: true }, reason });
+  }
+
+  /** Sets a named value on a job (Hangfire's SetJobParameter); any storable value. */
+  setParameter(jobId: JobId, name: string, value: unknown): ResultAsync<void, JobError> {
+    return encodePayload(value, `parameter ${name}`).asyncAndThen((encoded) => this.storage.setParameter(jobId, name, encoded).mapErr(createFailed));
+  }
+
+  /** Reads a named value of a job, decoded; `undefined` when the job has no such parameter. */
+  getParameter<T = unknown>(jobId: JobId, name: string): ResultAsync<T | undefined, JobError> {
+    return this.storage
+      .getParameter(jobId, name)
+      .mapErr(createFailed)
+      .andThen((value) => (value === undefined ? okAsync(undefined) : decodePayload(value, `parameter ${name}`).map((decoded) => decoded as T)));
   }
 
   private createOne(job: Job, state: InitialState, options: EnqueueOptions, reason: string): ResultAsync<JobId, JobError> {

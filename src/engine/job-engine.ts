@@ -1,5 +1,6 @@
 import type { MediatorJobsOptions } from '../config/options.js';
 import { BackgroundJobClient } from '../client/background-job-client.js';
+import { MonitoringApi } from '../client/monitoring-api.js';
 import { AutomaticRetry, type AutomaticRetryOptions } from '../filters/automatic-retry.js';
 import { JobFilterRegistry } from '../filters/filter-registry.js';
 import type { JobCatalog } from '../jobs/job-invocation.js';
@@ -35,6 +36,8 @@ export interface JobEngineSetup {
  */
 export class JobEngine {
   readonly client: BackgroundJobClient;
+  /** Read-only views of jobs, queues, servers and recurring jobs. */
+  readonly monitoring: MonitoringApi;
   readonly filters = new JobFilterRegistry();
   readonly services = new JobServiceRegistry();
   readonly catalog: JobCatalog;
@@ -47,6 +50,7 @@ export class JobEngine {
     if (setup.retry !== false) this.filters.add(new AutomaticRetry(setup.retry ?? {}));
     this.states = new StateMachine(setup.storage, this.filters, this.logger);
     this.client = new BackgroundJobClient(setup.storage, this.catalog, this.filters, this.states, this.logger);
+    this.monitoring = new MonitoringApi(setup.storage);
   }
 
   get storage(): JobStorage {

@@ -23,7 +23,13 @@ export type JobError =
   /** A filter threw; its error is the cause. */
   | { readonly kind: 'FilterFailed'; readonly filter: string; readonly cause: unknown; readonly message: string }
   /** The database failed. */
-  | { readonly kind: 'StorageFailed'; readonly error: StorageError; readonly message: string };
+  | { readonly kind: 'StorageFailed'; readonly error: StorageError; readonly message: string }
+  /** A recurring job's cron expression is empty, malformed, too long, or never fires. */
+  | { readonly kind: 'InvalidCron'; readonly cron: string; readonly message: string }
+  /** A recurring job's time zone is not an IANA zone this runtime knows. */
+  | { readonly kind: 'InvalidTimeZone'; readonly timeZone: string; readonly message: string }
+  /** No recurring job with this id. */
+  | { readonly kind: 'RecurringJobNotFound'; readonly id: string; readonly message: string };
 
 /** Wraps a storage error as a job error. */
 export function storageFailed(error: StorageError): JobError {
@@ -32,9 +38,15 @@ export function storageFailed(error: StorageError): JobError {
 
 /** A storage error as the client reports it: bad input (a malformed id, an invalid queue name) is the caller's, the rest is storage's. */
 export function fromStorageError(error: StorageError): JobError {
-  return error.kind === 'InvalidInput' ? { kind: 'InvalidOptions', message: error.message } : storageFailed(error);
+  if (error.kind === 'InvalidInput') return { kind: 'InvalidOptions', message: error.message };
+  if (error.kind === 'JobNotFound') return jobNotFound(error.jobId);
+  return storageFailed(error);
 }
 
 export function jobNotFound(jobId: string): JobError {
   return { kind: 'JobNotFound', jobId, message: `Job ${jobId} does not exist (never created, or expired).` };
+}
+
+export function recurringJobNotFound(id: string): JobError {
+  return { kind: 'RecurringJobNotFound', id, message: `Recurring job ${JSON.stringify(id)} does not exist.` };
 }
