@@ -14,19 +14,21 @@ class Detect extends Request<{ found: number; at: Date }> {
 for (const kind of STORAGE_KINDS) {
   describe(`job parameters and the monitoring API (${kind})`, () => {
     it('handlers and callers read and write parameters; monitoring shows decoded payload, parameters, result, error and history', async () => {
-      let client: BackgroundJobClient | undefined;
+      // The handler needs the engine's client, which exists once the engine does.
+      const engineClient: { current?: BackgroundJobClient } = {};
       const e = await testEngine(kind, (registry) => {
         registry.addHandler(Detect, {
           handle: async (request: Detect, context: HandlerContext) => {
             const jobId = context.job!.jobId;
-            const priority = (await client!.getParameter<string>(jobId, 'priority'))._unsafeUnwrap();
-            (await client!.setParameter(jobId, 'seenPriority', priority ?? 'none'))._unsafeUnwrap();
+            const priority = (await engineClient.current!.getParameter<string>(jobId, 'priority'))._unsafeUnwrap();
+            (await engineClient.current!.setParameter(jobId, 'seenPriority', priority ?? 'none'))._unsafeUnwrap();
             if (request.fail) throw new RangeError(`run ${request.runId} exploded`);
             return { found: 3, at: new Date('2026-01-02T03:04:05Z') };
           },
         })._unsafeUnwrap();
       }, {}, { retry: false });
-      client = e.engine.client;
+      const client = e.engine.client;
+      engineClient.current = client;
       try {
         const ok = (await client.enqueue(new Detect('r-1'), { parameters: { detectionRunId: 'r-1', requestedAt: new Date('2026-01-01T00:00:00Z') } }))._unsafeUnwrap();
         (await client.setParameter(ok, 'priority', 'high'))._unsafeUnwrap();
