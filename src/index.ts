@@ -88,6 +88,43 @@ export type { MalformedJob, StorageError } from './storage/storage-error.js';
 export type { MigrationReport } from './storage/migrator.js';
 export type { Queryable } from './storage/database.js';
 
+// The job engine: client, filters, retries, server, monitoring
+export { JobEngine } from './engine/job-engine.js';
+export type { JobEngineSetup } from './engine/job-engine.js';
+export { BackgroundJobClient, DEFAULT_QUEUE } from './client/background-job-client.js';
+export type { BatchEntry } from './client/background-job-client.js';
+export type { ContinuationOptions, EnqueueOptions, RunAt } from './client/job-options.js';
+export { MonitoringApi } from './client/monitoring-api.js';
+export type { JobView, Statistics } from './client/monitoring-api.js';
+export type { Job, MethodCall } from './jobs/job-invocation.js';
+export { JobServiceRegistry } from './jobs/job-services.js';
+export type { ServiceClass } from './jobs/job-services.js';
+export type { JobError } from './jobs/job-error.js';
+export type { CodecError } from './jobs/payload-codec.js';
+export { JobFilterRegistry } from './filters/filter-registry.js';
+export type { FilterOptions } from './filters/filter-registry.js';
+export type {
+  ApplyStateContext,
+  ApplyStateFilter,
+  ClientFilter,
+  CreatedContext,
+  CreatingContext,
+  ElectStateContext,
+  ElectStateFilter,
+  JobContext,
+  JobFilter,
+  PerformedContext,
+  PerformingContext,
+  ServerFilter,
+} from './filters/job-filter.js';
+export { AutomaticRetry, DEFAULT_RETRY_ATTEMPTS, hangfireRetryDelayMs } from './filters/automatic-retry.js';
+export type { AutomaticRetryOptions, RetryPolicy } from './filters/automatic-retry.js';
+export type { ElectedState } from './states/elected-state.js';
+export { JobServer } from './server/job-server.js';
+export type { StopReport } from './server/job-server.js';
+export { LOG_LEVELS, consoleLogger, silentLogger } from './logging/logger.js';
+export type { LogFields, LogLevel, Logger } from './logging/logger.js';
+
 // Dependency injection (inversify)
-export { JOB_OPTIONS, JOB_STORAGE, MEDIATOR, MEDIATOR_REGISTRY, configureJobServices } from './di/index.js';
+export { JOB_CLIENT, JOB_ENGINE, JOB_OPTIONS, JOB_SERVER, JOB_STORAGE, MEDIATOR, MEDIATOR_REGISTRY, configureJobServices, registerProcessorAsServer } from './di/index.js';
 export type { JobServicesError, JobServicesSetup, ScopedBehavior } from './di/index.js';
