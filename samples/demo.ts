@@ -1,18 +1,21 @@
 /**
- * `npm start`: what mediator-jobs does today, on the embedded database.
+ * `npm start`: mediator-jobs on the embedded database, end to end.
  *
  * 1. Loads samples/appsettings.json (plus any MediatorJobs__* environment variables).
- * 2. Sends requests through the mediator with a logging behaviour, and publishes a notification.
- * 3. Opens the embedded storage, enqueues jobs into two queues, and drains them
- *    the way the job server's workers will: fetch under a lease, complete in one batch.
- *
- * The job server, mediator.enqueue/enqueueAwait and the dashboard are the next
- * steps (docs/ARCHITECTURE.md); this demo grows with them.
+ * 2. Configures the mediator and the job engine in an inversify container and
+ *    registers this process as a job server (the .NET ConfigureHangFireServices /
+ *    RegisterProcessorAsServer pair).
+ * 3. Sends a request directly, then enqueues jobs: a batch, a delayed job, a
+ *    continuation and a job that fails once and is retried; the server runs them
+ *    all through the same mediator pipeline.
+ * 4. Prints what the monitoring API sees, stops the server gracefully, exits 0.
  */
 import 'reflect-metadata';
-import { Container } from 'inversify';
+import { Container, inject, injectable } from 'inversify';
 import {
-  Notification,
+  JOB_CLIENT,
+  JOB_ENGINE,
+  MEDIATOR,
   Request,
   configureJobServices,
   displayNameOf,
@@ -20,14 +23,22 @@ import {
   formatMediatorError,
   formatStorageError,
   handles,
-  handlesNotification,
   loadConfiguration,
   openStorage,
+  registerProcessorAsServer,
   storageOptionsFrom,
   type BehaviorFunction,
+  type HandlerContext,
+  type JobId,
 } from '../src/index.js';
 
-class CalculateInvoice extends Request<{ customer: string; total: number }> {
+interface Invoice {
+  customer: string;
+  total: number;
+  issuedAt: Date;
+}
+
+class CalculateInvoice extends Request<Invoice> {
   constructor(readonly customer: string, readonly lines: number[]) {
     super();
   }
@@ -36,123 +47,131 @@ class CalculateInvoice extends Request<{ customer: string; total: number }> {
   }
 }
 
-class InvoiceSent extends Notification {
+class SendInvoice extends Request<string> {
   constructor(readonly customer: string) {
     super();
   }
 }
 
+const TAX_RATE = Symbol('tax rate');
+const attempts = new Map<string, number>();
+
+@injectable()
 @handles(CalculateInvoice)
 class CalculateInvoiceHandler {
-  handle(request: CalculateInvoice) {
+  constructor(@inject(TAX_RATE) private readonly taxRate: number) {}
+
+  handle(request: CalculateInvoice, context: HandlerContext): Invoice {
     if (request.lines.length === 0) throw new Error(`no invoice lines for ${request.customer}`);
-    return { customer: request.customer, total: request.lines.reduce((sum, line) => sum + line, 0) };
+    // The first attempt for "Flaky Ltd" fails, to show automatic retries.
+    const attempt = context.job?.attempt ?? 1;
+    attempts.set(request.customer, attempt);
+    if (request.customer === 'Flaky Ltd' && attempt === 1) throw new Error('the billing service timed out');
+    const net = request.lines.reduce((sum, line) => sum + line, 0);
+    return { customer: request.customer, total: Math.round(net * (1 + this.taxRate) * 100) / 100, issuedAt: new Date() };
   }
 }
 
-@handlesNotification(InvoiceSent)
-class AuditLog {
-  handle(notification: InvoiceSent) {
-    console.log(`  audit: invoice sent to ${notification.customer}`);
+@handles(SendInvoice)
+class SendInvoiceHandler {
+  handle(request: SendInvoice): string {
+    return `invoice e-mailed to ${request.customer}`;
   }
 }
 
 const timing: BehaviorFunction = async (request, next, context) => {
   const started = performance.now();
   const result = await next();
-  console.log(`  ${context.requestType} (${displayNameOf(request)}) took ${(performance.now() - started).toFixed(2)} ms: ${result.isOk() ? 'ok' : 'failed'}`);
+  const where = context.job === undefined ? 'sent directly' : `job ${context.job.jobId}, attempt ${context.job.attempt}`;
+  console.log(`  ${displayNameOf(request)} (${where}): ${result.isOk() ? 'ok' : 'failed'} in ${(performance.now() - started).toFixed(1)} ms`);
   return result;
 };
 
 async function main(): Promise<number> {
   const options = loadConfiguration({ basePath: import.meta.dirname });
-  if (options.isErr()) {
-    console.error(`Configuration: ${formatConfigError(options.error)}`);
-    return 1;
-  }
+  if (options.isErr()) return fail(`Configuration: ${formatConfigError(options.error)}`);
   console.log(`Configuration: ${options.value.storage.type} storage, queues ${options.value.queues.join(', ')}, ${options.value.workerCount} workers`);
 
-  const mediator = configureJobServices(new Container(), { options: options.value, handlers: [CalculateInvoiceHandler], notificationHandlers: [AuditLog], behaviors: [timing] });
-  if (mediator.isErr()) {
-    console.error(`Registration: ${mediator.error.message}`);
-    return 1;
-  }
-
-  console.log('\nMediator:');
-  const invoice = await mediator.value.send(new CalculateInvoice('Ada', [120, 80]));
-  console.log(`  -> ${invoice.match((value) => `total ${value.total}`, formatMediatorError)}`);
-  const broken = await mediator.value.send(new CalculateInvoice('Bob', []));
-  console.log(`  -> ${broken.match((value) => `total ${value.total}`, formatMediatorError)} (a throwing handler is an error value, not a crash)`);
-  const published = await mediator.value.publish(new InvoiceSent('Ada'));
-  if (published.isErr()) console.error(`  publish failed: ${formatMediatorError(published.error)}`);
-
-  console.log('\nStorage:');
   const opened = await openStorage(storageOptionsFrom(options.value));
-  if (opened.isErr()) {
-    console.error(`  ${formatStorageError(opened.error)}`);
-    return 1;
+  if (opened.isErr()) return fail(formatStorageError(opened.error));
+  const { storage } = opened.value;
+
+  const container = new Container();
+  container.bind(TAX_RATE).toConstantValue(0.2);
+  const configured = configureJobServices(container, {
+    options: options.value,
+    storage,
+    handlers: [CalculateInvoiceHandler, SendInvoiceHandler],
+    behaviors: [timing],
+    // Hangfire's default waits 15 s and more before a retry; the demo retries after 200 ms.
+    retry: { defaults: { attempts: 3, delaysMs: [200] } },
+  });
+  if (configured.isErr()) return fail(`Registration: ${configured.error.message}`);
+  const server = registerProcessorAsServer(container);
+  if (server.isErr()) return fail(server.error.message);
+  const started = await server.value.start();
+  if (started.isErr()) return fail(started.error.message);
+  console.log(`Server ${server.value.name} started`);
+
+  console.log('\nA request sent directly through the mediator:');
+  const mediator = container.get(MEDIATOR);
+  const direct = await mediator.send(new CalculateInvoice('Ada', [100, 50]));
+  console.log(`  -> ${direct.match((invoice) => `total ${invoice.total}`, formatMediatorError)}`);
+  const broken = await mediator.send(new CalculateInvoice('Bob', []));
+  console.log(`  -> ${broken.match((invoice) => `total ${invoice.total}`, formatMediatorError)} (a throwing handler is an error value, not a crash)`);
+
+  console.log('\nJobs, run by the server:');
+  const client = container.get(JOB_CLIENT);
+  const batch = await client.enqueueBatch([
+    new CalculateInvoice('Grace', [10, 20]),
+    { job: new CalculateInvoice('Edsger', [5]), options: { queue: 'critical' } },
+    new CalculateInvoice('Flaky Ltd', [99]),
+  ]);
+  if (batch.isErr()) return fail(batch.error.message);
+  const delayed = await client.schedule(new CalculateInvoice('Barbara', [42]), 300);
+  if (delayed.isErr()) return fail(delayed.error.message);
+  const followUp = await client.continueWith(delayed.value, new SendInvoice('Barbara'));
+  if (followUp.isErr()) return fail(followUp.error.message);
+  const ids = [...batch.value, delayed.value, followUp.value];
+
+  const monitoring = container.get(JOB_ENGINE).monitoring;
+  const settled = await waitUntilFinished(ids, async (id) => (await storage.getState(id)).unwrapOr(undefined));
+  if (!settled) return fail('jobs did not finish within 20 s');
+
+  console.log('\nWhat the monitoring API shows:');
+  for (const id of ids) {
+    const view = await monitoring.jobDetails(id);
+    if (view.isErr()) return fail(view.error.message);
+    const result = view.value.result as Invoice | string | undefined;
+    const shown = typeof result === 'object' && result !== null ? `total ${result.total}, issued ${result.issuedAt instanceof Date ? 'at a Date' : '?'}` : String(result);
+    console.log(`  job ${id} ${view.value.displayName ?? view.value.typeName} [${view.value.queue}]: ${view.value.state} -> ${shown}`);
   }
-  const { storage, migration } = opened.value;
-  console.log(`  embedded database ready, schema version ${migration.version} (migrations applied: ${migration.applied.join(', ') || 'none'})`);
-  const customers = ['Ada', 'Grace', 'Edsger', 'Barbara', 'Donald'];
-  const created = await storage.createJobs(
-    customers.map((customer, index) => {
-      const request = new CalculateInvoice(customer, [index * 10 + 5]);
-      return {
-        queue: index === 3 ? 'critical' : 'default',
-        state: { name: 'Enqueued' as const },
-        typeName: 'CalculateInvoice',
-        payload: { customer, lines: request.lines },
-        displayName: displayNameOf(request),
-        parameters: { requestedBy: 'demo' },
-      };
-    }),
-  );
-  if (created.isErr()) return fail(formatStorageError(created.error));
-  console.log(`  enqueued ${created.value.length} jobs in one statement: ids ${created.value.join(', ')}`);
+  const flaky = await monitoring.jobDetails(batch.value[2]!);
+  if (flaky.isOk()) console.log(`  Flaky Ltd history (oldest first): ${[...flaky.value.history].reverse().map((h) => h.name).join(' -> ')}`);
+  const stats = await monitoring.statistics();
+  if (stats.isOk()) console.log(`  statistics: ${stats.value.Succeeded} succeeded, ${stats.value.Failed} failed, ${stats.value.servers} server(s)`);
 
-  const fetched = await storage.fetchJobs({ queues: options.value.queues, limit: 10, owner: 'demo-server', leaseMs: options.value.invisibilityTimeoutMs });
-  if (fetched.isErr()) return fail(formatStorageError(fetched.error));
-  const jobs = fetched.value.flatMap((outcome) => (outcome.isOk() ? [outcome.value] : []));
-  console.log(`  fetched in queue order: ${jobs.map((job) => `${job.displayName ?? job.typeName} [${job.queue}]`).join(', ')}`);
-
-  const outcomes = await Promise.all(
-    jobs.map(async (job) => {
-      const payload = job.payload as { customer: string; lines: number[] };
-      const response = await mediator.value.send(new CalculateInvoice(payload.customer, payload.lines), { job: { jobId: job.id, attempt: job.fetchCount, queue: job.queue } });
-      return { job, response };
-    }),
-  );
-  const completed = await storage.changeStates(
-    outcomes.map(({ job, response }) => ({
-      jobId: job.id,
-      from: ['Processing'],
-      lease: job.lease,
-      to: response.isOk() ? { name: 'Succeeded' as const, result: JSON.stringify(response.value) } : { name: 'Failed' as const },
-      reason: response.isOk() ? 'Handler returned a response' : formatMediatorError(response.error),
-    })),
-  );
-  if (completed.isErr()) return fail(formatStorageError(completed.error));
-  console.log(`  completed ${completed.value.filter(Boolean).length} jobs in one statement`);
-
-  const counts = await storage.stateCounts();
-  if (counts.isErr()) return fail(formatStorageError(counts.error));
-  console.log(`  states now: ${Object.entries(counts.value).filter(([, count]) => count > 0).map(([state, count]) => `${state} ${count}`).join(', ')}`);
-  const firstId = created.value[0];
-  if (firstId !== undefined) {
-    const details = await storage.jobDetails(firstId);
-    if (details.isOk() && details.value !== undefined) {
-      console.log(`  job ${firstId} history (newest first): ${details.value.history.map((entry) => entry.name).join(' <- ')}; result ${details.value.resultText ?? '-'}`);
-    }
-  }
+  const stopped = await server.value.stop();
+  if (stopped.isErr()) return fail(stopped.error.message);
   const closed = await storage.close();
   if (closed.isErr()) return fail(formatStorageError(closed.error));
-  console.log('\nNext: the job server, mediator.enqueue/enqueueAwait and the dashboard (see docs/ARCHITECTURE.md).');
+  console.log('\nServer stopped. Next: mediator.enqueueAwait and the dashboard (see docs/ARCHITECTURE.md).');
   return 0;
 }
 
+/** Polls until every job is in a final state (the demo has no enqueueAwait yet), for at most 20 s. */
+async function waitUntilFinished(ids: readonly JobId[], stateOf: (id: JobId) => Promise<string | undefined>): Promise<boolean> {
+  const deadline = Date.now() + 20_000;
+  while (Date.now() < deadline) {
+    const states = await Promise.all(ids.map(stateOf));
+    if (states.every((state) => state === 'Succeeded' || state === 'Failed' || state === 'Deleted')) return true;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return false;
+}
+
 function fail(message: string): number {
-  console.error(`  ${message}`);
+  console.error(message);
   return 1;
 }
 
