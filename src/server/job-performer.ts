@@ -22,6 +22,20 @@ export interface PerformerDependencies {
   readonly logger: Logger;
 }
 
+/**
+ * Why a running job's signal is aborted when its server stops. A job that ends
+ * because of it was interrupted, not failed: it is handed back to its queue.
+ */
+export class ServerStopping extends Error {
+  constructor() {
+    super('the server is stopping');
+    this.name = 'ServerStopping';
+  }
+}
+
+/** How `perform` ended: the outcome was recorded, or the run was cut short by a stopping server. */
+export type PerformOutcome = 'recorded' | 'interrupted';
+
 /** How a run ended, before the state machine decides what it means (retry, fail...). */
 type RunOutcome = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly error: unknown };
 
@@ -35,25 +49,28 @@ type RunOutcome = { readonly ok: true; readonly value: unknown } | { readonly ok
 export class JobPerformer {
   constructor(private readonly deps: PerformerDependencies) {}
 
-  async perform(job: FetchedJob, signal: AbortSignal): Promise<void> {
+  async perform(job: FetchedJob, signal: AbortSignal): Promise<PerformOutcome> {
     const started = performance.now();
     const context = this.jobContext(job);
     const restored = fromStoredInvocation(job, this.deps.catalog);
     if (restored.isErr()) {
       // The stored job no longer fits this code; retrying cannot fix the payload itself.
       await this.finish(job, context, { ok: false, error: { ...restored.error, retryable: restored.error.kind !== 'Unserializable' } }, started);
-      return;
+      return 'recorded';
     }
     const runnable = restored.value;
     const canceled = await this.runPerforming(job, context, runnable, signal);
     if (canceled !== undefined) {
       await this.transition(job, context, { to: { name: 'Deleted' }, reason: `Canceled by a server filter: ${canceled}` });
-      return;
+      return 'recorded';
     }
     const outcome = await this.run(job, runnable, signal);
+    // A handler that stopped because its server is stopping did nothing wrong: hand the job back.
+    if (!outcome.ok && signal.reason instanceof ServerStopping) return 'interrupted';
     const durationMs = performance.now() - started;
     await this.runPerformed(context, runnable, outcome, durationMs);
     await this.finish(job, context, outcome, started);
+    return 'recorded';
   }
 
   private async run(job: FetchedJob, runnable: RunnableJob, signal: AbortSignal): Promise<RunOutcome> {

@@ -1,7 +1,7 @@
 import type { Logger } from '../logging/logger.js';
 import type { JobStorage } from '../storage/job-storage.js';
 import type { FetchedJob, JobId, Lease } from '../storage/job-types.js';
-import type { JobPerformer } from './job-performer.js';
+import { ServerStopping, type JobPerformer } from './job-performer.js';
 
 /** Settings of a worker pool. */
 export interface WorkerPoolSettings {
@@ -30,6 +30,8 @@ interface Running {
  */
 export class WorkerPool {
   private readonly running = new Map<JobId, Running>();
+  /** Jobs whose handlers stopped because the server is stopping: handed back with the unfinished ones. */
+  private readonly interrupted: Lease[] = [];
   private readonly stopping = new AbortController();
   private wakeFetcher: (() => void) | undefined;
   private wakeRequested = false;
@@ -75,12 +77,12 @@ export class WorkerPool {
     this.wake();
     clearInterval(this.renewTimer);
     await this.loop;
-    for (const entry of this.running.values()) entry.controller.abort(new Error('the server is stopping'));
+    for (const entry of this.running.values()) entry.controller.abort(new ServerStopping());
     const all = Promise.all([...this.running.values()].map((entry) => entry.done));
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([all, new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)))]);
     clearTimeout(timer);
-    const unfinished = [...this.running.values()].map((entry) => entry.job.lease);
+    const unfinished = [...this.interrupted, ...[...this.running.values()].map((entry) => entry.job.lease)];
     if (unfinished.length === 0) return [];
     const released = await this.storage.releaseJobs(unfinished, 'Server stopped before the job finished; handed back to its queue');
     return released.match(
@@ -120,7 +122,8 @@ export class WorkerPool {
 
   private launch(job: FetchedJob): void {
     const controller = new AbortController();
-    const done = this.performer.perform(job, controller.signal).finally(() => {
+    const done = this.performer.perform(job, controller.signal).then((outcome) => {
+      if (outcome === 'interrupted') this.interrupted.push(job.lease);
       this.running.delete(job.id);
       this.wake();
     });

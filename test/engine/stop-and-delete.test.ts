@@ -53,12 +53,18 @@ for (const kind of STORAGE_KINDS) {
         const server = await e.startServer();
         // Ignores its signal, so it is still running when the shutdown timeout passes.
         const stubborn = (await e.engine.client.enqueue(new Long(60_000, false)))._unsafeUnwrap();
-        await eventually(async () => (started.has(stubborn) ? true : undefined), 'the job to start');
+        // Honours its signal: it stops at once, and is handed back too rather than failed and retried.
+        const cooperative = (await e.engine.client.enqueue(new Long(60_000, true)))._unsafeUnwrap();
+        await eventually(async () => (started.has(stubborn) && started.has(cooperative) ? true : undefined), 'both jobs to start');
         const report = (await server.stop())._unsafeUnwrap();
-        assert.equal(report.handedBack, 1);
-        const details = (await e.t.storage.jobDetails(stubborn))._unsafeUnwrap()!;
-        assert.equal(details.state, 'Enqueued');
-        assert.match(details.history[0]!.reason ?? '', /Server stopped before the job finished/);
+        assert.equal(report.handedBack, 2);
+        assert.ok(aborted.has(cooperative), 'the running handler was signalled');
+        for (const id of [stubborn, cooperative]) {
+          const details = (await e.t.storage.jobDetails(id))._unsafeUnwrap()!;
+          assert.equal(details.state, 'Enqueued');
+          assert.match(details.history[0]!.reason ?? '', /Server stopped before the job finished/);
+          assert.ok(!details.history.some((h) => h.name === 'Failed'), 'an interruption is not a failure');
+        }
         assert.deepEqual((await e.t.storage.servers())._unsafeUnwrap(), [], 'the server left the cluster');
       } finally {
         e.servers.length = 0;
