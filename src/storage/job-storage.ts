@@ -2,7 +2,7 @@ import type { ResultAsync, Result } from 'neverthrow';
 import type { Queryable, Unsubscribe } from './database.js';
 import type { FetchedJob, JobId, JsonValue, Lease, NewJob, StateName } from './job-types.js';
 import type { JobDetails, JobSummary, Page, QueueSummary, ServerAnnouncement, ServerInfo, StateCounts } from './monitoring-types.js';
-import type { RecurringDefinition, RecurringJob } from './recurring-types.js';
+import type { DueRecurringHandler, RecurringDefinition, RecurringJob } from './recurring-types.js';
 import type { StateChange } from './state-change.js';
 import type { MalformedJob, StorageError } from './storage-error.js';
 import type { StorageEvent } from './storage-events.js';
@@ -89,6 +89,33 @@ export interface JobStorage {
   /** Returns whether a definition was removed. */
   removeRecurring(id: string): ResultAsync<boolean, StorageError>;
   setRecurringPaused(id: string, paused: boolean): ResultAsync<boolean, StorageError>;
+  /**
+   * Resumes a definition. When it was paused, its next execution becomes
+   * `nextExecutionAt` (computed by the caller), so the ticks that fell in the
+   * pause are not replayed; an unpaused definition keeps its schedule.
+   * Returns whether the definition exists.
+   */
+  resumeRecurring(id: string, nextExecutionAt: Date | undefined): ResultAsync<boolean, StorageError>;
+  /**
+   * One pass of the recurring scheduler, in ONE transaction: locks up to
+   * `limit` due definitions (not paused, next execution at or before the
+   * clock; oldest first; rows other servers hold are skipped), calls `handle`
+   * for each with the clock and the transaction, records what it returns, and
+   * commits. The lock and the advanced next execution make each tick fire
+   * once across servers. An error value from `handle` rolls the pass back.
+   * The clock is the database's `now()` unless `options.now` is given.
+   * Resolves with the number of definitions handled.
+   */
+  processDueRecurring<E>(limit: number, handle: DueRecurringHandler<E>, options?: { readonly now?: Date | undefined }): ResultAsync<number, StorageError | E>;
+  /** Records a run outside the schedule (a trigger): the job and when (default: the database's now()). Returns whether the definition exists. */
+  recordRecurringRun(id: string, jobId: JobId, at?: Date): ResultAsync<boolean, StorageError>;
+  /**
+   * Milliseconds until the soonest unpaused definition is due (negative when
+   * one is due already; `undefined` when none is scheduled), on the
+   * database's clock unless `now` is given.
+   */
+  recurringDueInMs(now?: Date): ResultAsync<number | undefined, StorageError>;
+
 
   // Servers
   announceServer(server: ServerAnnouncement): ResultAsync<void, StorageError>;

@@ -4,10 +4,11 @@ import { checkName, checkQueueName, parseJobId, toJsonText } from './input-valid
 import type { FetchOutcome, FetchRequest, JobStorage, RenewOutcome, WriteOptions } from './job-storage.js';
 import { JOB_STATES, type FetchedJob, type JobId, type JsonValue, type Lease, type NewJob, type StateName } from './job-types.js';
 import type { JobDetails, JobSummary, Page, QueueSummary, ServerAnnouncement, ServerInfo, StateCounts } from './monitoring-types.js';
-import type { RecurringDefinition, RecurringJob } from './recurring-types.js';
+import type { DueRecurringHandler, RecurringDefinition, RecurringJob } from './recurring-types.js';
 import { decodeFetchedRow, parseStoredJson, type FetchedRow } from './row-decoding.js';
 import type { SchemaName } from './schema-name.js';
 import { SqlMonitoring } from './sql-monitoring.js';
+import { SqlRecurringTicks } from './sql-recurring-ticks.js';
 import { statementsFor, type Statements } from './sql/statements.js';
 import type { StateChange } from './state-change.js';
 import { StatementRunner } from './statement-runner.js';
@@ -40,6 +41,7 @@ export class SqlJobStorage implements JobStorage {
   private readonly sql: Statements;
   private readonly runner: StatementRunner;
   private readonly monitoring: SqlMonitoring;
+  private readonly recurringTicks: SqlRecurringTicks;
   private readonly channel: string;
 
   constructor(
@@ -50,6 +52,7 @@ export class SqlJobStorage implements JobStorage {
     this.sql = statementsFor(schema.quoted);
     this.runner = new StatementRunner(db);
     this.monitoring = new SqlMonitoring(this.runner, this.sql);
+    this.recurringTicks = new SqlRecurringTicks(db, this.runner, this.sql);
     this.channel = channelFor(schema.name);
   }
 
@@ -196,6 +199,22 @@ export class SqlJobStorage implements JobStorage {
 
   setRecurringPaused(id: string, paused: boolean): ResultAsync<boolean, StorageError> {
     return this.monitoring.setRecurringPaused(id, paused);
+  }
+
+  resumeRecurring(id: string, nextExecutionAt: Date | undefined): ResultAsync<boolean, StorageError> {
+    return this.recurringTicks.resumeRecurring(id, nextExecutionAt);
+  }
+
+  processDueRecurring<E>(limit: number, handle: DueRecurringHandler<E>, options?: { readonly now?: Date | undefined }): ResultAsync<number, StorageError | E> {
+    return this.recurringTicks.processDueRecurring(limit, handle, options);
+  }
+
+  recordRecurringRun(id: string, jobId: JobId, at?: Date): ResultAsync<boolean, StorageError> {
+    return this.recurringTicks.recordRecurringRun(id, jobId, at);
+  }
+
+  recurringDueInMs(now?: Date): ResultAsync<number | undefined, StorageError> {
+    return this.recurringTicks.recurringDueInMs(now);
   }
 
   announceServer(server: ServerAnnouncement): ResultAsync<void, StorageError> {

@@ -8,6 +8,7 @@ import { announceServerSql, heartbeatSql, removeDeadServersSql, removeServerSql 
 import { getParametersSql, getResultSql, setParameterSql } from './job-data.js';
 import * as monitoring from './monitoring.js';
 import * as recurring from './recurring.js';
+import * as recurringTicks from './recurring-ticks.js';
 
 /** Every statement's text for one schema, built once when the storage opens. */
 export function statementsFor(schema: string) {
@@ -40,6 +41,11 @@ export function statementsFor(schema: string) {
     listRecurring: recurring.listRecurringSql(schema),
     removeRecurring: recurring.removeRecurringSql(schema),
     setRecurringPaused: recurring.setRecurringPausedSql(schema),
+    lockDueRecurring: recurringTicks.lockDueRecurringSql(schema),
+    recordRecurringPass: recurringTicks.recordRecurringPassSql(schema),
+    recordRecurringRun: recurringTicks.recordRecurringRunSql(schema),
+    resumeRecurring: recurringTicks.resumeRecurringSql(schema),
+    recurringDueIn: recurringTicks.recurringDueInSql(schema),
   } as const;
 }
 

@@ -9,6 +9,7 @@ import { monitoringContract } from './monitoring.js';
 import { notificationContract } from './notifications.js';
 import { parameterContract } from './parameters.js';
 import { recurringContract } from './recurring.js';
+import { recurringTicksContract } from './recurring-ticks.js';
 import { schedulerContract } from './schedulers.js';
 import { schemaDumpContract } from './schema-dump.js';
 import { schemaNameContract } from './schema-names.js';
@@ -26,6 +27,7 @@ export const CONTRACTS: readonly ((kind: StorageKind) => void)[] = [
   schedulerContract,
   serverContract,
   recurringContract,
+  recurringTicksContract,
   monitoringContract,
   notificationContract,
   transactionContract,

@@ -1,0 +1,182 @@
+import { CronExpressionParser, type CronExpression } from 'cron-parser';
+import { err, ok, type Result } from 'neverthrow';
+import type { JobError } from '../jobs/job-error.js';
+import type { MisfirePolicy } from '../storage/recurring-types.js';
+
+/**
+ * Cron arithmetic for recurring jobs: pure functions of their arguments (no
+ * clock is read here), so the scheduler and the tests decide what "now" is.
+ */
+
+/** Longest cron expression accepted, in characters. */
+export const MAX_CRON_LENGTH = 200;
+
+/**
+ * How late a tick of an `ignorable` definition may be and still fire, in ms.
+ * One minute: a scheduler polling every second is never this late unless no
+ * server was running.
+ */
+export const IGNORABLE_MISFIRE_GRACE_MS = 60_000;
+
+/**
+ * Most missed ticks a `strict` definition fires in one pass. The rest stay
+ * due (the definition's next execution is the first tick not yet fired), so
+ * the following passes continue the catch-up: nothing is dropped, and no
+ * transaction creates more than this many jobs for one definition.
+ */
+export const MAX_STRICT_TICKS_PER_PASS = 1000;
+
+/** A recurring schedule: a checked cron expression in a checked time zone. */
+export interface CronSchedule {
+  /** The expression with its fields separated by single spaces. */
+  readonly cron: string;
+  readonly timeZone: string;
+}
+
+/** What a pass does for one due definition. */
+export interface TickPlan {
+  /** The ticks to run now, oldest first (empty when none is due, or an `ignorable` tick is too late). */
+  readonly fireAt: Date[];
+  /**
+   * The next tick to wait for: the first occurrence strictly after `now`, or,
+   * when a `strict` catch-up was capped, the first missed tick not yet fired
+   * (still due). `undefined` when the expression never fires again.
+   */
+  readonly nextExecutionAt: Date | undefined;
+}
+
+/**
+ * Checks a cron expression: 5 fields (minute precision: minute hour
+ * day-of-month month day-of-week), 6 fields (a leading seconds field), or one
+ * of cron-parser's macros (`@hourly`, `@daily`, `@weekly`, `@monthly`,
+ * `@yearly`...). Refused as `InvalidCron`: anything empty, longer than
+ * {@link MAX_CRON_LENGTH}, with another number of fields, with values out of
+ * range, or with `H` (a hashed random value would differ between servers).
+ * Returns the expression with its fields separated by single spaces.
+ */
+export function checkCron(cron: unknown): Result<string, JobError> {
+  const text = typeof cron === 'string' ? cron : String(cron);
+  const refuse = (why: string) => err<never, JobError>({ kind: 'InvalidCron', cron: text.slice(0, MAX_CRON_LENGTH), message: `Cron expression ${JSON.stringify(text.slice(0, 80))} is refused: ${why}.` });
+  if (typeof cron !== 'string') return refuse('it is not a string');
+  if (cron.length > MAX_CRON_LENGTH) return refuse(`it is longer than ${MAX_CRON_LENGTH} characters`);
+  const fields = cron.trim().split(/\s+/).filter((field) => field !== '');
+  if (fields.length === 0) return refuse('it is empty');
+  const isMacro = fields.length === 1 && fields[0]!.startsWith('@');
+  if (!isMacro && fields.length !== 5 && fields.length !== 6) {
+    return refuse(`it has ${fields.length} field(s); use 5 (minute hour day-of-month month day-of-week) or 6 (a seconds field first)`);
+  }
+  // H only at the start of a value (`H`, `H(0-5)`, `1,H/5`), not inside a day name such as THU.
+  if (!isMacro && fields.some((field) => /(^|[,(/-])h/i.test(field))) return refuse('H (a hashed random value) is not supported, since every server must compute the same ticks');
+  const normalised = fields.join(' ');
+  try {
+    CronExpressionParser.parse(normalised, { currentDate: new Date(0), tz: 'UTC' });
+  } catch (error) {
+    return refuse(error instanceof Error ? error.message : String(error));
+  }
+  return ok(normalised);
+}
+
+/**
+ * Checks an IANA time zone name (`UTC`, `Europe/Paris`, `America/New_York`)
+ * against the runtime's time zone data. Refused as `InvalidTimeZone`:
+ * unknown zones, offsets such as `+02:00`, empty strings.
+ */
+export function checkTimeZone(timeZone: unknown): Result<string, JobError> {
+  const text = typeof timeZone === 'string' ? timeZone : String(timeZone);
+  const refuse = (why: string) => err<never, JobError>({ kind: 'InvalidTimeZone', timeZone: text.slice(0, 100), message: `Time zone ${JSON.stringify(text.slice(0, 80))} is refused: ${why}.` });
+  if (typeof timeZone !== 'string' || timeZone.trim() === '') return refuse('use an IANA time zone name such as "UTC" or "Europe/Paris"');
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone });
+  } catch {
+    return refuse('it is not an IANA time zone this runtime knows (use a name such as "Europe/Paris", not an offset)');
+  }
+  // cron-parser computes in the zone through its own date library: make sure it agrees.
+  if (parse('0 0 * * *', timeZone, new Date(0)) === undefined) return refuse('the cron library cannot compute in it');
+  return ok(timeZone);
+}
+
+/** Checks both halves of a schedule; the cron error comes first when both are wrong. */
+export function checkSchedule(cron: unknown, timeZone: unknown): Result<CronSchedule, JobError> {
+  return checkCron(cron).andThen((checkedCron) => checkTimeZone(timeZone).map((checkedZone) => ({ cron: checkedCron, timeZone: checkedZone })));
+}
+
+/**
+ * The first occurrence strictly after `after`, in `timeZone`; `undefined`
+ * when there is none or the expression or zone is invalid (check them first).
+ * A wall-clock time skipped by a DST change runs at the first instant after
+ * the gap; one repeated by a DST change runs once.
+ */
+export function nextOccurrence(cron: string, timeZone: string, after: Date): Date | undefined {
+  const expression = parse(cron, timeZone, after);
+  return expression === undefined ? undefined : step(expression, 'next');
+}
+
+/**
+ * The latest occurrence at or before `atOrBefore`; `undefined` when there is none.
+ */
+export function latestOccurrence(cron: string, timeZone: string, atOrBefore: Date): Date | undefined {
+  // cron-parser's prev() is strictly before its current date; one ms later makes it "at or before".
+  const expression = parse(cron, timeZone, new Date(atOrBefore.getTime() + 1));
+  return expression === undefined ? undefined : step(expression, 'prev');
+}
+
+/**
+ * Plans one pass for a definition whose stored `nextExecutionAt` is the
+ * first tick it has not fired. Ticks at or before `now` are due:
+ *
+ * - `relaxed`: ONE run for all the missed ticks, for the latest of them (the
+ *   occurrence the run stands for is the most recent one, so a job that reads
+ *   "the last hour" reads the right hour).
+ * - `strict`: one run per missed tick, oldest first, at most
+ *   {@link MAX_STRICT_TICKS_PER_PASS} per pass; the rest stay due for the next
+ *   pass, so none is ever dropped.
+ * - `ignorable`: one run for the latest due tick if it is at most
+ *   {@link IGNORABLE_MISFIRE_GRACE_MS} old; older ticks (no server was
+ *   running) are skipped.
+ *
+ * Apart from a capped strict catch-up, `nextExecutionAt` is the first
+ * occurrence strictly after `now`, so a pass never leaves a tick due.
+ */
+export function planTicks(
+  definition: { readonly cron: string; readonly timeZone: string; readonly nextExecutionAt: Date | undefined },
+  now: Date,
+  policy: MisfirePolicy,
+): TickPlan {
+  const { cron, timeZone, nextExecutionAt: first } = definition;
+  if (first === undefined || first.getTime() > now.getTime()) return { fireAt: [], nextExecutionAt: first };
+  const following = nextOccurrence(cron, timeZone, now);
+  if (policy === 'strict') {
+    const fireAt = [first];
+    const expression = parse(cron, timeZone, first);
+    let tick = expression === undefined ? undefined : step(expression, 'next');
+    while (tick !== undefined && tick.getTime() <= now.getTime()) {
+      if (fireAt.length === MAX_STRICT_TICKS_PER_PASS) return { fireAt, nextExecutionAt: tick };
+      fireAt.push(tick);
+      tick = step(expression!, 'next');
+    }
+    return { fireAt, nextExecutionAt: following };
+  }
+  // The stored tick may lie off the grid (the cron was edited by hand); it still counts as due.
+  const onGrid = latestOccurrence(cron, timeZone, now);
+  const latest = onGrid !== undefined && onGrid.getTime() > first.getTime() ? onGrid : first;
+  if (policy === 'ignorable' && now.getTime() - latest.getTime() > IGNORABLE_MISFIRE_GRACE_MS) return { fireAt: [], nextExecutionAt: following };
+  return { fireAt: [latest], nextExecutionAt: following };
+}
+
+function parse(cron: string, timeZone: string, currentDate: Date): CronExpression | undefined {
+  try {
+    return CronExpressionParser.parse(cron, { currentDate, tz: timeZone });
+  } catch {
+    // An invalid expression or zone: callers check both first and treat undefined as "never".
+    return undefined;
+  }
+}
+
+function step(expression: CronExpression, direction: 'next' | 'prev'): Date | undefined {
+  try {
+    return (direction === 'next' ? expression.next() : expression.prev()).toDate();
+  } catch {
+    // cron-parser throws when the iteration runs out of range: there is no such occurrence.
+    return undefined;
+  }
+}

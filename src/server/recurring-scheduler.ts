@@ -1,0 +1,154 @@
+import { errAsync, okAsync, type ResultAsync } from 'neverthrow';
+import type { BackgroundJobClient } from '../client/background-job-client.js';
+import type { JobError } from '../jobs/job-error.js';
+import type { JobCatalog } from '../jobs/job-invocation.js';
+import type { Logger } from '../logging/logger.js';
+import { checkSchedule, planTicks } from '../recurring/cron-schedule.js';
+import { RECURRING_JOB_ID_PARAMETER, RECURRING_TICK_PARAMETER, restoreJob } from '../recurring/recurring-run.js';
+import type { Queryable } from '../storage/database.js';
+import type { JobStorage } from '../storage/job-storage.js';
+import { FINAL_STATES } from '../storage/job-types.js';
+import type { DueRecurring, RecurringPassOutcome } from '../storage/recurring-types.js';
+import { formatStorageError, type StorageError } from '../storage/storage-error.js';
+import type { ServerProcess } from './server-process.js';
+
+/** The longest the scheduler sleeps between passes, in ms (it wakes earlier for a tick due sooner). */
+export const DEFAULT_RECURRING_POLL_INTERVAL_MS = 1000;
+
+/** Most definitions one pass (one transaction) handles. */
+export const DEFAULT_RECURRING_BATCH_SIZE = 100;
+
+/**
+ * How long to wait, in ms, when a definition is due but this pass did not get
+ * it: another server holds it and is firing it now.
+ */
+export const RECURRING_BUSY_RETRY_MS = 50;
+
+/** Options of the recurring scheduler. */
+export interface RecurringSchedulerOptions {
+  /** The longest sleep between passes, in ms; default {@link DEFAULT_RECURRING_POLL_INTERVAL_MS}. */
+  readonly pollIntervalMs?: number | undefined;
+  /** The clock ticks are planned on; default the database's `now()`, so servers with skewed clocks agree. */
+  readonly now?: (() => Date) | undefined;
+  /** Most definitions per pass; default {@link DEFAULT_RECURRING_BATCH_SIZE}. */
+  readonly batchSize?: number | undefined;
+}
+
+/**
+ * Hangfire's recurring job scheduler, as one server process: each pass locks
+ * the due definitions, creates their runs and advances their schedule in one
+ * transaction, so every tick fires once however many servers run it (the
+ * at-least-once checkpoint is the commit: runs and the advanced schedule
+ * become visible together or not at all).
+ *
+ * Per definition: a stored job that no longer restores (its type was
+ * removed), or a schedule damaged by hand, is recorded in the definition's
+ * `error` and its schedule moved on, so it never blocks the others or spins;
+ * with `skipIfRunning`, a tick while the last run is not final is skipped
+ * (noted in `error`); otherwise the misfire policy decides the runs
+ * (`planTicks`), each enqueued with the parameters `RecurringJobId` and
+ * `RecurringTick`.
+ */
+export class RecurringScheduler implements ServerProcess {
+  readonly name = 'Recurring scheduler';
+  private readonly pollIntervalMs: number;
+  private readonly batchSize: number;
+  private readonly now: (() => Date) | undefined;
+
+  constructor(
+    private readonly storage: JobStorage,
+    private readonly client: BackgroundJobClient,
+    private readonly catalog: JobCatalog,
+    private readonly logger: Logger,
+    options: RecurringSchedulerOptions = {},
+  ) {
+    this.pollIntervalMs = positiveOr(options.pollIntervalMs, DEFAULT_RECURRING_POLL_INTERVAL_MS);
+    this.batchSize = Math.trunc(positiveOr(options.batchSize, DEFAULT_RECURRING_BATCH_SIZE)) || 1;
+    this.now = options.now;
+  }
+
+  /** One pass; resolves with the ms until the soonest due definition, capped by the poll interval (0: more is due now). */
+  runOnce(signal: AbortSignal): ResultAsync<number, { readonly message: string }> {
+    if (signal.aborted) return okAsync(this.pollIntervalMs);
+    const now = this.now?.();
+    let behind = false;
+    return this.storage
+      .processDueRecurring<JobError>(this.batchSize, (due, clock, transaction) =>
+        this.fire(due, clock, transaction).map((outcome) => {
+          // A capped strict catch-up leaves its next tick due: come straight back for it.
+          if (outcome.nextExecutionAt !== undefined && outcome.nextExecutionAt.getTime() <= clock.getTime()) behind = true;
+          return outcome;
+        }), { now })
+      .mapErr((error) => ({ message: `recurring pass failed: ${messageOf(error)}` }))
+      .andThen((handled) => {
+        if (handled >= this.batchSize || behind) return okAsync(0);
+        return this.storage
+          .recurringDueInMs(now)
+          .mapErr((error) => ({ message: `reading the next recurring tick failed: ${formatStorageError(error)}` }))
+          .map((dueIn) => this.delayFor(dueIn));
+      });
+  }
+
+  private delayFor(dueInMs: number | undefined): number {
+    if (dueInMs === undefined) return this.pollIntervalMs;
+    // Due already, yet not handled by this pass: another server holds it; look again shortly.
+    if (dueInMs <= 0) return Math.min(RECURRING_BUSY_RETRY_MS, this.pollIntervalMs);
+    return Math.min(Math.ceil(dueInMs), this.pollIntervalMs);
+  }
+
+  /**
+   * Handles one due definition inside the pass's transaction. An error value
+   * is returned only when the database failed (the transaction is unusable,
+   * so the whole pass rolls back and is retried); anything wrong with this
+   * one definition is recorded in its `error` instead.
+   */
+  private fire(due: DueRecurring, now: Date, transaction: Queryable): ResultAsync<RecurringPassOutcome, JobError> {
+    const definition = due.definition;
+    const fields = { recurringJobId: definition.id };
+    const schedule = checkSchedule(definition.cron, definition.timeZone);
+    if (schedule.isErr()) {
+      // Never due again until addOrUpdate stores a valid schedule.
+      this.logger.error(`Recurring job ${definition.id} has an invalid schedule and is stopped: ${schedule.error.message}`, fields);
+      return okAsync({ nextExecutionAt: undefined, error: schedule.error.message });
+    }
+    const plan = planTicks(definition, now, definition.misfire);
+    const job = restoreJob(definition, this.catalog);
+    if (job.isErr()) {
+      // decodeRecurring reports a payload that no longer parses in `error` with a null payload: that is the better message.
+      const message = definition.payload === null && definition.error !== undefined ? definition.error : job.error.message;
+      this.logger.error(`Recurring job ${definition.id} cannot be restored, so its tick is skipped: ${message}`, fields);
+      return okAsync({ nextExecutionAt: plan.nextExecutionAt, error: `Cannot restore the job: ${message}` });
+    }
+    if (plan.fireAt.length === 0) {
+      this.logger.debug(`Recurring job ${definition.id}: tick more than a minute late skipped (misfire policy ${definition.misfire})`, fields);
+      return okAsync({ nextExecutionAt: plan.nextExecutionAt });
+    }
+    if (definition.skipIfRunning && due.lastJobState !== undefined && !FINAL_STATES.includes(due.lastJobState)) {
+      const note = `Skipped the tick of ${plan.fireAt.at(-1)!.toISOString()}: the last run (job ${definition.lastJobId}) is still ${due.lastJobState}.`;
+      this.logger.info(`Recurring job ${definition.id}: ${note}`, fields);
+      return okAsync({ nextExecutionAt: plan.nextExecutionAt, error: note });
+    }
+    const runs = plan.fireAt.map((tick) => ({
+      job: job.value,
+      options: { queue: definition.queue, recurringId: definition.id, parameters: { [RECURRING_JOB_ID_PARAMETER]: definition.id, [RECURRING_TICK_PARAMETER]: tick.toISOString() } },
+    }));
+    // One statement for every run of this definition (a strict catch-up may fire many).
+    return this.client
+      .enqueueBatch(runs, { transaction })
+      .map((ids): RecurringPassOutcome => ({ nextExecutionAt: plan.nextExecutionAt, lastJobId: ids.at(-1), lastExecutionAt: now }))
+      .orElse((error) => {
+        if (error.kind === 'StorageFailed') return errAsync(error);
+        // Refused before reaching the database (a filter canceled or failed, a bad queue): record it and move on.
+        this.logger.warn(`Recurring job ${definition.id} could not create its run: ${error.message}`, fields);
+        return okAsync({ nextExecutionAt: plan.nextExecutionAt, error: error.message });
+      });
+  }
+}
+
+function positiveOr(value: number | undefined, fallback: number): number {
+  return value !== undefined && Number.isFinite(value) && value > 0 ? value : fallback;
+}
+
+function messageOf(error: StorageError | JobError): string {
+  return 'message' in error ? error.message : formatStorageError(error);
+}

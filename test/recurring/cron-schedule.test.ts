@@ -1,0 +1,133 @@
+/** Cron arithmetic on a fixed clock: validation, next occurrences in time zones and across DST, and each misfire policy. */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import {
+  IGNORABLE_MISFIRE_GRACE_MS, MAX_CRON_LENGTH, MAX_STRICT_TICKS_PER_PASS,
+  checkCron, checkSchedule, checkTimeZone, latestOccurrence, nextOccurrence, planTicks,
+} from '../../src/recurring/cron-schedule.js';
+
+const iso = (date: Date | undefined) => date?.toISOString();
+const d = (text: string) => new Date(text);
+
+describe('checkCron', () => {
+  it('accepts 5 and 6 fields and macros, normalising the spacing', () => {
+    assert.equal(checkCron('*/5 * * * *')._unsafeUnwrap(), '*/5 * * * *');
+    assert.equal(checkCron('  0   9 * *\tMON-FRI ')._unsafeUnwrap(), '0 9 * * MON-FRI');
+    assert.equal(checkCron('*/10 * * * * *')._unsafeUnwrap(), '*/10 * * * * *');
+    assert.equal(checkCron('0 0 * * THU')._unsafeUnwrap(), '0 0 * * THU', 'a day name with an H is not a hash');
+    assert.equal(checkCron('@daily')._unsafeUnwrap(), '@daily');
+    assert.equal(checkCron('0 0 L * *')._unsafeUnwrap(), '0 0 L * *');
+  });
+
+  it('refuses empty, malformed, out-of-range, hashed and huge expressions as InvalidCron', () => {
+    const refused = ['', '   ', '* * * *', '* * * * * * *', 'a b c d e', '61 * * * *', '* 24 * * *', '0 0 30 2 *', '*/0 * * * *', 'H * * * *', '0 H(0-5) * * *', '@reboot', `${'1,'.repeat(100)}1 * * * *`];
+    for (const cron of refused) {
+      const error = checkCron(cron)._unsafeUnwrapErr();
+      assert.equal(error.kind, 'InvalidCron', cron);
+      assert.match(error.message, /is refused/);
+    }
+    assert.ok(`${'1,'.repeat(100)}1 * * * *`.length > MAX_CRON_LENGTH);
+    assert.match(checkCron(`${'1,'.repeat(100)}1 * * * *`)._unsafeUnwrapErr().message, /longer than 200/);
+    assert.match(checkCron('* * * *')._unsafeUnwrapErr().message, /4 field/);
+    assert.equal(checkCron(42)._unsafeUnwrapErr().kind, 'InvalidCron');
+  });
+});
+
+describe('checkTimeZone', () => {
+  it('accepts IANA zones and refuses unknown zones and offsets', () => {
+    for (const zone of ['UTC', 'Europe/Paris', 'America/New_York', 'Asia/Kolkata']) assert.equal(checkTimeZone(zone)._unsafeUnwrap(), zone);
+    for (const zone of ['Mars/Olympus_Mons', '+02:00', '', 'Europe/Pariss']) assert.equal(checkTimeZone(zone)._unsafeUnwrapErr().kind, 'InvalidTimeZone', zone);
+  });
+
+  it('checks a schedule as a whole, the cron first', () => {
+    assert.deepEqual(checkSchedule('0 9 * * *', 'Europe/Paris')._unsafeUnwrap(), { cron: '0 9 * * *', timeZone: 'Europe/Paris' });
+    assert.equal(checkSchedule('nope', 'Nowhere/City')._unsafeUnwrapErr().kind, 'InvalidCron');
+    assert.equal(checkSchedule('0 9 * * *', 'Nowhere/City')._unsafeUnwrapErr().kind, 'InvalidTimeZone');
+  });
+});
+
+describe('nextOccurrence', () => {
+  it('is strictly after the given instant, to the minute or to the second', () => {
+    assert.equal(iso(nextOccurrence('*/15 * * * *', 'UTC', d('2024-05-01T10:07:30Z'))), '2024-05-01T10:15:00.000Z');
+    assert.equal(iso(nextOccurrence('*/15 * * * *', 'UTC', d('2024-05-01T10:15:00Z'))), '2024-05-01T10:30:00.000Z', 'an instant on a tick is not "after" it');
+    assert.equal(iso(nextOccurrence('*/10 * * * * *', 'UTC', d('2024-05-01T10:07:30.500Z'))), '2024-05-01T10:07:40.000Z');
+    assert.equal(iso(nextOccurrence('* * * * * *', 'UTC', d('2024-05-01T10:07:30Z'))), '2024-05-01T10:07:31.000Z');
+    assert.equal(iso(latestOccurrence('*/10 * * * * *', 'UTC', d('2024-05-01T10:07:40Z'))), '2024-05-01T10:07:40.000Z', 'latest is at or before');
+  });
+
+  it('reads the expression in its time zone, across DST changes', () => {
+    // Paris moves to summer time on 2024-03-31, New York on 2024-03-10.
+    const take = (zone: string, from: string, count: number) => {
+      const out: string[] = [];
+      let at = d(from);
+      for (let i = 0; i < count; i++) {
+        at = nextOccurrence('0 9 * * *', zone, at)!;
+        out.push(at.toISOString());
+      }
+      return out;
+    };
+    assert.deepEqual(take('Europe/Paris', '2024-03-30T00:00:00Z', 2), ['2024-03-30T08:00:00.000Z', '2024-03-31T07:00:00.000Z']);
+    assert.deepEqual(take('America/New_York', '2024-03-09T00:00:00Z', 2), ['2024-03-09T14:00:00.000Z', '2024-03-10T13:00:00.000Z']);
+    assert.equal(iso(nextOccurrence('0 9 * * *', 'UTC', d('2024-03-30T00:00:00Z'))), '2024-03-30T09:00:00.000Z');
+    // 02:30 does not exist in Paris on 2024-03-31: that day it runs just after the gap.
+    assert.equal(iso(nextOccurrence('30 2 * * *', 'Europe/Paris', d('2024-03-31T00:00:00Z'))), '2024-03-31T01:30:00.000Z');
+  });
+
+  it('is undefined for an invalid expression or zone', () => {
+    assert.equal(nextOccurrence('not a cron', 'UTC', d('2024-01-01T00:00:00Z')), undefined);
+    assert.equal(nextOccurrence('* * * * *', 'Nowhere/City', d('2024-01-01T00:00:00Z')), undefined);
+  });
+});
+
+describe('planTicks', () => {
+  const everyMinute = (next: string) => ({ cron: '* * * * *', timeZone: 'UTC', nextExecutionAt: d(next) });
+  const now = d('2024-05-01T10:05:30Z');
+
+  it('fires nothing and keeps the next tick when none is due', () => {
+    for (const policy of ['relaxed', 'strict', 'ignorable'] as const) {
+      assert.deepEqual(planTicks(everyMinute('2024-05-01T10:06:00Z'), now, policy), { fireAt: [], nextExecutionAt: d('2024-05-01T10:06:00Z') });
+      assert.deepEqual(planTicks({ ...everyMinute('2024-05-01T10:06:00Z'), nextExecutionAt: undefined }, now, policy), { fireAt: [], nextExecutionAt: undefined });
+    }
+  });
+
+  it('fires the one due tick in every policy, and moves to the first occurrence after now', () => {
+    const onTime = d('2024-05-01T10:05:00.200Z');
+    for (const policy of ['relaxed', 'strict', 'ignorable'] as const) {
+      assert.deepEqual(planTicks(everyMinute('2024-05-01T10:05:00Z'), onTime, policy), { fireAt: [d('2024-05-01T10:05:00Z')], nextExecutionAt: d('2024-05-01T10:06:00Z') }, policy);
+    }
+    assert.deepEqual(planTicks(everyMinute('2024-05-01T10:05:00Z'), d('2024-05-01T10:05:00Z'), 'relaxed').fireAt, [d('2024-05-01T10:05:00Z')], 'a tick exactly now is due');
+  });
+
+  it('relaxed: one run for all missed ticks, for the latest of them', () => {
+    assert.deepEqual(planTicks(everyMinute('2024-05-01T10:00:00Z'), now, 'relaxed'), { fireAt: [d('2024-05-01T10:05:00Z')], nextExecutionAt: d('2024-05-01T10:06:00Z') });
+    assert.deepEqual(planTicks(everyMinute('2024-04-01T00:00:00Z'), now, 'relaxed').fireAt, [d('2024-05-01T10:05:00Z')], 'a month down: still one run');
+  });
+
+  it('strict: one run per missed tick, oldest first, at most the cap per pass with the rest left due', () => {
+    assert.deepEqual(planTicks(everyMinute('2024-05-01T10:00:00Z'), now, 'strict'), {
+      fireAt: ['10:00', '10:01', '10:02', '10:03', '10:04', '10:05'].map((hm) => d(`2024-05-01T${hm}:00Z`)),
+      nextExecutionAt: d('2024-05-01T10:06:00Z'),
+    });
+    const capped = planTicks({ cron: '* * * * * *', timeZone: 'UTC', nextExecutionAt: d('2024-05-01T09:00:00Z') }, now, 'strict');
+    assert.equal(capped.fireAt.length, MAX_STRICT_TICKS_PER_PASS);
+    assert.equal(iso(capped.fireAt.at(-1)), '2024-05-01T09:16:39.000Z');
+    assert.equal(iso(capped.nextExecutionAt), '2024-05-01T09:16:40.000Z', 'the first tick not fired stays due');
+    const rest = planTicks({ cron: '* * * * * *', timeZone: 'UTC', nextExecutionAt: capped.nextExecutionAt }, now, 'strict');
+    assert.equal(iso(rest.fireAt[0]), '2024-05-01T09:16:40.000Z', 'the next pass continues where the last stopped');
+  });
+
+  it(`ignorable: fires the latest due tick up to ${IGNORABLE_MISFIRE_GRACE_MS} ms late, skips it when older`, () => {
+    assert.deepEqual(planTicks(everyMinute('2024-05-01T10:00:00Z'), now, 'ignorable'), { fireAt: [d('2024-05-01T10:05:00Z')], nextExecutionAt: d('2024-05-01T10:06:00Z') }, 'the 10:05 tick is 30 s late');
+    const hourly = { cron: '0 * * * *', timeZone: 'UTC', nextExecutionAt: d('2024-05-01T10:00:00Z') };
+    assert.deepEqual(planTicks(hourly, d('2024-05-01T10:01:00Z'), 'ignorable'), { fireAt: [d('2024-05-01T10:00:00Z')], nextExecutionAt: d('2024-05-01T11:00:00Z') }, 'exactly at the grace limit');
+    assert.deepEqual(planTicks(hourly, d('2024-05-01T10:01:00.001Z'), 'ignorable'), { fireAt: [], nextExecutionAt: d('2024-05-01T11:00:00Z') }, 'past it: skipped');
+  });
+
+  it('plans in the time zone of the definition', () => {
+    const paris = { cron: '0 9 * * *', timeZone: 'Europe/Paris', nextExecutionAt: d('2024-03-30T08:00:00Z') };
+    assert.deepEqual(planTicks(paris, d('2024-03-31T12:00:00Z'), 'strict'), {
+      fireAt: [d('2024-03-30T08:00:00Z'), d('2024-03-31T07:00:00Z')],
+      nextExecutionAt: d('2024-04-01T07:00:00Z'),
+    });
+  });
+});
