@@ -1,6 +1,8 @@
 import type { MediatorJobsOptions } from '../config/options.js';
 import { BackgroundJobClient } from '../client/background-job-client.js';
 import { MonitoringApi } from '../client/monitoring-api.js';
+import { RecurringJobManager } from '../client/recurring-job-manager.js';
+import { RecurringScheduler } from '../server/recurring-scheduler.js';
 import { AutomaticRetry, type AutomaticRetryOptions } from '../filters/automatic-retry.js';
 import { JobFilterRegistry } from '../filters/filter-registry.js';
 import type { JobCatalog } from '../jobs/job-invocation.js';
@@ -38,6 +40,8 @@ export class JobEngine {
   readonly client: BackgroundJobClient;
   /** Read-only views of jobs, queues, servers and recurring jobs. */
   readonly monitoring: MonitoringApi;
+  /** Recurring jobs: addOrUpdate, removeIfExists, trigger, pause, resume. */
+  readonly recurring: RecurringJobManager;
   readonly filters = new JobFilterRegistry();
   readonly services = new JobServiceRegistry();
   readonly catalog: JobCatalog;
@@ -51,14 +55,20 @@ export class JobEngine {
     this.states = new StateMachine(setup.storage, this.filters, this.logger);
     this.client = new BackgroundJobClient(setup.storage, this.catalog, this.filters, this.states, this.logger);
     this.monitoring = new MonitoringApi(setup.storage);
+    this.recurring = new RecurringJobManager(setup.storage, this.client, this.catalog);
   }
 
   get storage(): JobStorage {
     return this.setup.storage;
   }
 
-  /** A server over this engine; `overrides` replace options for this server only (queues, worker count, name...). */
+  /**
+   * A server over this engine; `overrides` replace options for this server
+   * only (queues, worker count, name...). Every server also runs the
+   * recurring scheduler: each tick fires once however many servers run.
+   */
   createServer(overrides: Partial<MediatorJobsOptions> = {}, extraProcesses: readonly ServerProcess[] = []): JobServer {
+    const recurringScheduler = new RecurringScheduler(this.setup.storage, this.client, this.catalog, this.logger);
     return new JobServer({
       storage: this.setup.storage,
       mediator: this.setup.mediator,
@@ -67,7 +77,7 @@ export class JobEngine {
       resolver: this.setup.resolver,
       logger: this.logger,
       options: { ...this.setup.options, ...overrides },
-      extraProcesses,
+      extraProcesses: [recurringScheduler, ...extraProcesses],
     });
   }
 }

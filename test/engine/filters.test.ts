@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { JobFilter } from '../../src/filters/job-filter.js';
 import { Request } from '../../src/mediator/index.js';
-import { STORAGE_KINDS } from '../support/test-storage.js';
+import { STORAGE_KINDS, eventually } from '../support/test-storage.js';
 import { testEngine } from './support.js';
 
 class Work extends Request<string> {
@@ -36,6 +36,8 @@ for (const kind of STORAGE_KINDS) {
         calls.length = 0;
         await e.startServer();
         await e.waitForState(id, 'Succeeded');
+        // Apply-state filters run after the state is committed, so they may trail the state by a moment.
+        await eventually(async () => (calls.length >= 9 ? true : undefined), 'the apply-state filters to run');
         assert.deepEqual(calls, [
           'first.onPerforming', 'second.onPerforming', 'handler x', 'first.onPerformed ok', 'second.onPerformed ok',
           'first.onStateElection Succeeded', 'second.onStateElection Succeeded',

@@ -1,10 +1,10 @@
 /** Builds a whole job engine on a test storage, with short intervals so tests run in seconds. */
 import { resolveOptions, type JobSettingsInput } from '../../src/config/index.js';
 import { JobEngine, type JobEngineSetup } from '../../src/engine/job-engine.js';
-import type { LogFields, Logger } from '../../src/logging/logger.js';
 import { Mediator, MediatorRegistry, constructingResolver } from '../../src/mediator/index.js';
 import type { JobServer } from '../../src/server/job-server.js';
 import type { JobId, StateName } from '../../src/storage/job-types.js';
+import { RecordingLogger } from '../support/recording-logger.js';
 import { eventually, openTestStorage, type StorageKind, type TestStorage } from '../support/test-storage.js';
 
 /** Settings that make every loop turn fast; a test overrides what it is about. */
@@ -18,21 +18,6 @@ export const FAST_SETTINGS: JobSettingsInput = {
   ShutdownTimeout: '2s',
   JobExpirationCheckInterval: '1h',
 };
-
-/** A logger that keeps what it is told, so tests can assert that nothing went wrong. */
-export class RecordingLogger implements Logger {
-  readonly entries: { level: string; message: string; fields?: LogFields | undefined }[] = [];
-  private readonly record = (level: string) => (message: string, fields?: LogFields) => void this.entries.push({ level, message, fields });
-  trace = this.record('trace');
-  debug = this.record('debug');
-  info = this.record('info');
-  warn = this.record('warn');
-  error = this.record('error');
-  fatal = this.record('fatal');
-  errors(): string[] {
-    return this.entries.filter((e) => e.level === 'error' || e.level === 'fatal').map((e) => e.message);
-  }
-}
 
 export interface TestEngine {
   readonly t: TestStorage;
@@ -84,3 +69,5 @@ export async function testEngine(
     },
   };
 }
+
+export { RecordingLogger };

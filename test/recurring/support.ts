@@ -4,11 +4,11 @@ import { RecurringJobManager } from '../../src/client/recurring-job-manager.js';
 import { JobFilterRegistry } from '../../src/filters/filter-registry.js';
 import type { JobCatalog } from '../../src/jobs/job-invocation.js';
 import { JobServiceRegistry } from '../../src/jobs/job-services.js';
-import type { LogFields, Logger } from '../../src/logging/logger.js';
 import { MediatorRegistry, Request } from '../../src/mediator/index.js';
 import { RecurringScheduler, type RecurringSchedulerOptions } from '../../src/server/recurring-scheduler.js';
 import { StateMachine } from '../../src/states/state-machine.js';
 import type { JobId, StateName } from '../../src/storage/job-types.js';
+import { RecordingLogger } from '../support/recording-logger.js';
 import { openTestStorage, type StorageKind, type TestStorage } from '../support/test-storage.js';
 
 /** The request the recurring jobs of these tests run. */
@@ -29,21 +29,6 @@ export class Retired extends Request<void> {
 export class ReportService {
   build(_size: number, _since: Date): void {
     // Never run here: these tests stop at job creation.
-  }
-}
-
-/** A logger that keeps what it is told. */
-export class RecordingLogger implements Logger {
-  readonly entries: { level: string; message: string; fields?: LogFields | undefined }[] = [];
-  private readonly record = (level: string) => (message: string, fields?: LogFields) => void this.entries.push({ level, message, fields });
-  trace = this.record('trace');
-  debug = this.record('debug');
-  info = this.record('info');
-  warn = this.record('warn');
-  error = this.record('error');
-  fatal = this.record('fatal');
-  at(level: string): string[] {
-    return this.entries.filter((e) => e.level === level).map((e) => e.message);
   }
 }
 
@@ -151,3 +136,5 @@ export async function withRecurring(kind: StorageKind, work: (h: RecurringHarnes
 export function duplicates<T>(values: readonly T[]): T[] {
   return [...new Set(values.filter((value, index) => values.indexOf(value) !== index))];
 }
+
+export { RecordingLogger };
