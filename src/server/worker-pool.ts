@@ -35,6 +35,7 @@ export class WorkerPool {
   private readonly stopping = new AbortController();
   private wakeFetcher: (() => void) | undefined;
   private wakeRequested = false;
+  private freedPending = false;
   private loop: Promise<void> | undefined;
   private renewTimer: NodeJS.Timeout | undefined;
 
@@ -99,6 +100,20 @@ export class WorkerPool {
     else this.wakeRequested = true;
   }
 
+  /**
+   * A worker finished. Completions are recorded in batches, so several workers
+   * usually free up in the same turn of the event loop: waiting for the next
+   * turn lets one fetch claim jobs for all of them instead of one each.
+   */
+  private workerFreed(): void {
+    if (this.freedPending) return;
+    this.freedPending = true;
+    setImmediate(() => {
+      this.freedPending = false;
+      this.wake();
+    });
+  }
+
   private async fetchLoop(): Promise<void> {
     while (!this.stopping.signal.aborted) {
       const free = this.settings.workerCount - this.running.size;
@@ -125,7 +140,7 @@ export class WorkerPool {
     const done = this.performer.perform(job, controller.signal).then((outcome) => {
       if (outcome === 'interrupted') this.interrupted.push(job.lease);
       this.running.delete(job.id);
-      this.wake();
+      this.workerFreed();
     });
     this.running.set(job.id, { job, controller, done });
   }

@@ -4,7 +4,7 @@ import type { ApplyStateContext, ElectStateContext, JobContext } from '../filter
 import { storageFailed, type JobError } from '../jobs/job-error.js';
 import { describeError, type Logger } from '../logging/logger.js';
 import type { JobStorage } from '../storage/job-storage.js';
-import { FINAL_STATES, type JobId, type Lease, type StateName } from '../storage/job-types.js';
+import type { JobId, Lease, StateName } from '../storage/job-types.js';
 import type { StateChange } from '../storage/state-change.js';
 import type { StorageError } from '../storage/storage-error.js';
 import type { ElectedState, RecordedState } from './elected-state.js';
@@ -103,14 +103,14 @@ export class StateMachine {
         this.logger.error(`An apply-state filter failed for job ${transition.job.jobId}: ${describeError(error)}`, { jobId: transition.job.jobId, error });
       }
     }
-    if (FINAL_STATES.includes(elected.to.name)) await this.releaseContinuations([transition.job.jobId]);
+    // Continuations of a job that reached a final state were released by the same statement.
   }
 
   /**
-   * Moves the continuations of finished parents on. Done after the parent's
-   * change committed, and again by the client after a continuation is
-   * created, so whichever commits last sees the other; the scheduler's sweep
-   * is the backstop if a process dies in between.
+   * Moves the continuations of finished parents on. The parent's final state
+   * change does it in its own statement; the client calls this right after
+   * creating a continuation, so whichever commits last sees the other; the
+   * scheduler's sweep is the backstop if a process dies in between.
    */
   async releaseContinuations(parentIds: readonly JobId[]): Promise<void> {
     const released = await this.storage.releaseContinuations(parentIds);

@@ -173,7 +173,7 @@ export class SqlJobStorage implements JobStorage {
     if (ids.isErr()) return errAsync(ids.error);
     if (ids.value !== null && ids.value.length === 0) return okAsync([]);
     return this.runner
-      .rows<{ released: string[] }>(op, this.sql.releaseContinuations, [ids.value, limit, this.channel, this.settings.jobExpirationTimeoutMs])
+      .rows<{ released: string[] }>(op, ids.value === null ? this.sql.sweepContinuations : this.sql.releaseContinuationsOf, [ids.value, limit, this.channel, this.settings.jobExpirationTimeoutMs])
       .map((rows) => rows[0]?.released ?? []);
   }
 

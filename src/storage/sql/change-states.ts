@@ -1,3 +1,5 @@
+import { continuationKeepsWaiting, continuationReason, continuationTarget } from './continuation-rules.js';
+
 /**
  * Applies a batch of guarded state transitions in one statement: the
  * completion path of the worker (many Succeeded at once) and every other
@@ -8,6 +10,10 @@
  * under that token. Applied changes append to the history, store a result
  * ($8), clear a stale one when a job goes back to waiting, and notify: Enqueued
  * wakes workers, a final state wakes whoever awaits the job.
+ *
+ * Jobs that reach a final state release their continuations in the same
+ * statement (see continuation-rules.ts), so the completion path costs no
+ * extra round trip for them.
  *
  * States proposed and replaced during the election ($14, a JSON array per
  * change, e.g. the Failed attempt a retry replaced) are recorded in the
@@ -66,12 +72,38 @@ WITH input AS (
 ), stale_results AS (
   DELETE FROM ${schema}.job_results AS r USING changed
   WHERE r.job_id = changed.id AND changed.target IN ('Enqueued', 'Scheduled', 'Awaiting')
+), continuation_decisions AS (
+  -- Continuations of the jobs that just finished, decided from the parent's new state.
+  SELECT child.id, changed.id AS parent_id, changed.target AS parent_state,
+         ${continuationTarget('child.continuation_on', 'changed.target')} AS target
+  FROM changed
+  JOIN ${schema}.jobs AS child ON child.parent_id = changed.id
+  WHERE changed.target IN ('Succeeded', 'Failed', 'Deleted')
+    AND child.state = 'Awaiting'
+    AND NOT ${continuationKeepsWaiting('child.continuation_on', 'changed.target')}
+    -- A row may change once per statement: a child changed by this batch itself is left to it.
+    AND child.id NOT IN (SELECT id FROM input)
+), released AS (
+  UPDATE ${schema}.jobs AS child
+  SET state = d.target, state_changed_at = now(),
+      enqueued_at = CASE WHEN d.target = 'Enqueued' THEN now() END,
+      visible_at = CASE WHEN d.target = 'Enqueued' THEN now() END,
+      expire_at = CASE WHEN d.target = 'Deleted' THEN now() + $11::double precision * interval '1 millisecond' END
+  FROM continuation_decisions AS d
+  WHERE child.id = d.id AND child.state = 'Awaiting'
+  RETURNING child.id, child.queue, d.target, d.parent_id, d.parent_state
+), released_history AS (
+  INSERT INTO ${schema}.job_states (job_id, name, reason, data)
+  SELECT id, target, ${continuationReason('parent_id::text', 'parent_state', 'target')},
+         jsonb_build_object('parentId', parent_id::text, 'parentState', parent_state)
+  FROM released
 ), notified AS (
   -- One notification per distinct payload: 'E' || queue never equals 'F' || state || id,
   -- even for a queue named like a job id.
   SELECT pg_notify($12, payload)
   FROM (SELECT DISTINCT CASE WHEN target = 'Enqueued' THEN 'E' || queue ELSE 'F' || left(target, 1) || id::text END AS payload
-        FROM changed WHERE target IN ('Enqueued', 'Succeeded', 'Failed', 'Deleted')) AS events
+        FROM (SELECT id, queue, target FROM changed UNION ALL SELECT id, queue, target FROM released) AS moved
+        WHERE target IN ('Enqueued', 'Succeeded', 'Failed', 'Deleted')) AS events
 )
 SELECT input.ordinal::int AS ordinal, (changed.id IS NOT NULL) AS applied, (SELECT count(*) FROM notified) AS notified
 FROM input LEFT JOIN changed ON changed.ordinal = input.ordinal

@@ -1,31 +1,27 @@
+import { continuationKeepsWaiting, continuationReason, continuationTarget } from './continuation-rules.js';
+
 /**
- * Moves continuations on once their parent has finished: to their queue when
- * the parent's outcome matches the continuation's option, else to Deleted.
- * A continuation waiting on `succeeded` or `deleted` whose parent Failed keeps
- * waiting, since a failed parent may still be retried by hand. A continuation
- * whose parent no longer exists (expired) runs only on `finished`.
+ * Moves continuations on once their parent has finished (see
+ * continuation-rules.ts). The completion path does this inside its own
+ * statement; these two are the handshake's other sides: the client's check
+ * right after creating a continuation (its parent may have finished before
+ * the commit), and the scheduler's sweep, the backstop for a process that
+ * died in between or a parent that expired.
  *
- * $1 parent ids, or NULL for every waiting continuation (the scheduler's
- * sweep, the backstop for a process that died between parent and child);
- * $2 the most to move; $3 the channel; $4 expiration in ms for Deleted ones.
+ * `scope` narrows the candidates: by parent ids ($1) through jobs_parent_idx,
+ * or every waiting continuation. $2 the most to move; $3 the channel;
+ * $4 expiration in ms for Deleted ones.
  */
-export const releaseContinuationsSql = (schema: string): string => `
+const releaseContinuations = (schema: string, scope: string): string => `
 WITH decided AS (
-  SELECT child.id, parent.state AS parent_state,
-         CASE
-           WHEN child.continuation_on = 'finished' THEN 'Enqueued'
-           WHEN parent.id IS NULL THEN 'Deleted'
-           WHEN child.continuation_on = 'succeeded' AND parent.state = 'Succeeded' THEN 'Enqueued'
-           WHEN child.continuation_on = 'deleted' AND parent.state = 'Deleted' THEN 'Enqueued'
-           ELSE 'Deleted'
-         END AS target
+  SELECT child.id, child.parent_id, parent.state AS parent_state,
+         ${continuationTarget('child.continuation_on', 'parent.state')} AS target
   FROM ${schema}.jobs AS child
   LEFT JOIN ${schema}.jobs AS parent ON parent.id = child.parent_id
-  WHERE child.state = 'Awaiting'
-    AND ($1::bigint[] IS NULL OR child.parent_id = ANY ($1::bigint[]))
+  WHERE ${scope}
+    AND child.state = 'Awaiting'
     AND (parent.id IS NULL OR parent.state IN ('Succeeded', 'Failed', 'Deleted'))
-    -- A failed parent may still be retried by hand: only 'finished' continuations move on.
-    AND NOT (parent.state IS NOT DISTINCT FROM 'Failed' AND child.continuation_on <> 'finished')
+    AND NOT ${continuationKeepsWaiting('child.continuation_on', 'parent.state')}
   ORDER BY child.id
   LIMIT $2
   FOR UPDATE OF child SKIP LOCKED
@@ -37,13 +33,10 @@ WITH decided AS (
       expire_at = CASE WHEN decided.target = 'Deleted' THEN now() + $4::double precision * interval '1 millisecond' END
   FROM decided
   WHERE job.id = decided.id AND job.state = 'Awaiting'
-  RETURNING job.id, job.queue, job.parent_id, decided.target, decided.parent_state
+  RETURNING job.id, job.queue, decided.parent_id, decided.target, decided.parent_state
 ), history AS (
   INSERT INTO ${schema}.job_states (job_id, name, reason, data)
-  SELECT id, target,
-         CASE WHEN parent_state IS NULL THEN 'Parent job ' || parent_id || ' no longer exists'
-              WHEN target = 'Enqueued' THEN 'Parent job ' || parent_id || ' ' || parent_state
-              ELSE 'Parent job ' || parent_id || ' ' || parent_state || '; the continuation option was not met' END,
+  SELECT id, target, ${continuationReason('parent_id', 'parent_state', 'target')},
          jsonb_build_object('parentId', parent_id::text, 'parentState', parent_state)
   FROM moved
 ), notified AS (
@@ -52,3 +45,9 @@ WITH decided AS (
 )
 SELECT (SELECT coalesce(array_agg(id::text ORDER BY id), '{}') FROM moved) AS released,
        (SELECT count(*) FROM notified) AS notified`;
+
+/** Continuations of the parents in $1 (the client's check after creating one). */
+export const releaseContinuationsOfSql = (schema: string): string => releaseContinuations(schema, 'child.parent_id = ANY ($1::bigint[])');
+
+/** Every waiting continuation whose parent finished or vanished ($1 unused, NULL): the sweep. */
+export const sweepContinuationsSql = (schema: string): string => releaseContinuations(schema, '$1::bigint[] IS NULL');

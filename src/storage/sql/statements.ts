@@ -3,7 +3,7 @@ import { fetchJobsSql } from './fetch-jobs.js';
 import { renewLeasesSql } from './renew-leases.js';
 import { changeStatesSql } from './change-states.js';
 import { expireJobsSql, nextScheduledSql, promoteScheduledSql } from './schedulers.js';
-import { releaseContinuationsSql } from './continuations.js';
+import { releaseContinuationsOfSql, sweepContinuationsSql } from './continuations.js';
 import { announceServerSql, heartbeatSql, removeDeadServersSql, removeServerSql } from './servers.js';
 import { getParametersSql, getResultSql, setParameterSql } from './job-data.js';
 import * as monitoring from './monitoring.js';
@@ -20,7 +20,8 @@ export function statementsFor(schema: string) {
     promoteScheduled: promoteScheduledSql(schema),
     expireJobs: expireJobsSql(schema),
     nextScheduled: nextScheduledSql(schema),
-    releaseContinuations: releaseContinuationsSql(schema),
+    releaseContinuationsOf: releaseContinuationsOfSql(schema),
+    sweepContinuations: sweepContinuationsSql(schema),
     announceServer: announceServerSql(schema),
     heartbeat: heartbeatSql(schema),
     removeServer: removeServerSql(schema),

@@ -31,11 +31,10 @@ export function continuationContract(kind: StorageKind): void {
         assert.equal(await stateOf(storage, child), 'Awaiting');
       }));
 
-    it('parent Succeeded: succeeded and finished run, deleted is deleted', () =>
+    it('parent Succeeded: succeeded and finished run, deleted is deleted, by the same statement', () =>
       withStorage(kind, async ({ storage }) => {
         const { parent, children } = await parentWithContinuations(storage, 'Succeeded');
-        const released = (await storage.releaseContinuations([parent]))._unsafeUnwrap();
-        assert.equal(released.length, 3);
+        assert.deepEqual((await storage.releaseContinuations([parent]))._unsafeUnwrap(), [], 'nothing left to release');
         assert.deepEqual(await statesOf(storage, children), { succeeded: 'Enqueued', finished: 'Enqueued', deleted: 'Deleted' });
         const history = (await storage.jobDetails(children.deleted))._unsafeUnwrap()!.history;
         assert.match(history[0]!.reason ?? '', /Succeeded; the continuation option was not met/);
@@ -43,24 +42,28 @@ export function continuationContract(kind: StorageKind): void {
 
     it('parent Deleted: deleted and finished run, succeeded is deleted', () =>
       withStorage(kind, async ({ storage }) => {
-        const { parent, children } = await parentWithContinuations(storage, 'Deleted');
-        (await storage.releaseContinuations([parent]))._unsafeUnwrap();
+        const { children } = await parentWithContinuations(storage, 'Deleted');
         assert.deepEqual(await statesOf(storage, children), { succeeded: 'Deleted', finished: 'Enqueued', deleted: 'Enqueued' });
       }));
 
     it('parent Failed: only finished runs; the others wait, since the parent may be retried', () =>
       withStorage(kind, async ({ storage }) => {
         const { children } = await parentWithContinuations(storage, 'Failed');
-        (await storage.releaseContinuations('all'))._unsafeUnwrap();
+        assert.deepEqual((await storage.releaseContinuations('all'))._unsafeUnwrap(), [], 'the sweep leaves them waiting too');
         assert.deepEqual(await statesOf(storage, children), { succeeded: 'Awaiting', finished: 'Enqueued', deleted: 'Awaiting' });
       }));
 
-    it('the sweep releases continuations of every finished parent, and only once', () =>
-      withStorage(kind, async ({ storage }) => {
-        const { children } = await parentWithContinuations(storage, 'Succeeded');
-        assert.equal((await storage.releaseContinuations('all'))._unsafeUnwrap().length, 3);
+    it('releasing by parent and the sweep catch a parent that finished without releasing (a process died), once', () =>
+      withStorage(kind, async (t) => {
+        const { storage } = t;
+        const parents = (await storage.createJobs([newJob(), newJob()]))._unsafeUnwrap();
+        const children = (await storage.createJobs(parents.map((parentId) => newJob({ state: { name: 'Awaiting', parentId, on: 'succeeded' } }))))._unsafeUnwrap();
+        // Finished behind the storage's back, as if the releasing statement never ran.
+        await t.sql(`UPDATE ${storage.schema.quoted}.jobs SET state = 'Succeeded', visible_at = NULL WHERE id = ANY ($1::bigint[])`, [parents]);
+        assert.deepEqual((await storage.releaseContinuations([parents[0]!]))._unsafeUnwrap(), [children[0]]);
+        assert.deepEqual((await storage.releaseContinuations('all'))._unsafeUnwrap(), [children[1]]);
         assert.deepEqual((await storage.releaseContinuations('all'))._unsafeUnwrap(), []);
-        assert.equal(await stateOf(storage, children.succeeded), 'Enqueued');
+        for (const child of children) assert.equal(await stateOf(storage, child), 'Enqueued');
       }));
 
     it('a continuation whose parent no longer exists runs only on finished', () =>
