@@ -125,6 +125,49 @@ export type { StopReport } from './server/job-server.js';
 export { LOG_LEVELS, consoleLogger, silentLogger } from './logging/logger.js';
 export type { LogFields, LogLevel, Logger } from './logging/logger.js';
 
+// The mediator's job extensions: enqueue/enqueueAwait, the dispatcher, the execution service
+export {
+  CompletionWatcher,
+  DEFAULT_AWAIT_IDLE_UNSUBSCRIBE_MS,
+  DEFAULT_AWAIT_POLL_INTERVAL_MS,
+  DispatcherService,
+  JobExecutionService,
+  JobMediator,
+  recordMethodCall,
+} from './dispatch/index.js';
+export type {
+  AwaitError,
+  CompletionWatcherOptions,
+  ContinueWithOptions,
+  DispatcherServiceOptions,
+  EnqueueAwaitOptions,
+  ExecutionError,
+  FinalState,
+  IDispatcherService,
+  IJobExecutionService,
+  IJobMediator,
+  JobEnqueueOptions,
+  JobFailure,
+  MethodCallRecorder,
+  MethodResponse,
+  ServiceType,
+  WaitOptions,
+} from './dispatch/index.js';
+
 // Dependency injection (inversify)
-export { JOB_CLIENT, JOB_ENGINE, JOB_OPTIONS, JOB_SERVER, JOB_STORAGE, MEDIATOR, MEDIATOR_REGISTRY, configureJobServices, registerProcessorAsServer } from './di/index.js';
+export {
+  COMPLETION_WATCHER,
+  DISPATCHER_SERVICE,
+  JOB_CLIENT,
+  JOB_ENGINE,
+  JOB_EXECUTION_SERVICE,
+  JOB_MEDIATOR,
+  JOB_OPTIONS,
+  JOB_SERVER,
+  JOB_STORAGE,
+  MEDIATOR,
+  MEDIATOR_REGISTRY,
+  configureJobServices,
+  registerProcessorAsServer,
+} from './di/index.js';
 export type { JobServicesError, JobServicesSetup, ScopedBehavior } from './di/index.js';

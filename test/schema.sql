@@ -63,6 +63,8 @@ CREATE INDEX jobs_parent_idx ON <schema>.jobs USING btree (parent_id) WHERE (par
 CREATE UNIQUE INDEX jobs_pkey ON <schema>.jobs USING btree (id);
 CREATE INDEX jobs_scheduled_idx ON <schema>.jobs USING btree (run_at) WHERE (state = 'Scheduled'::text);
 CREATE INDEX jobs_state_idx ON <schema>.jobs USING btree (state, id);
+CREATE INDEX jobs_succeeded_recurring_idx ON <schema>.jobs USING btree (recurring_id, state_changed_at DESC) WHERE ((state = 'Succeeded'::text) AND (recurring_id IS NOT NULL));
+CREATE INDEX jobs_succeeded_type_idx ON <schema>.jobs USING btree (type_name, state_changed_at DESC) WHERE (state = 'Succeeded'::text);
 
 CREATE TABLE <schema>.migrations (
   version integer NOT NULL,

@@ -14,11 +14,28 @@ import type { MediatorJobsOptions } from '../config/options.js';
 import type { JobStorage } from '../storage/job-storage.js';
 import { ContainerResolver } from './container-resolver.js';
 import type { JobServicesError } from './job-services-error.js';
-import { JOB_CLIENT, JOB_ENGINE, JOB_OPTIONS, JOB_STORAGE, MEDIATOR, MEDIATOR_REGISTRY } from './tokens.js';
+import {
+  COMPLETION_WATCHER,
+  DISPATCHER_SERVICE,
+  JOB_CLIENT,
+  JOB_ENGINE,
+  JOB_EXECUTION_SERVICE,
+  JOB_MEDIATOR,
+  JOB_OPTIONS,
+  JOB_STORAGE,
+  MEDIATOR,
+  MEDIATOR_REGISTRY,
+  PLAIN_MEDIATOR,
+} from './tokens.js';
 import { defaultOptions } from '../config/default-options.js';
 import { JobEngine } from '../engine/job-engine.js';
 import type { AutomaticRetryOptions } from '../filters/automatic-retry.js';
 import type { Logger } from '../logging/logger.js';
+import type { ServiceClass } from '../jobs/job-services.js';
+import { CompletionWatcher } from '../dispatch/completion-watcher.js';
+import { DispatcherService } from '../dispatch/dispatcher-service.js';
+import { JobExecutionService } from '../dispatch/job-execution-service.js';
+import { JobMediator } from '../dispatch/job-mediator.js';
 
 /** A behaviour applying to one request class only. */
 export interface ScopedBehavior {
@@ -42,6 +59,13 @@ export interface JobServicesSetup {
   readonly notificationHandlers?: readonly NotificationHandlerClass<any>[];
   /** Behaviours in pipeline order (first = outermost), global or `{ behavior, for }`. */
   readonly behaviors?: readonly (BehaviorLike<any> | ScopedBehavior)[];
+  /**
+   * Job service classes whose method calls may run as jobs (the dispatcher's
+   * `dispatch(Service, (s) => s.method(args))`): registered with the engine
+   * and bound `toSelf()` in transient scope unless already bound, so workers
+   * build them with constructor injection. Needs storage (now or earlier).
+   */
+  readonly services?: readonly ServiceClass[];
 }
 
 type Step = () => Result<void, JobServicesError>;
@@ -52,6 +76,12 @@ type Step = () => Result<void, JobServicesError>;
  * `MEDIATOR` as singletons, `JOB_OPTIONS` as a constant, and every handler or
  * behaviour class `toSelf()` in transient scope unless it is already bound
  * (bind it first to choose another scope).
+ *
+ * With storage it also builds the job engine and binds `JOB_ENGINE`,
+ * `JOB_CLIENT`, `JOB_MEDIATOR`, `DISPATCHER_SERVICE`, `JOB_EXECUTION_SERVICE`
+ * and `COMPLETION_WATCHER`; from then on `MEDIATOR` resolves to the
+ * `JOB_MEDIATOR` (send and publish as before, plus enqueue and enqueueAwait),
+ * and that is what this function returns.
  *
  * Calling it again is harmless: the existing registry and mediator are reused
  * and only what is new is added. It stops at the first error; what was added
@@ -65,18 +95,45 @@ export function configureJobServices(
   setup: JobServicesSetup = {},
 ): Result<IMediator, JobServicesError> {
   return singleton(container, MEDIATOR_REGISTRY, () => new MediatorRegistry()).andThen((registry) =>
-    singleton<IMediator>(container, MEDIATOR, () => new Mediator(registry, new ContainerResolver(container))).andThen(
+    singleton<IMediator>(container, PLAIN_MEDIATOR, () => new Mediator(registry, new ContainerResolver(container))).andThen(
       (mediator) =>
         [
+          () => bindMediator(container),
           bindOnce(container, JOB_OPTIONS, setup.options),
           bindOnce(container, JOB_STORAGE, setup.storage),
           ...registrations(container, registry, setup),
           () => bindEngine(container, registry, mediator, setup),
+          ...(setup.services ?? []).map((service): Step => () => registerService(container, service)),
         ]
           .reduce((done: Result<void, JobServicesError>, step) => done.andThen(step), ok(undefined))
-          .map(() => mediator),
+          .andThen(() => guard(() => container.get(MEDIATOR))),
     ),
   );
+}
+
+/**
+ * `MEDIATOR` follows the engine: the job mediator once storage is configured
+ * (perhaps by a later call), the plain mediator before. Both are singletons,
+ * so every resolution gives the same object until the engine appears.
+ */
+function bindMediator(container: Container): Result<void, JobServicesError> {
+  return guard(() => {
+    if (container.isBound(MEDIATOR)) return;
+    container
+      .bind(MEDIATOR)
+      .toDynamicValue((context) => context.get(JOB_MEDIATOR, { optional: true }) ?? context.get(PLAIN_MEDIATOR))
+      .inTransientScope();
+  });
+}
+
+/** Registers a job service with the engine and binds it for constructor injection. */
+function registerService(container: Container, service: ServiceClass): Result<void, JobServicesError> {
+  if (!container.isBound(JOB_ENGINE)) {
+    return err({ kind: 'EngineRequired', message: `Job service ${service.name} needs the job engine: pass storage to configureJobServices (in this call or an earlier one).` });
+  }
+  return guard(() => container.get(JOB_ENGINE))
+    .andThen((engine) => engine.services.add(service))
+    .andThen(() => bindTransient(container, service as new (...args: any[]) => unknown));
 }
 
 function registrations(container: Container, registry: MediatorRegistry, setup: JobServicesSetup): Step[] {
@@ -94,7 +151,7 @@ function registrations(container: Container, registry: MediatorRegistry, setup: 
   ];
 }
 
-/** With storage, builds the job engine once over this container's mediator and binds it and its client. */
+/** With storage, builds the job engine once over this container's mediator and binds it, its client and the dispatch services. */
 function bindEngine(container: Container, registry: MediatorRegistry, mediator: IMediator, setup: JobServicesSetup): Result<void, JobServicesError> {
   if (setup.storage === undefined) return ok(undefined);
   const storage = setup.storage;
@@ -108,7 +165,16 @@ function bindEngine(container: Container, registry: MediatorRegistry, mediator: 
       logger: setup.logger,
       retry: setup.retry,
     }),
-  ).andThen((engine) => singleton(container, JOB_CLIENT, () => engine.client)).map(() => undefined);
+  ).andThen((engine) =>
+    singleton(container, JOB_CLIENT, () => engine.client)
+      .andThen(() => singleton(container, COMPLETION_WATCHER, () => new CompletionWatcher(engine.storage, { logger: engine.logger })))
+      .andThen((watcher) =>
+        singleton(container, JOB_MEDIATOR, () => new JobMediator(mediator, engine, watcher))
+          .andThen(() => singleton(container, DISPATCHER_SERVICE, () => new DispatcherService(engine, { watcher })))
+          .andThen(() => singleton(container, JOB_EXECUTION_SERVICE, () => new JobExecutionService(engine.storage))),
+      )
+      .map(() => undefined),
+  );
 }
 
 /** Binds `value` as a constant under `token`; a second call with the same value is a no-op, with another value an error. */

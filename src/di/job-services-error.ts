@@ -1,3 +1,4 @@
+import type { ServiceRegistrationError } from '../jobs/job-services.js';
 import type { RegistrationError } from '../mediator/index.js';
 
 /**
@@ -7,8 +8,12 @@ import type { RegistrationError } from '../mediator/index.js';
  * - `ContainerFailed`: inversify threw while binding or resolving.
  * - `OptionsAlreadyBound`: a second call passed a different options object;
  *   the first binding is kept (never silently replaced).
+ * - `DuplicateServiceName`: two job services share a name (give one a static `jobServiceName`).
+ * - `EngineRequired`: job `services` were given, but no storage (now or in an earlier call).
  */
 export type JobServicesError =
   | RegistrationError
   | { readonly kind: 'ContainerFailed'; readonly message: string; readonly cause: unknown }
-  | { readonly kind: 'OptionsAlreadyBound'; readonly message: string };
+  | { readonly kind: 'OptionsAlreadyBound'; readonly message: string }
+  | ServiceRegistrationError
+  | { readonly kind: 'EngineRequired'; readonly message: string };

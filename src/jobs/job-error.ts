@@ -10,6 +10,12 @@ export type JobError =
   | { readonly kind: 'UnknownRequestType'; readonly typeName: string; readonly message: string }
   /** The method call names a class that is not registered as a job service, or a method it does not have. */
   | { readonly kind: 'UnknownService'; readonly serviceName: string; readonly message: string }
+  /**
+   * The function given to record a service method call did not make exactly
+   * one call of a method of the service (it read a property, made no call, two
+   * calls or a nested call, or used what the call returned).
+   */
+  | { readonly kind: 'InvalidMethodCall'; readonly serviceName: string; readonly message: string }
   /** Part of the payload or arguments cannot be stored (a function, a cycle...). */
   | CodecError
   /** Options that make no sense (a negative delay, an invalid queue name, an invalid date). */

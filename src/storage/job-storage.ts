@@ -66,6 +66,14 @@ export interface JobStorage {
   getResult(jobId: JobId): ResultAsync<string | undefined, StorageError>;
   /** The job's current state, or `undefined` when it does not exist (expired or never created). */
   getState(jobId: JobId): ResultAsync<StateName | undefined, StorageError>;
+  /** The current states of many jobs in one statement; ids that do not exist (expired or never created) are absent. */
+  getStates(jobIds: readonly JobId[]): ResultAsync<Map<JobId, StateName>, StorageError>;
+  /**
+   * When the newest Succeeded job of `key` (a recurring job id, or a job type
+   * name: a request's stable type name or a job service's name) reached
+   * Succeeded; `undefined` when none is stored (never ran, or expired).
+   */
+  lastSucceededAt(key: string): ResultAsync<Date | undefined, StorageError>;
 
   // Schedulers
   /** Moves due Scheduled jobs to Enqueued; returns how many moved. */

@@ -159,6 +159,21 @@ export class SqlJobStorage implements JobStorage {
     return this.readStateAndResult(jobId, 'reading a job state').map((row) => row?.state);
   }
 
+  getStates(jobIds: readonly JobId[]): ResultAsync<Map<JobId, StateName>, StorageError> {
+    const op = 'reading job states';
+    const ids = Result.combine(jobIds.map((id) => parseJobId(id, op)));
+    if (ids.isErr()) return errAsync(ids.error);
+    if (ids.value.length === 0) return okAsync(new Map<JobId, StateName>());
+    return this.runner.rows<{ id: string; state: StateName }>(op, this.sql.jobStates, [ids.value]).map((rows) => new Map<JobId, StateName>(rows.map((row) => [row.id, row.state])));
+  }
+
+  lastSucceededAt(key: string): ResultAsync<Date | undefined, StorageError> {
+    const op = 'finding the last successful run';
+    return checkName(key, 'Recurring job id or job type name', op)
+      .asyncAndThen((checked) => this.runner.rows<{ finished_at: Date | null }>(op, this.sql.lastSucceededAt, [checked]))
+      .map((rows) => rows[0]?.finished_at ?? undefined);
+  }
+
   promoteScheduledJobs(limit: number): ResultAsync<number, StorageError> {
     return this.runner.rows<{ promoted: number }>('promoting scheduled jobs', this.sql.promoteScheduled, [limit, this.channel]).map((rows) => rows[0]?.promoted ?? 0);
   }

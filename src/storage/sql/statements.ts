@@ -6,6 +6,7 @@ import { expireJobsSql, nextScheduledSql, promoteScheduledSql } from './schedule
 import { releaseContinuationsOfSql, sweepContinuationsSql } from './continuations.js';
 import { announceServerSql, heartbeatSql, removeDeadServersSql, removeServerSql } from './servers.js';
 import { getParametersSql, getResultSql, setParameterSql } from './job-data.js';
+import { jobStatesSql, lastSucceededAtSql } from './job-lookups.js';
 import * as monitoring from './monitoring.js';
 import * as recurring from './recurring.js';
 import * as recurringTicks from './recurring-ticks.js';
@@ -29,6 +30,8 @@ export function statementsFor(schema: string) {
     setParameter: setParameterSql(schema),
     getParameters: getParametersSql(schema),
     getResult: getResultSql(schema),
+    jobStates: jobStatesSql(schema),
+    lastSucceededAt: lastSucceededAtSql(schema),
     stateCounts: monitoring.stateCountsSql(schema),
     jobsInState: monitoring.jobsInStateSql(schema),
     countInState: monitoring.countInStateSql(schema),

@@ -1,0 +1,52 @@
+import { errAsync, type ResultAsync } from 'neverthrow';
+import type { BackgroundJobClient } from '../client/background-job-client.js';
+import type { JobError } from '../jobs/job-error.js';
+import type { Job } from '../jobs/job-invocation.js';
+import type { JobStorage } from '../storage/job-storage.js';
+import type { JobId } from '../storage/job-types.js';
+import { aborted, type AwaitError } from './await-error.js';
+import type { CompletionWatcher } from './completion-watcher.js';
+import type { EnqueueAwaitOptions, JobEnqueueOptions } from './dispatch-options.js';
+import { readJobOutcome } from './job-outcome.js';
+
+/** What creating and awaiting a job needs. */
+export interface JobCreation {
+  readonly client: BackgroundJobClient;
+  readonly storage: JobStorage;
+  readonly watcher: CompletionWatcher;
+}
+
+/** Creates the job now, later or as a continuation, as `options` say; contradictory options are `InvalidOptions`. */
+export function createJob(client: BackgroundJobClient, job: Job, options: JobEnqueueOptions = {}): ResultAsync<JobId, JobError> {
+  const base = { queue: options.queue, parameters: options.parameters, transaction: options.transaction };
+  const delayed = options.delay !== undefined || options.runAt !== undefined;
+  if (options.delay !== undefined && options.runAt !== undefined) return invalid('give delay or runAt, not both');
+  if (options.continueFrom !== undefined) {
+    if (delayed) return invalid('a continuation runs when its parent finishes: it takes no delay or runAt');
+    return client.continueWith(options.continueFrom, job, { ...base, on: options.on });
+  }
+  if (options.on !== undefined) return invalid('on applies only to a continuation (continueFrom)');
+  if (options.delay !== undefined) return client.schedule(job, options.delay, base);
+  if (options.runAt !== undefined) return client.schedule(job, options.runAt, base);
+  return client.enqueue(job, base);
+}
+
+/**
+ * Creates the job, then waits until it reaches a final state and reads what
+ * that means: the decoded response, or `JobFailed` / `JobDeleted`.
+ */
+export function createAndAwait(creation: JobCreation, job: Job, options: EnqueueAwaitOptions = {}): ResultAsync<unknown, AwaitError> {
+  const { timeout, signal, ...where } = options;
+  if (signal?.aborted === true) return errAsync(aborted(undefined));
+  if (timeout !== undefined && !(Number.isFinite(timeout) && timeout >= 0)) return invalid(`timeout must be 0 ms or more, not ${String(timeout)}`);
+  if ('transaction' in options && options.transaction !== undefined) {
+    return invalid('enqueueAwait takes no transaction: the job would not exist for anyone until the caller commits');
+  }
+  return createJob(creation.client, job, where).andThen((jobId) =>
+    creation.watcher.waitFor(jobId, { timeoutMs: timeout, signal }).andThen((state) => readJobOutcome(creation.storage, jobId, state)),
+  );
+}
+
+function invalid(message: string): ResultAsync<never, JobError> {
+  return errAsync({ kind: 'InvalidOptions', message });
+}

@@ -1,0 +1,239 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { ResultAsync } from 'neverthrow';
+import pg from 'pg';
+import type { AwaitError } from '../../src/dispatch/await-error.js';
+import type { Queryable } from '../../src/storage/database.js';
+import type { JobId } from '../../src/storage/job-types.js';
+import { expectType } from '../mediator/support/expect-type.js';
+import { errOf, okOf } from '../mediator/support/outcome.js';
+import { STORAGE_KINDS, eventually, type TestStorage } from '../support/test-storage.js';
+import { Echo, Explode, Gated, dispatchEngine, type DispatchEngine, type Echoed } from './support.js';
+
+const AT = new Date('2030-01-02T03:04:05.678Z');
+const BIG = 12345678901234567890n;
+
+/** The newest job in `state` (enqueueAwait hands out no id until it settles). */
+async function onlyJobIn(e: DispatchEngine, state: 'Scheduled' | 'Processing' | 'Enqueued'): Promise<JobId> {
+  return eventually(async () => (await e.t.storage.jobsInState(state, { offset: 0, limit: 10 }))._unsafeUnwrap().items[0]?.id, `a ${state} job`);
+}
+
+/** Runs `work` in a transaction of the test's own, committed or rolled back. */
+async function inTransaction(t: TestStorage, outcome: 'commit' | 'rollback', work: (tx: Queryable) => Promise<void>): Promise<void> {
+  if (t.options.type === 'Embedded') {
+    const rolledBack = new Error('roll back');
+    const run = t.options.pglite!.transaction(async (tx) => {
+      await work(tx);
+      if (outcome === 'rollback') throw rolledBack;
+    });
+    if (outcome === 'rollback') await assert.rejects(run, (error) => error === rolledBack);
+    else await run;
+    return;
+  }
+  const client = new pg.Client({ connectionString: t.options.connectionString });
+  await client.connect();
+  try {
+    await client.query('BEGIN');
+    await work(client);
+    await client.query(outcome === 'commit' ? 'COMMIT' : 'ROLLBACK');
+  } finally {
+    await client.end();
+  }
+}
+
+for (const kind of STORAGE_KINDS) {
+  describe(`JobMediator.enqueue (${kind})`, () => {
+    it('send and publish are the wrapped mediator\'s', async () => {
+      const e = await dispatchEngine(kind);
+      try {
+        const echoed = await okOf(() => e.mediator.send(new Echo('direct', AT, BIG)));
+        assert.deepEqual(echoed, { text: 'direct', at: AT, big: BIG });
+        const counts = (await e.t.storage.stateCounts())._unsafeUnwrap();
+        assert.equal(Object.values(counts).reduce((a, b) => a + b, 0), 0, 'send stores nothing');
+      } finally {
+        await e.dispose();
+      }
+    });
+
+    it('now, in a queue, with parameters; after a delay; at a moment; after a parent', async () => {
+      const e = await dispatchEngine(kind);
+      try {
+        const now = await okOf(() => e.mediator.enqueue(new Echo('now', AT, BIG), { queue: 'critical', parameters: { tenant: 7n } }));
+        const nowJob = (await e.engine.monitoring.jobDetails(now))._unsafeUnwrap();
+        assert.deepEqual([nowJob.state, nowJob.queue, nowJob.parameters.tenant], ['Enqueued', 'critical', 7n]);
+        assert.deepEqual(nowJob.payload, { text: 'now', at: AT, big: BIG });
+
+        const before = Date.now();
+        const delayed = await okOf(() => e.mediator.enqueue(new Echo('later', AT, BIG), { delay: 60_000 }));
+        const delayedJob = (await e.engine.monitoring.jobDetails(delayed))._unsafeUnwrap();
+        assert.equal(delayedJob.state, 'Scheduled');
+        assert.ok(Math.abs(delayedJob.runAt!.getTime() - (before + 60_000)) < 5_000, `runAt ${delayedJob.runAt?.toISOString()}`);
+
+        const runAt = new Date(Date.now() + 3_600_000);
+        const atJob = (await e.engine.monitoring.jobDetails(await okOf(() => e.mediator.enqueue(new Echo('at', AT, BIG), { runAt }))))._unsafeUnwrap();
+        assert.deepEqual([atJob.state, atJob.runAt?.getTime()], ['Scheduled', runAt.getTime()]);
+
+        const child = await okOf(() => e.mediator.enqueue(new Echo('child', AT, BIG), { continueFrom: now, on: 'finished' }));
+        const childJob = (await e.engine.monitoring.jobDetails(child))._unsafeUnwrap();
+        assert.deepEqual([childJob.state, childJob.parentId], ['Awaiting', now]);
+
+        await e.startServer({ Queues: ['critical', 'default'] });
+        await e.waitForState(child, 'Succeeded');
+        assert.equal((await e.t.storage.getState(now))._unsafeUnwrap(), 'Succeeded');
+      } finally {
+        await e.dispose();
+      }
+    });
+
+    it('in the caller\'s transaction: the job exists only if it commits', async () => {
+      const e = await dispatchEngine(kind);
+      try {
+        let rolledBack: JobId | undefined;
+        await inTransaction(e.t, 'rollback', async (tx) => {
+          rolledBack = await okOf(() => e.mediator.enqueue(new Echo('rolled back', AT, BIG), { transaction: tx }));
+        });
+        assert.equal((await e.t.storage.getState(rolledBack!))._unsafeUnwrap(), undefined);
+        let committed: JobId | undefined;
+        await inTransaction(e.t, 'commit', async (tx) => {
+          committed = await okOf(() => e.mediator.enqueue(new Echo('committed', AT, BIG), { transaction: tx }));
+        });
+        assert.equal((await e.t.storage.getState(committed!))._unsafeUnwrap(), 'Enqueued');
+      } finally {
+        await e.dispose();
+      }
+    });
+
+    it('refuses contradictory options, an unknown parent and an unregistered request before storing anything', async () => {
+      const e = await dispatchEngine(kind);
+      try {
+        const echo = new Echo('x', AT, BIG);
+        assert.equal((await errOf(() => e.mediator.enqueue(echo, { delay: 10, runAt: new Date() }))).kind, 'InvalidOptions');
+        assert.equal((await errOf(() => e.mediator.enqueue(echo, { delay: -1 }))).kind, 'InvalidOptions');
+        assert.equal((await errOf(() => e.mediator.enqueue(echo, { continueFrom: '1', delay: 10 }))).kind, 'InvalidOptions');
+        assert.equal((await errOf(() => e.mediator.enqueue(echo, { on: 'deleted' }))).kind, 'InvalidOptions');
+        assert.equal((await errOf(() => e.mediator.enqueue(echo, { continueFrom: '999999' }))).kind, 'JobNotFound');
+        class Unhandled extends Echo {}
+        assert.equal((await errOf(() => e.mediator.enqueue(new Unhandled('y', AT, BIG)))).kind, 'UnknownRequestType');
+        const counts = (await e.t.storage.stateCounts())._unsafeUnwrap();
+        assert.equal(Object.values(counts).reduce((a, b) => a + b, 0), 0);
+      } finally {
+        await e.dispose();
+      }
+    });
+  });
+
+  describe(`JobMediator.enqueueAwait (${kind})`, () => {
+    it('resolves with the typed response, Dates and bigints intact', async () => {
+      const e = await dispatchEngine(kind);
+      try {
+        await e.startServer();
+        const awaited = e.mediator.enqueueAwait(new Echo('hello', AT, BIG));
+        expectType<ResultAsync<Echoed, AwaitError>>()(awaited);
+        const response = await okOf(() => awaited);
+        assert.deepEqual(response, { text: 'hello', at: AT, big: BIG });
+        assert.ok(response.at instanceof Date);
+        assert.equal(typeof response.big, 'bigint');
+      } finally {
+        await e.dispose();
+      }
+    });
+
+    it('with a delay, and as a continuation', async () => {
+      const e = await dispatchEngine(kind);
+      try {
+        await e.startServer();
+        const started = Date.now();
+        assert.equal((await okOf(() => e.mediator.enqueueAwait(new Echo('delayed', AT, BIG), { delay: 300 }))).text, 'delayed');
+        assert.ok(Date.now() - started >= 250, 'not before its delay');
+        const parent = await okOf(() => e.mediator.enqueue(new Echo('parent', AT, BIG)));
+        assert.equal((await okOf(() => e.mediator.enqueueAwait(new Echo('child', AT, BIG), { continueFrom: parent }))).text, 'child');
+      } finally {
+        await e.dispose();
+      }
+    });
+
+    it('a job that already finished when the wait starts resolves at once', async () => {
+      const e = await dispatchEngine(kind, {}, {}, { pollIntervalMs: 60_000 });
+      try {
+        await e.startServer();
+        const id = await okOf(() => e.mediator.enqueue(new Echo('early', AT, BIG)));
+        await e.waitForState(id, 'Succeeded');
+        // No notification will come, and the poll is a minute away: only the check after registering can see it.
+        assert.equal(await okOf(() => e.watcher.waitFor(id, { timeoutMs: 5_000 })), 'Succeeded');
+      } finally {
+        await e.dispose();
+      }
+    });
+
+    it('Failed after its retries: JobFailed with the recorded failure', async () => {
+      const e = await dispatchEngine(kind, {}, { retry: { defaults: { attempts: 1, delaysMs: [0] } } });
+      try {
+        await e.startServer();
+        const error = await errOf(() => e.mediator.enqueueAwait(new Explode('bomb')));
+        assert.equal(error.kind, 'JobFailed');
+        if (error.kind !== 'JobFailed') return;
+        assert.deepEqual(e.attempts, ['bomb#1', 'bomb#2'], 'the retry ran before the wait ended');
+        assert.equal(error.error.errorType, 'HandlerFailed');
+        assert.match(error.error.message, /bomb exploded/);
+        assert.ok(error.error.failedAt instanceof Date);
+        assert.equal((await e.t.storage.getState(error.jobId))._unsafeUnwrap(), 'Failed');
+      } finally {
+        await e.dispose();
+      }
+    });
+
+    it('Deleted before it ran: JobDeleted with the reason', async () => {
+      const e = await dispatchEngine(kind);
+      try {
+        const awaited = e.mediator.enqueueAwait(new Echo('doomed', AT, BIG), { delay: 60_000 });
+        const id = await onlyJobIn(e, 'Scheduled');
+        assert.equal((await e.engine.client.delete(id, 'no longer wanted'))._unsafeUnwrap(), true);
+        const error = await errOf(() => awaited);
+        assert.deepEqual(error, { kind: 'JobDeleted', jobId: id, reason: 'no longer wanted', message: `Job ${id} was deleted before it succeeded: no longer wanted` });
+      } finally {
+        await e.dispose();
+      }
+    });
+
+    it('timeout: Timeout, and the job goes on running', async () => {
+      const e = await dispatchEngine(kind);
+      try {
+        await e.startServer();
+        const started = Date.now();
+        const error = await errOf(() => e.mediator.enqueueAwait(new Gated('slow'), { timeout: 300 }));
+        assert.equal(error.kind, 'Timeout');
+        if (error.kind !== 'Timeout') return;
+        assert.ok(Date.now() - started >= 290);
+        assert.equal(error.timeoutMs, 300);
+        assert.equal((await e.t.storage.getState(error.jobId))._unsafeUnwrap(), 'Processing');
+        e.gates.open('slow');
+        await e.waitForState(error.jobId, 'Succeeded');
+        assert.equal(e.watcher.awaitedJobs, 0, 'nothing is left waiting');
+      } finally {
+        await e.dispose();
+      }
+    });
+
+    it('abort: Aborted with the job id; aborted before: nothing is created', async () => {
+      const e = await dispatchEngine(kind);
+      try {
+        await e.startServer();
+        const controller = new AbortController();
+        const awaited = e.mediator.enqueueAwait(new Gated('never'), { signal: controller.signal });
+        const id = await onlyJobIn(e, 'Processing');
+        controller.abort();
+        assert.deepEqual(await errOf(() => awaited), { kind: 'Aborted', jobId: id, message: `Stopped waiting for job ${id}: the caller aborted the wait; the job was left as it is.` });
+        assert.equal((await e.t.storage.getState(id))._unsafeUnwrap(), 'Processing', 'aborting the wait does not touch the job');
+
+        const before = (await e.t.storage.stateCounts())._unsafeUnwrap();
+        const error = await errOf(() => e.mediator.enqueueAwait(new Echo('too late', AT, BIG), { signal: AbortSignal.abort() }));
+        assert.deepEqual([error.kind, 'jobId' in error ? error.jobId : 'none'], ['Aborted', undefined]);
+        assert.deepEqual((await e.t.storage.stateCounts())._unsafeUnwrap(), before, 'nothing was created');
+        assert.equal((await errOf(() => e.mediator.enqueueAwait(new Echo('bad', AT, BIG), { timeout: -5 }))).kind, 'InvalidOptions');
+        e.gates.open('never');
+      } finally {
+        await e.dispose();
+      }
+    });
+  });
+}
