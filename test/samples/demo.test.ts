@@ -20,6 +20,8 @@ it('npm start (samples/demo.ts) runs on the embedded database and exits 0', asyn
   assert.match(stdout, /Invoice for Edsger \[critical\]: Succeeded -> total 6, issued at a Date/);
   assert.match(stdout, /SendInvoice \[default\]: Succeeded -> invoice e-mailed to Barbara/);
   assert.match(stdout, /Flaky Ltd history \(oldest first\): Enqueued -> Processing -> Failed -> Scheduled -> Enqueued -> Processing -> Succeeded/);
-  assert.match(stdout, /statistics: 5 succeeded, 0 failed, 1 server/);
+  assert.match(stdout, /-> Margaret: total 1200, issued at a Date/);
+  assert.match(stdout, /-> JobFailed after its retries/);
+  assert.match(stdout, /statistics: 6 succeeded, 1 failed, 1 server/);
   assert.match(stdout, /Server stopped/);
 });
