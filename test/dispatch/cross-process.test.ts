@@ -2,23 +2,9 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { lineFrom } from '../support/child-process.js';
 import { okOf } from '../mediator/support/outcome.js';
 import { Echo, dispatchEngine } from './support.js';
-
-/** Waits for a line on the child's stdout matching `pattern`. */
-function lineFrom(child: ReturnType<typeof spawn>, pattern: RegExp, timeoutMs: number): Promise<void> {
-  return new Promise((resolve, reject) => {
-    let buffer = '';
-    const timer = setTimeout(() => reject(new Error(`no line matching ${pattern} within ${timeoutMs} ms; got: ${buffer}`)), timeoutMs);
-    child.stdout?.on('data', (chunk: Buffer) => {
-      buffer += chunk.toString();
-      if (pattern.test(buffer)) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-  });
-}
 
 // Two processes on one database: PostgreSQL only (the embedded database lives in one process).
 describe('enqueueAwait across processes (PostgreSql)', () => {

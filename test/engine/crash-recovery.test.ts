@@ -2,24 +2,9 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { lineFrom } from '../support/child-process.js';
 import { testEngine } from './support.js';
 import { Crashable } from './fixtures/crashable.js';
-
-/** Waits for a line on the child's stdout matching `pattern`. */
-function lineFrom(child: ReturnType<typeof spawn>, pattern: RegExp, timeoutMs: number): Promise<RegExpMatchArray> {
-  return new Promise((resolve, reject) => {
-    let buffer = '';
-    const timer = setTimeout(() => reject(new Error(`no line matching ${pattern} within ${timeoutMs} ms; got: ${buffer}`)), timeoutMs);
-    child.stdout?.on('data', (chunk: Buffer) => {
-      buffer += chunk.toString();
-      const match = buffer.match(pattern);
-      if (match !== null) {
-        clearTimeout(timer);
-        resolve(match);
-      }
-    });
-  });
-}
 
 // Killing a server needs a second process on the same database: PostgreSQL only.
 describe('crash recovery (PostgreSql)', () => {

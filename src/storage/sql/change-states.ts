@@ -1,4 +1,4 @@
-import { continuationKeepsWaiting, continuationReason, continuationTarget } from './continuation-rules.js';
+import { continuationKeepsWaiting, continuationTarget, releasedContinuationColumns, releasedContinuationHistory } from './continuation-rules.js';
 
 /**
  * Applies a batch of guarded state transitions in one statement: the
@@ -85,18 +85,11 @@ WITH input AS (
     AND child.id NOT IN (SELECT id FROM input)
 ), released AS (
   UPDATE ${schema}.jobs AS child
-  SET state = d.target, state_changed_at = now(),
-      enqueued_at = CASE WHEN d.target = 'Enqueued' THEN now() END,
-      visible_at = CASE WHEN d.target = 'Enqueued' THEN now() END,
-      expire_at = CASE WHEN d.target = 'Deleted' THEN now() + $11::double precision * interval '1 millisecond' END
+  SET ${releasedContinuationColumns('d.target', '$11')}
   FROM continuation_decisions AS d
   WHERE child.id = d.id AND child.state = 'Awaiting'
   RETURNING child.id, child.queue, d.target, d.parent_id, d.parent_state
-), released_history AS (
-  INSERT INTO ${schema}.job_states (job_id, name, reason, data)
-  SELECT id, target, ${continuationReason('parent_id::text', 'parent_state', 'target')},
-         jsonb_build_object('parentId', parent_id::text, 'parentState', parent_state)
-  FROM released
+), released_history AS (${releasedContinuationHistory(schema, 'released')}
 ), notified AS (
   -- One notification per distinct payload: 'E' || queue never equals 'F' || state || id,
   -- even for a queue named like a job id.

@@ -27,3 +27,16 @@ export const continuationReason = (parentId: string, parentState: string, target
     WHEN ${target} = 'Enqueued' THEN 'Parent job ' || ${parentId} || ' ' || ${parentState}
     ELSE 'Parent job ' || ${parentId} || ' ' || ${parentState} || '; the continuation option was not met'
   END`;
+
+/** The row of a released continuation: into its queue now, or Deleted and expiring after `expirationMs` ms. */
+export const releasedContinuationColumns = (target: string, expirationMs: string): string => `state = ${target}, state_changed_at = now(),
+      enqueued_at = CASE WHEN ${target} = 'Enqueued' THEN now() END,
+      visible_at = CASE WHEN ${target} = 'Enqueued' THEN now() END,
+      expire_at = CASE WHEN ${target} = 'Deleted' THEN now() + ${expirationMs}::double precision * interval '1 millisecond' END`;
+
+/** History rows of the continuations in `released` (columns id, target, parent_id, parent_state). */
+export const releasedContinuationHistory = (schema: string, released: string): string => `
+  INSERT INTO ${schema}.job_states (job_id, name, reason, data)
+  SELECT id, target, ${continuationReason('parent_id::text', 'parent_state', 'target')},
+         jsonb_build_object('parentId', parent_id::text, 'parentState', parent_state)
+  FROM ${released}`;

@@ -1,4 +1,4 @@
-import { continuationKeepsWaiting, continuationReason, continuationTarget } from './continuation-rules.js';
+import { continuationKeepsWaiting, continuationTarget, releasedContinuationColumns, releasedContinuationHistory } from './continuation-rules.js';
 
 /**
  * Moves continuations on once their parent has finished (see
@@ -27,18 +27,11 @@ WITH decided AS (
   FOR UPDATE OF child SKIP LOCKED
 ), moved AS (
   UPDATE ${schema}.jobs AS job
-  SET state = decided.target, state_changed_at = now(),
-      enqueued_at = CASE WHEN decided.target = 'Enqueued' THEN now() END,
-      visible_at = CASE WHEN decided.target = 'Enqueued' THEN now() END,
-      expire_at = CASE WHEN decided.target = 'Deleted' THEN now() + $4::double precision * interval '1 millisecond' END
+  SET ${releasedContinuationColumns('decided.target', '$4')}
   FROM decided
   WHERE job.id = decided.id AND job.state = 'Awaiting'
   RETURNING job.id, job.queue, decided.parent_id, decided.target, decided.parent_state
-), history AS (
-  INSERT INTO ${schema}.job_states (job_id, name, reason, data)
-  SELECT id, target, ${continuationReason('parent_id', 'parent_state', 'target')},
-         jsonb_build_object('parentId', parent_id::text, 'parentState', parent_state)
-  FROM moved
+), history AS (${releasedContinuationHistory(schema, 'moved')}
 ), notified AS (
   SELECT pg_notify($3, payload)
   FROM (SELECT DISTINCT CASE WHEN target = 'Enqueued' THEN 'E' || queue ELSE 'FD' || id::text END AS payload FROM moved) AS events
