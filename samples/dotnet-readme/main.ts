@@ -202,7 +202,7 @@ async function main(): Promise<void> {
     );
     console.log(`   mediator.enqueueAwait(new ImportLedger('q1.csv')) -> ${importedText}`);
     assert.ok(imported.isErr() && imported.error.kind === 'JobFailed', 'the failing request is Err({ kind: "JobFailed" })');
-    assert.match(importedText, /JobFailed \(job \d+\): HandlerFailed: ledger file q1.csv not found/);
+    assert.match(importedText, /JobFailed \(job \d+\): Error: ledger file q1.csv not found/);
 
     // 4. IDispatcherService: a method call, recorded (not run) here and run by a
     //    worker on an EmailSender built by the container.

@@ -23,8 +23,14 @@ export interface FailureDetails {
   readonly stack: string | null;
 }
 
-/** Error type, message and stack of anything a handler threw or returned as an error. */
+/**
+ * Error type, message and stack of anything a handler threw or returned as an
+ * error. A throw reaches the worker wrapped by the mediator as `HandlerFailed`;
+ * what is recorded is what the handler threw (its class name, message and
+ * stack, as Hangfire records the exception), not the wrapper.
+ */
 export function failureDetails(error: unknown): FailureDetails {
+  if (isHandlerFailure(error)) return failureDetails(error.cause);
   if (error instanceof Error) return { errorType: error.name, message: error.message, stack: error.stack ?? null };
   if (typeof error === 'object' && error !== null) {
     const record = error as Record<string, unknown>;
@@ -34,6 +40,10 @@ export function failureDetails(error: unknown): FailureDetails {
     return { errorType, message, stack: cause?.stack ?? null };
   }
   return { errorType: typeof error, message: String(error), stack: null };
+}
+
+function isHandlerFailure(error: unknown): error is { kind: 'HandlerFailed'; cause: unknown } {
+  return typeof error === 'object' && error !== null && (error as { kind?: unknown }).kind === 'HandlerFailed' && 'cause' in error;
 }
 
 function safeJson(value: unknown): string {

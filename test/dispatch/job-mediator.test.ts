@@ -173,7 +173,7 @@ for (const kind of STORAGE_KINDS) {
         assert.equal(error.kind, 'JobFailed');
         if (error.kind !== 'JobFailed') return;
         assert.deepEqual(e.attempts, ['bomb#1', 'bomb#2'], 'the retry ran before the wait ended');
-        assert.equal(error.error.errorType, 'HandlerFailed');
+        assert.equal(error.error.errorType, 'TypeError', 'the class of what the handler threw');
         assert.match(error.error.message, /bomb exploded/);
         assert.ok(error.error.failedAt instanceof Date);
         assert.equal((await e.t.storage.getState(error.jobId))._unsafeUnwrap(), 'Failed');

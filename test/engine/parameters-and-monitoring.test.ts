@@ -47,7 +47,7 @@ for (const kind of STORAGE_KINDS) {
 
         const failed = (await e.engine.monitoring.jobDetails(bad))._unsafeUnwrap();
         assert.equal(failed.state, 'Failed');
-        assert.equal(failed.error?.data?.errorType, 'HandlerFailed');
+        assert.equal(failed.error?.data?.errorType, 'RangeError');
         assert.match(JSON.stringify(failed.error?.data?.stack), /RangeError: run r-2 exploded/);
 
         const stats = (await e.engine.monitoring.statistics())._unsafeUnwrap();

@@ -62,7 +62,7 @@ for (const kind of STORAGE_KINDS) {
         const last = details.history[0]!;
         assert.equal(last.name, 'Failed');
         assert.match(last.reason ?? '', /Retry attempts exhausted \(2\)/);
-        assert.equal(last.data?.errorType, 'HandlerFailed');
+        assert.equal(last.data?.errorType, 'TypeError', 'the class of what the handler threw');
         assert.match(JSON.stringify(last.data?.message), /always broken/);
         assert.match(JSON.stringify(last.data?.stack), /TypeError: always broken/);
         assert.equal(details.expireAt, undefined, 'failed jobs never expire');

@@ -15,7 +15,7 @@ it('samples/detection-run.ts (seed 002) runs on the embedded database and exits 
   });
   assert.match(stdout, /Server DetectionServer: \d+ workers on queues detection, default/);
   assert.match(stdout, /monitor: job \d+ Succeeded after 2 retries: \{"detections":42\}/);
-  assert.match(stdout, /monitor: job \d+ Failed: detection run 7d3f0c2e-5b1a-4c8e-9f00-000000000002, HandlerFailed: GPU node unavailable for model missing-model/);
+  assert.match(stdout, /monitor: job \d+ Failed: detection run 7d3f0c2e-5b1a-4c8e-9f00-000000000002, Error: GPU node unavailable for model missing-model/);
   assert.match(
     stdout,
     /History of job \d+: Scheduled -> Enqueued -> Processing -> Failed -> Scheduled\(\+50 ms\) -> Enqueued -> Processing -> Failed -> Scheduled\(\+100 ms\) -> Enqueued -> Processing -> Succeeded\n/,

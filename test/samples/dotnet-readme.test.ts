@@ -18,7 +18,7 @@ it('samples/dotnet-readme/main.ts (seed 000) runs on the embedded database and e
   assert.match(stdout, /2\. configureJobServices \+ registerProcessorAsServer: server .+ started/);
   assert.match(stdout, /mediator\.enqueue\(new RebuildSearchIndex\('products'\)\) -> job \d+/);
   assert.match(stdout, /mediator\.enqueueAwait\(new ScheduleMeeting\('Kick-off', 3\)\) -> Ok: "Kick-off" starts 2030-01-04T09:00:00\.000Z \(a Date\)/);
-  assert.match(stdout, /mediator\.enqueueAwait\(new ImportLedger\('q1\.csv'\)\) -> Err: JobFailed \(job \d+\): HandlerFailed: ledger file q1\.csv not found/);
+  assert.match(stdout, /mediator\.enqueueAwait\(new ImportLedger\('q1\.csv'\)\) -> Err: JobFailed \(job \d+\): Error: ledger file q1\.csv not found/);
   assert.match(stdout, /dispatcher\.dispatch\(EmailSender, \(s\) => s\.send\(13, 'Hello'\)\) -> job \d+; the worker's EmailSender wrote: to user 13: Hello/);
   assert.match(stdout, /getLastSuccessfulRun\('Calendar\.ScheduleMeeting'\) -> \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z/);
   assert.match(stdout, /getLastSuccessfulRun\('Reports\.Nightly'\) -> null/);
