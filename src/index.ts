@@ -171,3 +171,18 @@ export {
   registerProcessorAsServer,
 } from './di/index.js';
 export type { JobServicesError, JobServicesSetup, ScopedBehavior } from './di/index.js';
+
+// The dashboard: an HTTP handler for node:http, Express and Connect
+export {
+  CONTENT_SECURITY_POLICY,
+  DEFAULT_DASHBOARD_PAGE_SIZE,
+  DEFAULT_DASHBOARD_POLL_INTERVAL_MS,
+  DEFAULT_DASHBOARD_TITLE,
+  MAX_DASHBOARD_PAGE_SIZE,
+  createDashboard,
+  escapeHtml,
+  localRequestsOnly,
+  useJobDashboard,
+} from './dashboard/index.js';
+export type { AuthorizationFilter, DashboardError, DashboardHandler, DashboardHost, DashboardOptions, ReadOnlyPolicy } from './dashboard/index.js';
+export type { JobSearch } from './storage/monitoring-types.js';

@@ -1,7 +1,7 @@
 import type { ResultAsync, Result } from 'neverthrow';
 import type { Queryable, Unsubscribe } from './database.js';
 import type { FetchedJob, JobId, JsonValue, Lease, NewJob, StateName } from './job-types.js';
-import type { JobDetails, JobSummary, Page, QueueSummary, ServerAnnouncement, ServerInfo, StateCounts } from './monitoring-types.js';
+import type { JobDetails, JobSearch, JobSummary, Page, QueueSummary, ServerAnnouncement, ServerInfo, StateCounts } from './monitoring-types.js';
 import type { DueRecurringHandler, RecurringDefinition, RecurringJob } from './recurring-types.js';
 import type { StateChange } from './state-change.js';
 import type { MalformedJob, StorageError } from './storage-error.js';
@@ -138,6 +138,8 @@ export interface JobStorage {
   /** Newest first. */
   jobsInState(state: StateName, page: { offset: number; limit: number }): ResultAsync<Page<JobSummary>, StorageError>;
   jobDetails(jobId: JobId): ResultAsync<JobDetails | undefined, StorageError>;
+  /** Jobs matching a search (the dashboard's search box), newest first; the term is a value, never SQL. */
+  searchJobs(search: JobSearch): ResultAsync<Page<JobSummary>, StorageError>;
   queues(): ResultAsync<QueueSummary[], StorageError>;
   servers(): ResultAsync<ServerInfo[], StorageError>;
 

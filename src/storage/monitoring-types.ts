@@ -30,6 +30,20 @@ export interface JobDetails extends JobSummary {
   readonly history: readonly StateRecord[];
 }
 
+/** What the dashboard searches for: jobs in a state (or any), matching a term. */
+export interface JobSearch {
+  /** Only jobs in this state; every state when absent. */
+  readonly state?: StateName | undefined;
+  /**
+   * Matched against the job id (exactly), and, case-insensitively as a
+   * substring, the display name, type name, method name and payload JSON.
+   * Absent or empty: every job (of the state).
+   */
+  readonly term?: string | undefined;
+  readonly offset: number;
+  readonly limit: number;
+}
+
 /** A page of a list. */
 export interface Page<T> {
   readonly items: readonly T[];

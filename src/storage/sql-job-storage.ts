@@ -3,7 +3,7 @@ import type { Database, Unsubscribe } from './database.js';
 import { checkName, checkQueueName, parseJobId, toJsonText } from './input-validation.js';
 import type { FetchOutcome, FetchRequest, JobStorage, RenewOutcome, WriteOptions } from './job-storage.js';
 import { JOB_STATES, type FetchedJob, type JobId, type JsonValue, type Lease, type NewJob, type StateName } from './job-types.js';
-import type { JobDetails, JobSummary, Page, QueueSummary, ServerAnnouncement, ServerInfo, StateCounts } from './monitoring-types.js';
+import type { JobDetails, JobSearch, JobSummary, Page, QueueSummary, ServerAnnouncement, ServerInfo, StateCounts } from './monitoring-types.js';
 import type { DueRecurringHandler, RecurringDefinition, RecurringJob } from './recurring-types.js';
 import { decodeFetchedRow, parseStoredJson, type FetchedRow } from './row-decoding.js';
 import type { SchemaName } from './schema-name.js';
@@ -260,6 +260,10 @@ export class SqlJobStorage implements JobStorage {
 
   jobDetails(jobId: JobId): ResultAsync<JobDetails | undefined, StorageError> {
     return this.monitoring.jobDetails(jobId);
+  }
+
+  searchJobs(search: JobSearch): ResultAsync<Page<JobSummary>, StorageError> {
+    return this.monitoring.searchJobs(search);
   }
 
   queues(): ResultAsync<QueueSummary[], StorageError> {

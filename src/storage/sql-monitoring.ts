@@ -1,7 +1,7 @@
 import { errAsync, okAsync, Result, ResultAsync } from 'neverthrow';
 import { checkName, checkQueueName, parseJobId, toJsonText } from './input-validation.js';
 import { JOB_STATES, type JobId, type StateName } from './job-types.js';
-import type { JobDetails, JobSummary, Page, QueueSummary, ServerInfo, StateCounts } from './monitoring-types.js';
+import type { JobDetails, JobSearch, JobSummary, Page, QueueSummary, ServerInfo, StateCounts } from './monitoring-types.js';
 import type { RecurringDefinition, RecurringJob } from './recurring-types.js';
 import {
   decodeHistory, decodeRecurring, decodeServer, decodeSummary,
@@ -10,6 +10,9 @@ import {
 import type { Statements } from './sql/statements.js';
 import type { StatementRunner } from './statement-runner.js';
 import type { StorageError } from './storage-error.js';
+
+/** The longest search term accepted, in characters. */
+export const MAX_SEARCH_TERM_LENGTH = 200;
 
 /** The read side (monitoring) and recurring definitions: nothing here is on a hot path. */
 export class SqlMonitoring {
@@ -60,6 +63,23 @@ export class SqlMonitoring {
         };
       }),
     );
+  }
+
+  searchJobs(search: JobSearch): ResultAsync<Page<JobSummary>, StorageError> {
+    const op = 'searching jobs';
+    if (search.state !== undefined && !JOB_STATES.includes(search.state)) return errAsync({ kind: 'InvalidInput', operation: op, message: `${JSON.stringify(search.state)} is not a job state` });
+    const term = search.term?.trim() ?? '';
+    if (term.length > MAX_SEARCH_TERM_LENGTH) return errAsync({ kind: 'InvalidInput', operation: op, message: `A search term is at most ${MAX_SEARCH_TERM_LENGTH} characters.` });
+    const id = parseJobId(term, op).unwrapOr(null);
+    const pattern = term === '' ? null : `%${term.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    const where = [search.state ?? null, id, pattern];
+    const offset = Math.max(0, Math.trunc(search.offset));
+    const limit = Math.min(1000, Math.max(1, Math.trunc(search.limit)));
+    return this.runner.rows<SummaryRow & { total: number }>(op, this.sql.searchJobs, [...where, offset, limit]).andThen((rows) => {
+      const first = rows[0];
+      if (first !== undefined) return okAsync({ items: rows.map(decodeSummary), total: first.total });
+      return this.runner.rows<{ total: number }>(op, this.sql.countSearch, where).map((counted) => ({ items: [], total: counted[0]?.total ?? 0 }));
+    });
   }
 
   queues(): ResultAsync<QueueSummary[], StorageError> {

@@ -10,6 +10,7 @@ import { jobStatesSql, lastSucceededAtSql } from './job-lookups.js';
 import * as monitoring from './monitoring.js';
 import * as recurring from './recurring.js';
 import * as recurringTicks from './recurring-ticks.js';
+import { countSearchSql, searchJobsSql } from './search-jobs.js';
 
 /** Every statement's text for one schema, built once when the storage opens. */
 export function statementsFor(schema: string) {
@@ -50,6 +51,8 @@ export function statementsFor(schema: string) {
     recordRecurringRun: recurringTicks.recordRecurringRunSql(schema),
     resumeRecurring: recurringTicks.resumeRecurringSql(schema),
     recurringDueIn: recurringTicks.recurringDueInSql(schema),
+    searchJobs: searchJobsSql(schema),
+    countSearch: countSearchSql(schema),
   } as const;
 }
 

@@ -1,0 +1,242 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { Request } from '../../src/mediator/index.js';
+import { createDashboard } from '../../src/dashboard/create-dashboard.js';
+import { useJobDashboard } from '../../src/dashboard/use-job-dashboard.js';
+import { STORAGE_KINDS } from '../support/test-storage.js';
+import { dashboardFixture, FAKE_REMOTE_HEADER } from './support.js';
+
+const HOSTILE = '<script>alert(1)</script>"><img src=x onerror=alert(1)>';
+
+class Note extends Request<string> {
+  constructor(readonly text: string, readonly label = '') {
+    super();
+  }
+  override toString(): string {
+    return this.label;
+  }
+}
+
+const register = (registry: Parameters<Parameters<typeof dashboardFixture>[1]>[0]) => void registry.addHandler(Note, { handle: (n: Note) => n.text })._unsafeUnwrap();
+
+function assertSecurityHeaders(response: Response): void {
+  const csp = response.headers.get('content-security-policy') ?? '';
+  assert.match(csp, /default-src 'self'/);
+  assert.match(csp, /script-src 'self'(;|$)/, 'no unsafe-inline script');
+  assert.match(csp, /style-src 'self'(;|$)/, 'no unsafe-inline style');
+  assert.match(csp, /frame-ancestors 'none'/);
+  assert.equal(response.headers.get('x-content-type-options'), 'nosniff');
+  assert.equal(response.headers.get('x-frame-options'), 'DENY');
+  assert.ok(response.headers.get('referrer-policy'));
+}
+
+for (const kind of STORAGE_KINDS) {
+  describe(`dashboard over HTTP (${kind})`, () => {
+    it('escapes everything a job carries: payload, display name, search term', async () => {
+      const d = await dashboardFixture(kind, register);
+      try {
+        const id = (await d.e.engine.client.enqueue(new Note(HOSTILE, HOSTILE)))._unsafeUnwrap();
+        for (const path of [`/jobs/${id}`, '/jobs?state=Enqueued', `/jobs?q=${encodeURIComponent(HOSTILE)}`, `/jobs?q=${encodeURIComponent('onerror=alert(1)')}`]) {
+          const response = await d.get(path);
+          const body = await response.text();
+          assert.equal(response.status, 200, path);
+          assert.ok(!body.includes('<script>alert(1)'), `${path}: no live script tag`);
+          assert.ok(!body.includes('<img src=x'), `${path}: no live img tag`);
+          assert.ok(body.includes('&lt;script&gt;alert(1)&lt;/script&gt;') || body.includes('&lt;script&gt;alert(1)&lt;\\/script&gt;'), `${path}: shown as text`);
+          assert.ok(!/<script(?![^>]*src="\/jobs\/assets\/dashboard\.js)/.test(body), `${path}: the only script is the dashboard's asset`);
+        }
+      } finally {
+        await d.dispose();
+      }
+    });
+
+    it('search finds jobs by payload text, type name and id; LIKE wildcards are literal', async () => {
+      const d = await dashboardFixture(kind, register);
+      try {
+        const a = (await d.e.engine.client.enqueue(new Note('invoice for ACME')))._unsafeUnwrap();
+        const b = (await d.e.engine.client.enqueue(new Note('100% done')))._unsafeUnwrap();
+        const c = (await d.e.engine.client.enqueue(new Note('nothing special', 'Nightly_report')))._unsafeUnwrap();
+        const ids = async (q: string, state = '') => [...(await (await d.get(`/jobs?q=${encodeURIComponent(q)}${state}`)).text()).matchAll(/name="ids" value="(\d+)"/g)].map((m) => m[1]);
+        assert.deepEqual(await ids('acme'), [a], 'payload text, case-insensitive');
+        assert.deepEqual(await ids('%'), [b], '% is literal');
+        assert.deepEqual(await ids('y_r'), [c], '_ is literal, display name searched');
+        assert.deepEqual(await ids(b), [b], 'exact id');
+        assert.deepEqual(await ids('Note'), [c, b, a], 'type name, newest first');
+        assert.deepEqual(await ids('acme', '&state=Failed'), [], 'narrowed to a state');
+      } finally {
+        await d.dispose();
+      }
+    });
+
+    it('answers bad input with 400 and 404 pages, never a crash', async () => {
+      const d = await dashboardFixture(kind, register);
+      try {
+        const cases: [string, number][] = [
+          ['/jobs/999999', 404], ['/jobs/abc', 404], ['/jobs/99999999999999999999999', 404], ['/jobs/0', 404],
+          ['/jobs?page=-1', 400], ['/jobs?page=0', 400], ['/jobs?page=1e3', 400], ['/jobs?size=1000', 400],
+          ['/jobs?state=bogus', 400], [`/jobs?q=${'x'.repeat(5000)}`, 400], ['/nope', 404], ['/jobs?page=99', 200],
+          ['/jobs?state=failed', 200], ['/', 200], ['/recurring', 200], ['/servers', 200], ['/queues', 200], ['/jobs', 200],
+        ];
+        for (const [path, status] of cases) {
+          const response = await d.get(path);
+          assert.equal(response.status, status, path);
+          assert.match(response.headers.get('content-type') ?? '', /text\/html/);
+          assertSecurityHeaders(response);
+        }
+        const stats = await d.get('/api/stats');
+        assert.equal(stats.status, 200);
+        assert.equal(((await stats.json()) as { Enqueued: number }).Enqueued, 0);
+        assert.deepEqual(d.e.logger.errors(), []);
+      } finally {
+        await d.dispose();
+      }
+    });
+  });
+}
+
+describe('dashboard security', () => {
+  it('without filters allows only local requests (not through a proxy)', async () => {
+    const d = await dashboardFixture('Embedded', register);
+    try {
+      assert.equal((await d.get('/')).status, 200, 'loopback');
+      for (const remote of ['203.0.113.9', '::ffff:10.0.0.1', '192.168.1.20']) {
+        const response = await d.get('/', { headers: { [FAKE_REMOTE_HEADER]: remote } });
+        assert.equal(response.status, 403, remote);
+        assertSecurityHeaders(response);
+        assert.ok(!(await response.text()).includes('name="_csrf"'), 'no token for a refused request');
+      }
+      assert.equal((await d.get('/', { headers: { [FAKE_REMOTE_HEADER]: '::1' } })).status, 200, '::1');
+      assert.equal((await d.get('/', { headers: { 'x-forwarded-for': '203.0.113.9' } })).status, 403, 'through a local proxy');
+      assert.equal((await d.get('/assets/dashboard.js', { headers: { [FAKE_REMOTE_HEADER]: '203.0.113.9' } })).status, 403, 'assets too');
+    } finally {
+      await d.dispose();
+    }
+  });
+
+  it('runs every async filter; a refusal or a throw is 403; allowEveryone must be explicit', async () => {
+    const seen: string[] = [];
+    const d = await dashboardFixture('Embedded', register, {
+      authorization: [
+        async (req) => { seen.push('first'); return req.headers['x-user'] !== undefined; },
+        async (req) => { seen.push('second'); if (req.headers['x-user'] === 'boom') throw new Error('directory down'); return req.headers['x-user'] === 'admin'; },
+      ],
+    });
+    try {
+      const as = (user: string | undefined) => d.get('/', { headers: { [FAKE_REMOTE_HEADER]: '203.0.113.9', ...(user === undefined ? {} : { 'x-user': user }) } });
+      assert.equal((await as('admin')).status, 200, 'a remote request the filters allow');
+      assert.equal((await as('guest')).status, 403);
+      assert.equal((await as(undefined)).status, 403);
+      assert.equal((await as('boom')).status, 403);
+      assert.ok(seen.includes('second'));
+    } finally {
+      await d.dispose();
+    }
+    const open = await dashboardFixture('Embedded', register, { allowEveryone: true });
+    try {
+      assert.equal((await open.get('/', { headers: { [FAKE_REMOTE_HEADER]: '203.0.113.9' } })).status, 200);
+    } finally {
+      await open.dispose();
+    }
+  });
+
+  it('actions need POST, the cookie and its token, and the same origin', async () => {
+    const d = await dashboardFixture('Embedded', register);
+    try {
+      const id = (await d.e.engine.client.enqueue(new Note('x')))._unsafeUnwrap();
+      const { cookie, token } = await d.session('/jobs');
+      assert.ok(cookie.startsWith('mediator-jobs-af=') && token.length > 20);
+      assert.equal((await d.post('/jobs/delete', { ids: id })).status, 403, 'no cookie, no token');
+      assert.equal((await d.post('/jobs/delete', { ids: id }, { cookie })).status, 403, 'cookie without token');
+      assert.equal((await d.post('/jobs/delete', { ids: id, _csrf: token })).status, 403, 'token without its cookie');
+      assert.equal((await d.post('/jobs/delete', { ids: id, _csrf: `${token.slice(0, -2)}AA` }, { cookie })).status, 403, 'wrong token');
+      const other = await d.session('/jobs');
+      assert.equal((await d.post('/jobs/delete', { ids: id, _csrf: other.token }, { cookie })).status, 403, 'another browser’s token');
+      assert.equal((await d.post('/jobs/delete', { ids: id, _csrf: token }, { cookie, origin: 'https://evil.example' })).status, 403, 'cross-origin');
+      assert.equal((await d.post('/jobs/delete', { ids: id, _csrf: token }, { cookie, 'sec-fetch-site': 'cross-site' })).status, 403, 'cross-site');
+      assert.equal((await d.get(`/jobs/delete?ids=${id}&_csrf=${token}`, { headers: { cookie } })).status, 404, 'GET never acts');
+      assert.equal((await d.e.t.storage.getState(id))._unsafeUnwrap(), 'Enqueued', 'nothing was deleted');
+
+      const done = await d.post('/jobs/delete', { ids: id, _csrf: token, return: `/jobs/${id}` }, { cookie, origin: d.origin });
+      assert.equal(done.status, 303);
+      assert.equal(done.headers.get('location'), `/jobs/jobs/${id}?done=deleted&n=1&of=1`);
+      assert.equal((await d.e.t.storage.getState(id))._unsafeUnwrap(), 'Deleted');
+      const shown = await (await d.get(`/jobs/${id}?done=deleted&n=1&of=1`, { headers: { cookie } })).text();
+      assert.match(shown, /Deleted 1 job;/);
+
+      const requeued = await d.post('/jobs/requeue', { ids: [id, '999999'], _csrf: token, return: '//evil.example/x' }, { cookie });
+      assert.equal(requeued.status, 303);
+      assert.equal(requeued.headers.get('location'), '/jobs/?done=requeued&n=1&of=2', 'never redirects off the dashboard');
+      assert.equal((await d.post('/jobs/requeue', { ids: 'abc', _csrf: token }, { cookie })).status, 400);
+      assert.equal((await d.post('/jobs/requeue', { _csrf: token }, { cookie })).status, 400);
+      assert.equal((await d.post('/recurring/trigger', { id: 'missing', _csrf: token }, { cookie })).status, 404);
+      assert.equal((await d.post('/jobs/requeue', { ids: id, _csrf: token }, { cookie, 'content-type': 'application/json' })).status, 415);
+    } finally {
+      await d.dispose();
+    }
+  });
+
+  it('read-only mode hides actions and refuses them', async () => {
+    const d = await dashboardFixture('Embedded', register, { readOnly: true });
+    try {
+      const id = (await d.e.engine.client.enqueue(new Note('x')))._unsafeUnwrap();
+      const page = await (await d.get(`/jobs/${id}`)).text();
+      assert.ok(!page.includes('<button'), 'no action buttons');
+      assert.match(page, /read-only/);
+      const list = await (await d.get('/jobs?state=Enqueued')).text();
+      assert.ok(!list.includes('type="checkbox"'));
+      const { cookie, token } = await d.session('/jobs');
+      assert.equal((await d.post('/jobs/delete', { ids: id, _csrf: token }, { cookie })).status, 403);
+      assert.equal((await d.e.t.storage.getState(id))._unsafeUnwrap(), 'Enqueued');
+    } finally {
+      await d.dispose();
+    }
+  });
+
+  it('passes other paths to next(), 404s them without one, and mounts Express-style with useJobDashboard', async () => {
+    const d = await dashboardFixture('Embedded', register);
+    try {
+      const outside = await fetch(`${d.origin}/elsewhere`);
+      assert.equal(outside.status, 404);
+      assert.equal((await fetch(`${d.origin}/jobsx`)).status, 404, 'a prefix is not a match');
+      let nextCalled = 0;
+      const handler = createDashboard(d.e.engine, { path: '/admin/jobs' })._unsafeUnwrap();
+      const fakeRes = {} as never;
+      handler({ url: '/other', headers: {}, socket: { remoteAddress: '127.0.0.1' } } as never, fakeRes, () => void nextCalled++);
+      assert.equal(nextCalled, 1);
+
+      const mounted: [string, unknown][] = [];
+      const app = { use: (path: string, h: unknown) => void mounted.push([path, h]) };
+      const used = useJobDashboard(app, d.e.engine, '/hangfire', []);
+      assert.ok(used.isOk());
+      assert.equal(mounted[0]?.[0], '/hangfire');
+      assert.ok(createDashboard(d.e.engine, { path: 'no-slash' }).isErr());
+      assert.ok(createDashboard(d.e.engine, { path: '/x/' }).isErr());
+      assert.ok(createDashboard(d.e.engine, { allowEveryone: true, authorization: [() => true] }).isErr());
+      assert.ok(createDashboard(d.e.engine, { options: { dashboardPath: '/from-options' } }).isOk());
+    } finally {
+      await d.dispose();
+    }
+  });
+
+  it('serves its assets with the security headers and answers a failing storage with a 500 page', async () => {
+    const d = await dashboardFixture('Embedded', register);
+    try {
+      for (const [path, type] of [['/assets/dashboard.css', /text\/css/], ['/assets/dashboard.js', /javascript/]] as const) {
+        const response = await d.get(path);
+        assert.equal(response.status, 200);
+        assert.match(response.headers.get('content-type') ?? '', type);
+        assertSecurityHeaders(response);
+      }
+      const head = await d.get('/', { method: 'HEAD' });
+      assert.equal(head.status, 200);
+      assert.equal((await d.get('/', { method: 'PUT' })).status, 405);
+      (await d.e.t.storage.close())._unsafeUnwrap();
+      const broken = await d.get('/jobs?state=Failed');
+      assert.equal(broken.status, 500);
+      assert.ok(!(await broken.text()).includes('Closed'), 'details stay in the log');
+      assert.ok(d.e.logger.errors().some((m) => m.startsWith('Dashboard:')));
+    } finally {
+      await d.dispose();
+    }
+  });
+});
