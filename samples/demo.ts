@@ -9,8 +9,12 @@
  *    continuation and a job that fails once and is retried; the server runs them
  *    all through the same mediator pipeline. `enqueueAwait` waits for typed
  *    responses of jobs the server ran.
- * 4. Prints what the monitoring API sees, stops the server gracefully, exits 0.
+ * 4. Prints what the monitoring API sees and serves the dashboard on
+ *    http://127.0.0.1:3000/jobs (PORT to change it) until Ctrl+C; then stops
+ *    the server gracefully and exits 0. With --once it checks the dashboard
+ *    answers and exits at once (what the test suite runs).
  */
+import { createServer, type Server } from 'node:http';
 import 'reflect-metadata';
 import { Container, inject, injectable } from 'inversify';
 import {
@@ -19,6 +23,7 @@ import {
   JOB_MEDIATOR,
   Request,
   configureJobServices,
+  createDashboard,
   displayNameOf,
   formatConfigError,
   formatMediatorError,
@@ -159,11 +164,30 @@ async function main(): Promise<number> {
   const stats = await monitoring.statistics();
   if (stats.isOk()) console.log(`  statistics: ${stats.value.Succeeded} succeeded, ${stats.value.Failed} failed, ${stats.value.servers} server(s)`);
 
+  const dashboard = createDashboard(container.get(JOB_ENGINE), { options: options.value });
+  if (dashboard.isErr()) return fail(`Dashboard: ${dashboard.error.message}`);
+  const handler = dashboard.value;
+  const http = createServer((req, res) => handler(req, res));
+  const port = await listen(http, process.env.PORT === undefined ? 3000 : Number(process.env.PORT));
+  const url = `http://127.0.0.1:${port}${options.value.dashboardPath}`;
+  console.log(`\nDashboard: ${url}`);
+  if (process.argv.includes('--once')) {
+    const page = await fetch(url);
+    console.log(`  the dashboard answered ${page.status} (${(await page.text()).includes('mediator-jobs') ? 'overview page' : 'unexpected page'})`);
+  } else {
+    console.log('  open it in a browser; press Ctrl+C to stop the server and exit');
+    await new Promise<void>((resolve) => {
+      process.once('SIGINT', () => resolve());
+      process.once('SIGTERM', () => resolve());
+    });
+  }
+  await new Promise<void>((resolve) => http.close(() => resolve()));
+
   const stopped = await server.value.stop();
   if (stopped.isErr()) return fail(stopped.error.message);
   const closed = await storage.close();
   if (closed.isErr()) return fail(formatStorageError(closed.error));
-  console.log('\nServer stopped. Next: the dashboard (see docs/ARCHITECTURE.md).');
+  console.log('\nServer stopped.');
   return 0;
 }
 
@@ -176,6 +200,17 @@ async function waitUntilFinished(ids: readonly JobId[], stateOf: (id: JobId) => 
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   return false;
+}
+
+/** Listens on 127.0.0.1 (local only: the dashboard allows only local requests by default); a busy port falls back to a free one. */
+function listen(http: Server, port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    http.once('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EADDRINUSE' || port === 0) return reject(error);
+      http.listen(0, '127.0.0.1', () => resolve((http.address() as { port: number }).port));
+    });
+    http.listen(port, '127.0.0.1', () => resolve((http.address() as { port: number }).port));
+  });
 }
 
 function fail(message: string): number {
