@@ -205,17 +205,19 @@ function currentLocation(rel: string, params: URLSearchParams): string {
 }
 
 /**
- * Refuses browsers' cross-site requests even before the token is checked:
- * `Sec-Fetch-Site` says where a request came from, and `Origin`, when sent,
- * must name this host.
+ * Refuses browsers' cross-site requests even before the token is checked.
+ * `Sec-Fetch-Site`, which modern browsers always send, says where a request
+ * came from; otherwise `Origin`, when sent, must name this host ("null", an
+ * opaque origin, is refused). Clients that send neither (curl, tests) are
+ * judged by the token alone.
  */
 function sameOrigin(req: IncomingMessage): boolean {
   const site = headerValue(req.headers['sec-fetch-site']);
-  if (site !== undefined && site !== 'same-origin' && site !== 'none') return false;
+  if (site !== undefined) return site === 'same-origin' || site === 'none';
   const origin = headerValue(req.headers.origin);
-  if (origin === undefined || origin === 'null') return origin === undefined;
+  if (origin === undefined) return true;
   const host = headerValue(req.headers.host);
-  if (host === undefined) return false;
+  if (origin === 'null' || host === undefined) return false;
   try {
     return new URL(origin).host === host;
   } catch {

@@ -29,6 +29,7 @@ export function layout(ctx: PageContext, page: Page): SafeHtml {
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="icon" href="data:,">
 <title>${page.heading} · ${ctx.title}</title>
 <link rel="stylesheet" href="${linkTo(ctx, '/assets/dashboard.css', { v: ASSET_VERSION })}">
 <script src="${linkTo(ctx, '/assets/dashboard.js', { v: ASSET_VERSION })}" defer></script>

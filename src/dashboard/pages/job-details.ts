@@ -18,7 +18,7 @@ export function jobDetailsPage(ctx: PageContext, job: JobView): Page {
   const facts: [string, unknown][] = [
     ['State', stateBadge(job.state)],
     ['Job', invocation],
-    ['Display name', job.displayName],
+    ['Display name', job.displayName === invocation ? undefined : job.displayName],
     ['Queue', job.queue],
     ['Created', timeTag(job.createdAt, ctx.now)],
     ['State changed', timeTag(job.stateChangedAt, ctx.now)],
