@@ -4,6 +4,23 @@
 -- hand; after changing src/storage/migrations, regenerate it and review the diff:
 --   UPDATE_SCHEMA_DUMP=1 npx tsx test/support/run-tests.ts test/storage/postgres.test.ts
 
+CREATE TABLE <schema>.job_counter_totals (
+  bucket timestamp with time zone NOT NULL,
+  name text NOT NULL,
+  count bigint NOT NULL,
+  CONSTRAINT job_counter_totals_pkey PRIMARY KEY (bucket, name)
+);
+CREATE UNIQUE INDEX job_counter_totals_pkey ON <schema>.job_counter_totals USING btree (bucket, name);
+
+CREATE TABLE <schema>.job_counters (
+  id bigint NOT NULL GENERATED ALWAYS AS IDENTITY,
+  bucket timestamp with time zone NOT NULL,
+  name text NOT NULL,
+  count integer NOT NULL,
+  CONSTRAINT job_counters_pkey PRIMARY KEY (id)
+);
+CREATE UNIQUE INDEX job_counters_pkey ON <schema>.job_counters USING btree (id);
+
 CREATE TABLE <schema>.job_parameters (
   job_id bigint NOT NULL,
   name text NOT NULL,
@@ -108,5 +125,6 @@ CREATE TABLE <schema>.servers (
 );
 CREATE UNIQUE INDEX servers_pkey ON <schema>.servers USING btree (name);
 
+CREATE SEQUENCE <schema>.job_counters_id_seq AS bigint START WITH 1 INCREMENT BY 1 MINVALUE 1 MAXVALUE 9223372036854775807 CACHE 1 NO CYCLE OWNED BY <schema>.job_counters.id;
 CREATE SEQUENCE <schema>.job_states_id_seq AS bigint START WITH 1 INCREMENT BY 1 MINVALUE 1 MAXVALUE 9223372036854775807 CACHE 1 NO CYCLE OWNED BY <schema>.job_states.id;
 CREATE SEQUENCE <schema>.jobs_id_seq AS bigint START WITH 1 INCREMENT BY 1 MINVALUE 1 MAXVALUE 9223372036854775807 CACHE 1 NO CYCLE OWNED BY <schema>.jobs.id;

@@ -3,7 +3,7 @@ import { fromStorageError, jobNotFound, type JobError } from '../jobs/job-error.
 import { decodePayload } from '../jobs/payload-codec.js';
 import type { JobStorage } from '../storage/job-storage.js';
 import { JOB_STATES, type JobId, type JsonValue, type StateName, type StateRecord } from '../storage/job-types.js';
-import type { JobDetails, JobSummary, Page, QueueSummary, ServerInfo, StateCounts } from '../storage/monitoring-types.js';
+import type { JobDetails, JobSummary, Page, QueueSummary, ServerInfo, StateCounts, StateHistory } from '../storage/monitoring-types.js';
 import type { RecurringJob } from '../storage/recurring-types.js';
 
 /** Counts across the whole cluster. */
@@ -46,6 +46,15 @@ export class MonitoringApi {
       .jobDetails(jobId)
       .mapErr(fromStorageError)
       .andThen((details) => (details === undefined ? errAsync<JobView, JobError>(jobNotFound(jobId)) : ResultAsync.fromSafePromise(Promise.resolve(view(details)))));
+  }
+
+  /**
+   * Jobs that succeeded and failed per hour over the last `hours` and per UTC
+   * day over the last `days`, oldest first (Hangfire's HourlySucceededJobs,
+   * DailyFailedJobs...).
+   */
+  history(hours = 24, days = 7): ResultAsync<StateHistory, JobError> {
+    return this.storage.stateHistory({ hours, days }).mapErr(fromStorageError);
   }
 
   queues(): ResultAsync<QueueSummary[], JobError> {

@@ -32,8 +32,8 @@ export async function readRoute(engine: JobEngine, ctx: PageContext, rel: string
   };
   const failed = (error: JobError): ReadReply => storageFailed(error.message);
   if (rel === '/' || rel === '') {
-    const result = await ResultAsync.combine([engine.monitoring.statistics(), engine.monitoring.queues(), engine.monitoring.servers()]);
-    return result.match(([stats, queues, servers]) => page(200, overviewPage(ctx, stats, queues, servers)), failed);
+    const result = await ResultAsync.combine([engine.monitoring.statistics(), engine.monitoring.queues(), engine.monitoring.servers(), engine.monitoring.history(24, 7)]);
+    return result.match(([stats, queues, servers, history]) => page(200, overviewPage(ctx, stats, queues, servers, history)), failed);
   }
   if (rel === '/api/stats') {
     const result = await engine.monitoring.statistics();

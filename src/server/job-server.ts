@@ -11,6 +11,7 @@ import type { Unsubscribe } from '../storage/database.js';
 import type { JobStorage } from '../storage/job-storage.js';
 import type { StorageEvent } from '../storage/storage-events.js';
 import { batchedStateChanges } from './batched-state-changes.js';
+import { COUNTERS_AGGREGATE_INTERVAL_MS, CounterAggregator } from './counter-aggregator.js';
 import { DelayedJobScheduler } from './delayed-job-scheduler.js';
 import { ExpirationManager } from './expiration.js';
 import { Heartbeat } from './heartbeat.js';
@@ -46,9 +47,9 @@ type Phase = 'new' | 'running' | 'stopping' | 'stopped';
 
 /**
  * A job server (Hangfire's BackgroundJobServer): WorkerCount workers over the
- * configured queues, plus the delayed-job scheduler, heartbeat, watchdog and
- * expiration, each a loop that survives its own errors. Many servers, in one
- * process or many machines, share one database.
+ * configured queues, plus the delayed-job scheduler, heartbeat, watchdog,
+ * expiration and counter aggregation, each a loop that survives its own
+ * errors. Many servers, in one process or many machines, share one database.
  */
 export class JobServer {
   readonly name: string;
@@ -76,6 +77,7 @@ export class JobServer {
       new Heartbeat(storage, this.announcement(), options.heartbeatIntervalMs, logger),
       new Watchdog(storage, options.serverCheckIntervalMs, options.serverTimeoutMs, logger),
       new ExpirationManager(storage, options.jobExpirationCheckIntervalMs, logger),
+      new CounterAggregator(storage, COUNTERS_AGGREGATE_INTERVAL_MS, logger),
       ...(deps.extraProcesses ?? []),
     ];
   }

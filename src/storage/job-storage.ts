@@ -1,7 +1,7 @@
 import type { ResultAsync, Result } from 'neverthrow';
 import type { Queryable, Unsubscribe } from './database.js';
 import type { FetchedJob, JobId, JsonValue, Lease, NewJob, StateName } from './job-types.js';
-import type { JobDetails, JobSearch, JobSummary, Page, QueueSummary, ServerAnnouncement, ServerInfo, StateCounts } from './monitoring-types.js';
+import type { JobDetails, JobSearch, JobSummary, Page, QueueSummary, ServerAnnouncement, ServerInfo, StateCounts, StateHistory, StateHistoryRequest } from './monitoring-types.js';
 import type { DueRecurringHandler, RecurringDefinition, RecurringJob } from './recurring-types.js';
 import type { StateChange } from './state-change.js';
 import type { MalformedJob, StorageError } from './storage-error.js';
@@ -142,6 +142,20 @@ export interface JobStorage {
   searchJobs(search: JobSearch): ResultAsync<Page<JobSummary>, StorageError>;
   queues(): ResultAsync<QueueSummary[], StorageError>;
   servers(): ResultAsync<ServerInfo[], StorageError>;
+  /**
+   * Jobs that reached Succeeded and Failed per hour and per UTC day, oldest
+   * first, the current hour and day included: aggregated totals plus the
+   * counter rows not aggregated yet, so a completion shows at once.
+   */
+  stateHistory(request: StateHistoryRequest): ResultAsync<StateHistory, StorageError>;
+
+  // Counters
+  /**
+   * Folds up to `limit` raw counter rows into the hourly totals in one
+   * statement (servers running it at once never count a row twice) and deletes
+   * totals past the retention. Returns how many raw rows were folded.
+   */
+  aggregateCounters(limit: number): ResultAsync<number, StorageError>;
 
   // Wake-ups
   /** Hears job events from every process sharing the database (delivered on commit). */

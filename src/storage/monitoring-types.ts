@@ -73,6 +73,28 @@ export interface ServerAnnouncement {
   readonly queues: readonly string[];
 }
 
+/** What the dashboard's history shows: how many hours and days back, the current ones included. */
+export interface StateHistoryRequest {
+  /** Hourly points (1 to 720). */
+  readonly hours: number;
+  /** Daily points, UTC days (1 to 30). */
+  readonly days: number;
+}
+
+/** Jobs that reached Succeeded and Failed in one hour or day. */
+export interface HistoryPoint {
+  /** The start of the hour or the UTC day. */
+  readonly start: Date;
+  readonly succeeded: number;
+  readonly failed: number;
+}
+
+/** Succeeded and Failed per hour and per day, oldest first. */
+export interface StateHistory {
+  readonly hourly: readonly HistoryPoint[];
+  readonly daily: readonly HistoryPoint[];
+}
+
 /** Job counts per state; states without jobs count 0. */
 export type StateCounts = Readonly<Record<StateName, number>>;
 

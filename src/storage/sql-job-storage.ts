@@ -3,7 +3,7 @@ import type { Database, Unsubscribe } from './database.js';
 import { checkName, checkQueueName, parseJobId, toJsonText } from './input-validation.js';
 import type { FetchOutcome, FetchRequest, JobStorage, RenewOutcome, WriteOptions } from './job-storage.js';
 import { JOB_STATES, type FetchedJob, type JobId, type JsonValue, type Lease, type NewJob, type StateName } from './job-types.js';
-import type { JobDetails, JobSearch, JobSummary, Page, QueueSummary, ServerAnnouncement, ServerInfo, StateCounts } from './monitoring-types.js';
+import type { HistoryPoint, JobDetails, JobSearch, JobSummary, Page, QueueSummary, ServerAnnouncement, ServerInfo, StateCounts, StateHistory, StateHistoryRequest } from './monitoring-types.js';
 import type { DueRecurringHandler, RecurringDefinition, RecurringJob } from './recurring-types.js';
 import { decodeFetchedRow, parseStoredJson, type FetchedRow } from './row-decoding.js';
 import type { SchemaName } from './schema-name.js';
@@ -17,6 +17,13 @@ import type { MalformedJob, StorageError } from './storage-error.js';
 
 /** How many continuations one release statement moves at most. */
 export const DEFAULT_CONTINUATION_BATCH = 1000;
+
+/** How long hourly counter totals are kept (the dashboard shows at most 30 days). */
+export const COUNTER_RETENTION_MS = 31 * 24 * 3_600_000;
+
+/** The most hours and days a history request may ask for. */
+export const MAX_HISTORY_HOURS = 720;
+export const MAX_HISTORY_DAYS = 30;
 
 /** Settings the storage itself needs. */
 export interface SqlJobStorageSettings {
@@ -260,6 +267,26 @@ export class SqlJobStorage implements JobStorage {
 
   jobDetails(jobId: JobId): ResultAsync<JobDetails | undefined, StorageError> {
     return this.monitoring.jobDetails(jobId);
+  }
+
+  stateHistory(request: StateHistoryRequest): ResultAsync<StateHistory, StorageError> {
+    const op = 'reading the job history';
+    const whole = (n: number, max: number) => Number.isInteger(n) && n >= 1 && n <= max;
+    if (!whole(request.hours, MAX_HISTORY_HOURS) || !whole(request.days, MAX_HISTORY_DAYS)) {
+      return errAsync({ kind: 'InvalidInput', operation: op, message: `history covers 1 to ${MAX_HISTORY_HOURS} hours and 1 to ${MAX_HISTORY_DAYS} days` });
+    }
+    return this.runner
+      .rows<{ unit: 'hour' | 'day'; start: Date; succeeded: number; failed: number }>(op, this.sql.stateHistory, [request.hours, request.days])
+      .map((rows) => {
+        const point = (row: (typeof rows)[number]): HistoryPoint => ({ start: new Date(row.start), succeeded: row.succeeded, failed: row.failed });
+        return { hourly: rows.filter((r) => r.unit === 'hour').map(point), daily: rows.filter((r) => r.unit === 'day').map(point) };
+      });
+  }
+
+  aggregateCounters(limit: number): ResultAsync<number, StorageError> {
+    return this.runner
+      .rows<{ aggregated: number }>('aggregating counters', this.sql.aggregateCounters, [limit, COUNTER_RETENTION_MS])
+      .map((rows) => rows[0]?.aggregated ?? 0);
   }
 
   searchJobs(search: JobSearch): ResultAsync<Page<JobSummary>, StorageError> {

@@ -50,6 +50,44 @@ for (const kind of STORAGE_KINDS) {
       }
     });
 
+    it('the overview shows how many jobs succeeded and failed in the last 24 hours and 7 days', async () => {
+      const failOnBoom = (registry: Parameters<Parameters<typeof dashboardFixture>[1]>[0]) =>
+        void registry.addHandler(Note, { handle: (n: Note) => { if (n.text === 'boom') throw new TypeError('boom'); return n.text; } })._unsafeUnwrap();
+      const d = await dashboardFixture(kind, failOnBoom);
+      try {
+        const empty = await (await d.get('/')).text();
+        assert.match(empty, /<h2>Last 24 hours<\/h2>/);
+        assert.match(empty, /<h2>Last 7 days<\/h2>/);
+        assert.match(empty, /data-total="history-hourly-succeeded">0</);
+        await d.e.startServer();
+        const ids = await Promise.all(['a', 'b', 'c', 'boom'].map(async (text) => (await d.e.engine.client.enqueue(new Note(text)))._unsafeUnwrap()));
+        for (const id of ids.slice(0, 3)) await d.e.waitForState(id, 'Succeeded');
+        await d.e.waitForState(ids[3]!, 'Failed');
+
+        const response = await d.get('/');
+        const body = await response.text();
+        assertSecurityHeaders(response);
+        for (const chart of ['history-hourly', 'history-daily']) {
+          assert.match(body, new RegExp(`data-total="${chart}-succeeded">3<`), `${chart}: succeeded`);
+          assert.match(body, new RegExp(`data-total="${chart}-failed">1<`), `${chart}: failed`);
+        }
+        const titled = [...body.matchAll(/<title>[^<]*: (\d+) succeeded, (\d+) failed<\/title>/g)];
+        assert.equal(titled.length, 24 + 7, 'one titled bar per hour and per day');
+        const sum = (from: number, to: number, column: 1 | 2) => titled.slice(from, to).reduce((n, m) => n + Number(m[column]), 0);
+        assert.deepEqual([sum(0, 24, 1), sum(0, 24, 2), sum(24, 31, 1), sum(24, 31, 2)], [3, 1, 3, 1], 'the bars say the same as the totals');
+        assert.equal((body.match(/class="bar-failed"/g) ?? []).length >= 2, true, 'failed bars drawn');
+        assert.ok(!/\sstyle=/.test(body) && !/<style/.test(body), 'no inline style (the CSP forbids it)');
+        assert.equal((body.match(/<details class="history-numbers">/g) ?? []).length, 2, 'the numbers as tables too');
+        assert.equal((body.match(/<tr><td>[^<]*<\/td><td class="num">\d+<\/td><td class="num">\d+<\/td><\/tr>/g) ?? []).length, 24 + 7);
+
+        // Aggregated into totals, the numbers stay.
+        (await d.e.t.storage.aggregateCounters(1000))._unsafeUnwrap();
+        assert.match(await (await d.get('/')).text(), /data-total="history-daily-succeeded">3</);
+      } finally {
+        await d.dispose();
+      }
+    });
+
     it('search finds jobs by payload text, type name and id; LIKE wildcards are literal', async () => {
       const d = await dashboardFixture(kind, register);
       try {

@@ -99,6 +99,14 @@ ol.history { list-style: none; margin: 0; padding: 0; border-left: 2px solid var
 .chart .line { fill: none; stroke-width: 2; }
 .chart .line-succeeded { stroke: var(--succeeded); } .chart .line-failed { stroke: var(--failed); }
 .chart .area-succeeded { fill: rgba(22, 163, 74, .10); stroke: none; }
+.history-chart { width: 100%; height: auto; max-height: 220px; display: block; }
+.history-chart .grid { stroke: var(--line); stroke-width: 1; }
+.history-chart .axis-label { fill: var(--muted); font-size: 11px; }
+.history-chart .hit { fill: transparent; }
+.history-chart .bar:hover .hit { fill: #f3f4f6; }
+.history-chart .bar-succeeded { fill: var(--succeeded); } .history-chart .bar-failed { fill: var(--failed); }
+.history-numbers { margin-top: 8px; }
+.history-numbers summary { cursor: pointer; color: var(--muted); }
 .legend { color: var(--muted); margin: 8px 0 0; }
 .swatch { display: inline-block; width: 10px; height: 10px; border-radius: 2px; margin: 0 2px 0 8px; vertical-align: middle; }
 .swatch.succeeded { background: var(--succeeded); } .swatch.failed { background: var(--failed); }

@@ -11,6 +11,9 @@ import { continuationKeepsWaiting, continuationTarget, releasedContinuationColum
  * ($8), clear a stale one when a job goes back to waiting, and notify: Enqueued
  * wakes workers, a final state wakes whoever awaits the job.
  *
+ * Jobs that reach Succeeded or Failed are counted for the dashboard's history
+ * (one row appended to job_counters per state and statement; see counters.ts).
+ *
  * Jobs that reach a final state release their continuations in the same
  * statement (see continuation-rules.ts), so the completion path costs no
  * extra round trip for them.
@@ -69,6 +72,13 @@ WITH input AS (
   INSERT INTO ${schema}.job_results (job_id, value)
   SELECT id, result FROM changed WHERE target = 'Succeeded' AND result IS NOT NULL
   ON CONFLICT (job_id) DO UPDATE SET value = excluded.value
+), counted AS (
+  -- Hourly history for the dashboard: one appended row per final state this
+  -- batch reached (never an update of a shared row, so servers never contend).
+  INSERT INTO ${schema}.job_counters (bucket, name, count)
+  SELECT date_trunc('hour', now(), 'UTC'), target, count(*) FROM changed
+  WHERE target IN ('Succeeded', 'Failed')
+  GROUP BY target
 ), stale_results AS (
   DELETE FROM ${schema}.job_results AS r USING changed
   WHERE r.job_id = changed.id AND changed.target IN ('Enqueued', 'Scheduled', 'Awaiting')

@@ -11,6 +11,7 @@ import * as monitoring from './monitoring.js';
 import * as recurring from './recurring.js';
 import * as recurringTicks from './recurring-ticks.js';
 import { countSearchSql, searchJobsSql } from './search-jobs.js';
+import { aggregateCountersSql, stateHistorySql } from './counters.js';
 
 /** Every statement's text for one schema, built once when the storage opens. */
 export function statementsFor(schema: string) {
@@ -53,6 +54,8 @@ export function statementsFor(schema: string) {
     recurringDueIn: recurringTicks.recurringDueInSql(schema),
     searchJobs: searchJobsSql(schema),
     countSearch: countSearchSql(schema),
+    aggregateCounters: aggregateCountersSql(schema),
+    stateHistory: stateHistorySql(schema),
   } as const;
 }
 

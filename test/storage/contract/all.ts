@@ -1,6 +1,7 @@
 /** Every storage contract suite, in one list, so both adapters run exactly the same tests. */
 import type { StorageKind } from '../../support/test-storage.js';
 import { continuationContract } from './continuations.js';
+import { counterContract } from './counters.js';
 import { creationContract } from './creation.js';
 import { fetchContract } from './fetch-leases.js';
 import { malformedRowContract } from './malformed-rows.js';
@@ -29,6 +30,7 @@ export const CONTRACTS: readonly ((kind: StorageKind) => void)[] = [
   recurringContract,
   recurringTicksContract,
   monitoringContract,
+  counterContract,
   notificationContract,
   transactionContract,
   migrationContract,

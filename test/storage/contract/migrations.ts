@@ -47,7 +47,7 @@ export function migrationContract(kind: StorageKind): void {
         assert.deepEqual(reports.flatMap((r) => r.applied).sort((a, b) => a - b), ALL_VERSIONS, 'between them, every migration was applied exactly once');
         assert.ok(reports.some((r) => r.applied.length === 0), 'the second migrator found nothing left to do');
         assert.deepEqual(await ledger(sql, options.schemaName!), ALL_VERSIONS, 'the ledger holds each version once');
-        assert.deepEqual(await tablesIn(sql, options.schemaName!), ['job_parameters', 'job_results', 'job_states', 'jobs', 'migrations', 'recurring_jobs', 'servers']);
+        assert.deepEqual(await tablesIn(sql, options.schemaName!), ['job_counter_totals', 'job_counters', 'job_parameters', 'job_results', 'job_states', 'jobs', 'migrations', 'recurring_jobs', 'servers']);
 
         assert.deepEqual(await openAndClose(options), { applied: [], version: LATEST }, 'opening again applies nothing');
         assert.deepEqual(await ledger(sql, options.schemaName!), ALL_VERSIONS);
