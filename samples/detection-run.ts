@@ -31,7 +31,8 @@ import 'reflect-metadata';
 import assert from 'node:assert/strict';
 import { availableParallelism } from 'node:os';
 import { Container, inject, injectable } from 'inversify';
-import { ResultAsync, type Result } from 'neverthrow';
+import { expectOk, runSample, shutDown } from './sample-support.js';
+import { ResultAsync } from 'neverthrow';
 import {
   COMPLETION_WATCHER,
   JOB_CLIENT,
@@ -51,7 +52,6 @@ import {
   type JobError,
   type JobId,
   type JobServer,
-  type JobStorage,
   type JobView,
   type JsonValue,
 } from '../src/index.js';
@@ -397,28 +397,4 @@ function retryDelays(job: JobView): unknown[] {
     .map((state) => state.data?.delayMs);
 }
 
-/** Graceful stop: running jobs finish (or go back to their queue), then the database is closed. */
-async function shutDown(server: JobServer | undefined, storage: JobStorage): Promise<void> {
-  if (server !== undefined) expectOk(await server.stop(), 'server.stop');
-  expectOk(await storage.close(), 'storage.close');
-  console.log('Server stopped, storage closed.');
-}
-
-/** The value of an Ok; an Err stops the sample with its message (exit code 1). */
-function expectOk<T, E>(result: Result<T, E>, what: string): T {
-  if (result.isErr()) assert.fail(`${what} failed: ${describe(result.error)}`);
-  return result.value;
-}
-
-function describe(error: unknown): string {
-  if (typeof error === 'object' && error !== null && 'message' in error) return `${String((error as { kind?: unknown }).kind)}: ${String(error.message)}`;
-  return JSON.stringify(error);
-}
-
-try {
-  await main();
-} catch (error) {
-  console.error(error);
-  // Exit at once, even if a broken library left timers or connections open.
-  process.exit(1);
-}
+await runSample(main);

@@ -18,7 +18,7 @@
 import 'reflect-metadata';
 import assert from 'node:assert/strict';
 import { Container, inject, injectable } from 'inversify';
-import type { Result } from 'neverthrow';
+import { expectOk, runSample, shutDown } from '../sample-support.js';
 import {
   COMPLETION_WATCHER,
   DISPATCHER_SERVICE,
@@ -35,7 +35,6 @@ import {
   storageOptionsFrom,
   type JobId,
   type JobServer,
-  type JobStorage,
 } from '../../src/index.js';
 
 // ---------------------------------------------------------------------------
@@ -246,28 +245,4 @@ async function main(): Promise<void> {
   }
 }
 
-/** Graceful stop: running jobs finish (or go back to their queue), then the database is closed. */
-async function shutDown(server: JobServer | undefined, storage: JobStorage): Promise<void> {
-  if (server !== undefined) expectOk(await server.stop(), 'server.stop');
-  expectOk(await storage.close(), 'storage.close');
-  console.log('Server stopped, storage closed.');
-}
-
-/** The value of an Ok; an Err stops the sample with its message (exit code 1). */
-function expectOk<T, E>(result: Result<T, E>, what: string): T {
-  if (result.isErr()) assert.fail(`${what} failed: ${describe(result.error)}`);
-  return result.value;
-}
-
-function describe(error: unknown): string {
-  if (typeof error === 'object' && error !== null && 'message' in error) return `${String((error as { kind?: unknown }).kind)}: ${String(error.message)}`;
-  return JSON.stringify(error);
-}
-
-try {
-  await main();
-} catch (error) {
-  console.error(error);
-  // Exit at once, even if a broken library left timers or connections open.
-  process.exit(1);
-}
+await runSample(main);
