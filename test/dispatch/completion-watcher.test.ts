@@ -103,14 +103,29 @@ for (const kind of STORAGE_KINDS) {
     it('after the listening connection is re-established, awaited jobs are read at once', async () => {
       const e = await dispatchEngine(kind);
       const reconnects: (() => void)[] = [];
-      const deaf = withSubscribe(e.t.storage, (original) => (_listener, onReconnect) => {
+      const deafStorage = withSubscribe(e.t.storage, (original) => (_listener, onReconnect) => {
         if (onReconnect !== undefined) reconnects.push(onReconnect);
         return original(() => undefined, onReconnect);
+      });
+      // Counts the watcher's state reads, to know its first check (right after subscribing) is over.
+      let reads = 0;
+      const deaf = new Proxy(deafStorage, {
+        get(target, key) {
+          const value: unknown = Reflect.get(target, key, target);
+          if (key !== 'getStates' || typeof value !== 'function') return value;
+          return (...args: unknown[]) => (value as (...a: unknown[]) => ResultAsync<unknown, unknown>).apply(target, args).map((states) => {
+            reads += 1;
+            return states;
+          });
+        },
       });
       const { mediator, watcher } = mediatorOver(e, deaf, { pollIntervalMs: 600_000 });
       try {
         const awaited = mediator.enqueueAwait(new Echo('reconnected', new Date(0), 1n));
         await eventually(async () => (watcher.awaitedJobs === 1 ? true : undefined), 'the wait');
+        // Only once the check after subscribing has read the job (still Enqueued) may the job run:
+        // otherwise that check, not the reconnect, could be what sees it finished.
+        await eventually(async () => (reads >= 1 ? true : undefined), 'the first state check');
         const id = (await e.t.storage.jobsInState('Enqueued', { offset: 0, limit: 1 }))._unsafeUnwrap().items[0]!.id;
         await e.startServer();
         await e.waitForState(id, 'Succeeded');
