@@ -49,7 +49,9 @@ for (const kind of STORAGE_KINDS) {
         await e.waitForState(id, 'Succeeded', 5_000);
         const latency = (started[0] ?? Infinity) - scheduledAt;
         assert.ok(latency >= 150, `not before its time (${latency} ms)`);
-        assert.ok(latency < 1_500, `within about a second (${latency} ms)`);
+        // The scheduler wakes when the job is due (it sleeps at most 1 s); the margin
+        // is for a CI machine running two test files on two cores, not for the design.
+        assert.ok(latency < 2_500, `within about a second (${latency} ms)`);
         const history = (await e.t.storage.jobDetails(id))._unsafeUnwrap()!.history.map((h) => h.name);
         assert.deepEqual(history, ['Succeeded', 'Processing', 'Enqueued', 'Scheduled']);
       } finally {
