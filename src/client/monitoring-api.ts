@@ -1,8 +1,9 @@
 import { errAsync, ResultAsync } from 'neverthrow';
 import { fromStorageError, jobNotFound, type JobError } from '../jobs/job-error.js';
 import { decodePayload } from '../jobs/payload-codec.js';
+import { parseStoredJson } from '../storage/row-decoding.js';
 import type { JobStorage } from '../storage/job-storage.js';
-import { JOB_STATES, type JobId, type JsonValue, type StateName, type StateRecord } from '../storage/job-types.js';
+import { JOB_STATES, type JobId, type StateName, type StateRecord } from '../storage/job-types.js';
 import type { JobDetails, JobSummary, Page, QueueSummary, ServerInfo, StateCounts, StateHistory } from '../storage/monitoring-types.js';
 import type { RecurringJob } from '../storage/recurring-types.js';
 
@@ -83,11 +84,6 @@ function view(details: JobDetails): JobView {
 
 /** Decodes stored JSON text; text that no longer decodes is shown as it is, never thrown. */
 export function decodeText(text: string): unknown {
-  let parsed: JsonValue;
-  try {
-    parsed = JSON.parse(text) as JsonValue;
-  } catch {
-    return text;
-  }
-  return decodePayload(parsed).unwrapOr(parsed);
+  const parsed = parseStoredJson(text);
+  return parsed.ok ? decodePayload(parsed.value).unwrapOr(parsed.value) : text;
 }

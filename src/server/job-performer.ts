@@ -6,10 +6,12 @@ import { encodePayload } from '../jobs/payload-codec.js';
 import { describeError, type Logger } from '../logging/logger.js';
 import type { IMediator } from '../mediator/mediator-interface.js';
 import type { ServiceResolver } from '../mediator/service-resolver.js';
+import { toResultAsync } from '../mediator/to-result-async.js';
+import { parameterAccess } from '../filters/job-parameters.js';
 import { failureDetails, type ElectedState } from '../states/elected-state.js';
 import type { StateMachine } from '../states/state-machine.js';
 import type { JobStorage } from '../storage/job-storage.js';
-import type { FetchedJob, JsonValue } from '../storage/job-types.js';
+import type { FetchedJob } from '../storage/job-types.js';
 
 /** What the performer needs from the application. */
 export interface PerformerDependencies {
@@ -112,16 +114,7 @@ export class JobPerformer {
   }
 
   private withParameters<T extends object>(jobId: string, context: T): T & Pick<JobContext, 'getParameter' | 'setParameter'> {
-    const storage = this.deps.storage;
-    return {
-      ...context,
-      async getParameter(name: string) {
-        return (await storage.getParameter(jobId, name)).match((value) => value, (error) => { throw new Error(`reading parameter ${name} failed: ${error.kind}`, { cause: error }); });
-      },
-      async setParameter(name: string, value: JsonValue) {
-        return (await storage.setParameter(jobId, name, value)).match(() => undefined, (error) => { throw new Error(`setting parameter ${name} failed: ${error.kind}`, { cause: error }); });
-      },
-    };
+    return { ...context, ...parameterAccess(this.deps.storage, jobId) };
   }
 
   /** Server filters' onPerforming in order; returns the cancel reason, if one canceled. */
@@ -153,22 +146,22 @@ export class JobPerformer {
   }
 }
 
-/** Resolves the service from the container and calls the method; any throw, rejection or Err is a failure. */
+/**
+ * Resolves the service from the container and calls the method, through the
+ * same normalisation as a request handler: a value, a promise, a Result or a
+ * ResultAsync; any throw, rejection or Err is a failure.
+ */
 async function callServiceMethod(resolver: ServiceResolver, job: Extract<RunnableJob, { kind: 'method' }>): Promise<RunOutcome> {
-  try {
-    const instance = resolver.resolve(job.service) as Record<string, (...args: unknown[]) => unknown>;
-    const method = instance[job.method];
-    if (typeof method !== 'function') return { ok: false, error: new Error(`${job.service.name} has no method ${job.method}`) };
-    const returned: unknown = await method.apply(instance, job.args);
-    if (isResult(returned)) return returned.isOk() ? { ok: true, value: returned.value } : { ok: false, error: returned.error };
-    return { ok: true, value: returned };
-  } catch (error) {
-    return { ok: false, error };
-  }
-}
-
-function isResult(value: unknown): value is Result<unknown, unknown> {
-  return typeof value === 'object' && value !== null && 'isOk' in value && 'isErr' in value && typeof (value as { isOk: unknown }).isOk === 'function';
+  const returned = await toResultAsync(
+    () => {
+      const instance = resolver.resolve(job.service) as Record<string, (...args: unknown[]) => unknown>;
+      const method = instance[job.method];
+      if (typeof method !== 'function') throw new Error(`${job.service.name} has no method ${job.method}`);
+      return method.apply(instance, job.args);
+    },
+    (cause) => cause,
+  );
+  return returned.match((value): RunOutcome => ({ ok: true, value }), (error): RunOutcome => ({ ok: false, error }));
 }
 
 /** JSON text of a handler's value (undefined = no result), or why it cannot be stored. */

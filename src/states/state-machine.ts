@@ -1,5 +1,6 @@
 import { okAsync, ResultAsync } from 'neverthrow';
 import type { JobFilterRegistry } from '../filters/filter-registry.js';
+import { parameterAccess } from '../filters/job-parameters.js';
 import type { ApplyStateContext, ElectStateContext, JobContext } from '../filters/job-filter.js';
 import { storageFailed, type JobError } from '../jobs/job-error.js';
 import { describeError, type Logger } from '../logging/logger.js';
@@ -79,8 +80,7 @@ export class StateMachine {
       candidate: transition.candidate,
       error: transition.error,
       replaced,
-      getParameter: (name) => unwrapOrThrow(this.storage.getParameter(transition.job.jobId, name)),
-      setParameter: (name, value) => unwrapOrThrow(this.storage.setParameter(transition.job.jobId, name, value)),
+      ...parameterAccess(this.storage, transition.job.jobId),
     };
     for (const filter of this.filters.filtersFor(transition.job.typeName)) {
       if (filter.onStateElection === undefined) continue;
@@ -116,11 +116,4 @@ export class StateMachine {
     const released = await this.storage.releaseContinuations(parentIds);
     if (released.isErr()) this.logger.error(`Releasing continuations failed; the scheduler's sweep will retry: ${released.error.kind}`, { parentIds, error: released.error });
   }
-}
-
-/** Filters use plain promises; a storage error surfaces to them as a thrown Error they may catch. */
-async function unwrapOrThrow<T>(result: ResultAsync<T, StorageError>): Promise<T> {
-  const outcome = await result;
-  if (outcome.isErr()) throw new Error('message' in outcome.error ? outcome.error.message : outcome.error.kind, { cause: outcome.error });
-  return outcome.value;
 }
