@@ -51,11 +51,17 @@ type RunOutcome = { readonly ok: true; readonly value: unknown } | { readonly ok
 export class JobPerformer {
   constructor(private readonly deps: PerformerDependencies) {}
 
-  async perform(job: FetchedJob, signal: AbortSignal): Promise<PerformOutcome> {
+  /**
+   * `handlerFinished` is called once the job's own work is over (handler and
+   * server filters) and only its outcome remains to be recorded: the worker
+   * can take the next job while the outcome waits for its batched statement.
+   */
+  async perform(job: FetchedJob, signal: AbortSignal, handlerFinished: () => void = () => undefined): Promise<PerformOutcome> {
     const started = performance.now();
     const context = this.jobContext(job);
     const restored = fromStoredInvocation(job, this.deps.catalog);
     if (restored.isErr()) {
+      handlerFinished();
       // The stored job no longer fits this code; retrying cannot fix the payload itself.
       await this.finish(job, context, { ok: false, error: { ...restored.error, retryable: restored.error.kind !== 'Unserializable' } }, started);
       return 'recorded';
@@ -63,6 +69,7 @@ export class JobPerformer {
     const runnable = restored.value;
     const canceled = await this.runPerforming(job, context, runnable, signal);
     if (canceled !== undefined) {
+      handlerFinished();
       await this.transition(job, context, { to: { name: 'Deleted' }, reason: `Canceled by a server filter: ${canceled}` });
       return 'recorded';
     }
@@ -71,6 +78,7 @@ export class JobPerformer {
     if (!outcome.ok && signal.reason instanceof ServerStopping) return 'interrupted';
     const durationMs = performance.now() - started;
     await this.runPerformed(context, runnable, outcome, durationMs);
+    handlerFinished();
     await this.finish(job, context, outcome, started);
     return 'recorded';
   }

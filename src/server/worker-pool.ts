@@ -21,15 +21,28 @@ interface Running {
 }
 
 /**
+ * How many jobs a pool may hold per worker: one running, plus finished ones
+ * whose outcome waits for the completion batch. Bounds memory and leases if
+ * the database falls behind.
+ */
+const HELD_PER_WORKER = 2;
+
+/**
  * WorkerCount workers fed by ONE fetch loop: each fetch claims as many jobs as
- * there are free workers, in one statement. An idle pool sleeps until a
+ * there are free workers, in one statement. A worker is free again as soon
+ * as its handler is done: recording the outcome joins the completion batch
+ * while the worker already runs its next job, so fetching and completing
+ * overlap instead of taking turns. An idle pool sleeps until a
  * notification (a job enqueued in one of its queues), a worker freeing up, or
  * the poll interval. All in-flight leases are renewed together by one
  * statement; a lease found lost (the job was deleted, or taken over after a
  * stall) aborts that job's signal.
  */
 export class WorkerPool {
+  /** Every job whose lease this pool holds: running, or finished with its outcome not yet recorded. */
   private readonly running = new Map<JobId, Running>();
+  /** Jobs whose handlers are running: what WorkerCount limits. */
+  private busyWorkers = 0;
   /** Jobs whose handlers stopped because the server is stopping: handed back with the unfinished ones. */
   private readonly interrupted: Lease[] = [];
   private readonly stopping = new AbortController();
@@ -116,7 +129,7 @@ export class WorkerPool {
 
   private async fetchLoop(): Promise<void> {
     while (!this.stopping.signal.aborted) {
-      const free = this.settings.workerCount - this.running.size;
+      const free = Math.min(this.settings.workerCount - this.busyWorkers, this.settings.workerCount * HELD_PER_WORKER - this.running.size);
       let fetchedAll = false;
       if (free > 0) {
         const fetched = await this.storage.fetchJobs({ queues: this.settings.queues, limit: free, owner: this.settings.serverName, leaseMs: this.settings.invisibilityTimeoutMs });
@@ -131,15 +144,25 @@ export class WorkerPool {
           fetchedAll = fetched.value.length === free;
         }
       }
-      if (!fetchedAll || this.running.size >= this.settings.workerCount) await this.idle();
+      if (!fetchedAll || free === 0) await this.idle();
     }
   }
 
   private launch(job: FetchedJob): void {
     const controller = new AbortController();
-    const done = this.performer.perform(job, controller.signal).then((outcome) => {
+    let busy = true;
+    this.busyWorkers++;
+    const freeWorker = () => {
+      if (!busy) return;
+      busy = false;
+      this.busyWorkers--;
+      this.workerFreed();
+    };
+    const done = this.performer.perform(job, controller.signal, freeWorker).then((outcome) => {
       if (outcome === 'interrupted') this.interrupted.push(job.lease);
       this.running.delete(job.id);
+      freeWorker();
+      // A recorded outcome may be what held the pool back (see HELD_PER_WORKER).
       this.workerFreed();
     });
     this.running.set(job.id, { job, controller, done });

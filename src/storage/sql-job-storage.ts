@@ -12,7 +12,7 @@ import { SqlRecurringTicks } from './sql-recurring-ticks.js';
 import { statementsFor, type Statements } from './sql/statements.js';
 import type { StateChange } from './state-change.js';
 import { StatementRunner } from './statement-runner.js';
-import { channelFor, decodeStorageEvent, type StorageEvent } from './storage-events.js';
+import { channelFor, decodeStorageEvents, type StorageEvent } from './storage-events.js';
 import type { MalformedJob, StorageError } from './storage-error.js';
 
 /** How many continuations one release statement moves at most. */
@@ -303,8 +303,7 @@ export class SqlJobStorage implements JobStorage {
 
   subscribe(listener: (event: StorageEvent) => void, onReconnect?: () => void): ResultAsync<Unsubscribe, StorageError> {
     const onPayload = (payload: string) => {
-      const event = decodeStorageEvent(payload);
-      if (event !== undefined) listener(event);
+      for (const event of decodeStorageEvents(payload)) listener(event);
     };
     return ResultAsync.fromPromise(this.db.listen(this.channel, onPayload, onReconnect), (error) => ({
       kind: 'DatabaseError' as const, operation: 'listening for job events', code: undefined, message: `listening for job events failed: ${String(error)}`, cause: error,

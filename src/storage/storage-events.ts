@@ -12,8 +12,10 @@ export type StorageEvent =
   | { readonly kind: 'Finished'; readonly jobId: JobId; readonly state: StateName };
 
 /**
- * Compact payloads keep NOTIFY cheap: `E<queue>` and `F<state initial><id>`.
- * Queue names cannot contain control characters, so no escaping is needed.
+ * Compact payloads keep NOTIFY cheap: `E<queue>`, and `F<state initial><ids>`
+ * with comma-separated ids (many finished jobs in one notification; see
+ * sql/job-event-payloads.ts). Queue names cannot contain control characters,
+ * so no escaping is needed.
  */
 export function encodeEnqueued(queue: string): string {
   return `E${queue}`;
@@ -21,15 +23,15 @@ export function encodeEnqueued(queue: string): string {
 
 const FINAL_BY_INITIAL: Readonly<Record<string, StateName>> = { S: 'Succeeded', F: 'Failed', D: 'Deleted' };
 
-/** Parses a notification payload; `undefined` for anything we did not send. */
-export function decodeStorageEvent(payload: string): StorageEvent | undefined {
-  if (payload.startsWith('E')) return { kind: 'Enqueued', queue: payload.slice(1) };
+/** Parses a notification payload into its events; none for anything we did not send. */
+export function decodeStorageEvents(payload: string): StorageEvent[] {
+  if (payload.startsWith('E')) return [{ kind: 'Enqueued', queue: payload.slice(1) }];
   if (payload.startsWith('F') && payload.length > 2) {
     const state = FINAL_BY_INITIAL[payload.charAt(1)];
-    const jobId = payload.slice(2);
-    if (state !== undefined && /^\d+$/.test(jobId)) return { kind: 'Finished', jobId, state };
+    const jobIds = payload.slice(2).split(',');
+    if (state !== undefined && jobIds.every((id) => /^\d+$/.test(id))) return jobIds.map((jobId) => ({ kind: 'Finished', jobId, state }));
   }
-  return undefined;
+  return [];
 }
 
 /**

@@ -1,3 +1,4 @@
+import { jobEventPayloadsSql } from './job-event-payloads.js';
 import { continuationKeepsWaiting, continuationTarget, releasedContinuationColumns, releasedContinuationHistory } from './continuation-rules.js';
 
 /**
@@ -101,12 +102,8 @@ WITH input AS (
   RETURNING child.id, child.queue, d.target, d.parent_id, d.parent_state
 ), released_history AS (${releasedContinuationHistory(schema, 'released')}
 ), notified AS (
-  -- One notification per distinct payload: 'E' || queue never equals 'F' || state || id,
-  -- even for a queue named like a job id.
   SELECT pg_notify($12, payload)
-  FROM (SELECT DISTINCT CASE WHEN target = 'Enqueued' THEN 'E' || queue ELSE 'F' || left(target, 1) || id::text END AS payload
-        FROM (SELECT id, queue, target FROM changed UNION ALL SELECT id, queue, target FROM released) AS moved
-        WHERE target IN ('Enqueued', 'Succeeded', 'Failed', 'Deleted')) AS events
+  FROM (${jobEventPayloadsSql('(SELECT id, queue, target FROM changed UNION ALL SELECT id, queue, target FROM released) AS moved')}) AS events
 )
 SELECT input.ordinal::int AS ordinal, (changed.id IS NOT NULL) AS applied, (SELECT count(*) FROM notified) AS notified
 FROM input LEFT JOIN changed ON changed.ordinal = input.ordinal

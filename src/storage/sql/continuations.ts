@@ -1,3 +1,4 @@
+import { jobEventPayloadsSql } from './job-event-payloads.js';
 import { continuationKeepsWaiting, continuationTarget, releasedContinuationColumns, releasedContinuationHistory } from './continuation-rules.js';
 
 /**
@@ -34,7 +35,7 @@ WITH decided AS (
 ), history AS (${releasedContinuationHistory(schema, 'moved')}
 ), notified AS (
   SELECT pg_notify($3, payload)
-  FROM (SELECT DISTINCT CASE WHEN target = 'Enqueued' THEN 'E' || queue ELSE 'FD' || id::text END AS payload FROM moved) AS events
+  FROM (${jobEventPayloadsSql('moved')}) AS events
 )
 SELECT (SELECT coalesce(array_agg(id::text ORDER BY id), '{}') FROM moved) AS released,
        (SELECT count(*) FROM notified) AS notified`;

@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { openStorage } from '../../../src/storage/open-storage.js';
+import { FINISHED_IDS_PER_PAYLOAD } from '../../../src/storage/sql/job-event-payloads.js';
 import type { StorageKind } from '../../support/test-storage.js';
 import { createEach, fetchOk, isEnqueued, isFinished, newJob, recordEvents, succeed, withStorage } from './support.js';
 
@@ -32,6 +33,19 @@ export function notificationContract(kind: StorageKind): void {
         await recorder.waitFor(isFinished(failed!, 'Failed'), 'Failed');
         await recorder.waitFor(isFinished(deleted!, 'Deleted'), 'Deleted');
         assert.equal(recorder.events.filter((e) => e.kind === 'Finished').length, 3);
+        await recorder.stop();
+      }));
+
+    it('announces every job of a large finishing batch, grouped into few notifications', () =>
+      withStorage(kind, async ({ storage }) => {
+        const total = FINISHED_IDS_PER_PAYLOAD * 2 + 7;
+        const ids = await createEach(storage, total);
+        const fetched = await fetchOk(storage, { limit: total });
+        const recorder = await recordEvents(storage);
+        const applied = (await storage.changeStates(fetched.map((job) => ({ jobId: job.id, from: ['Processing'], lease: job.lease, to: { name: 'Succeeded' } }))))._unsafeUnwrap();
+        assert.equal(applied.filter(Boolean).length, total);
+        for (const id of ids) await recorder.waitFor(isFinished(id, 'Succeeded'), `Finished(${id})`);
+        assert.equal(recorder.events.filter((e) => e.kind === 'Finished').length, total, 'each job announced once');
         await recorder.stop();
       }));
 
