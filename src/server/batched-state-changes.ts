@@ -3,7 +3,7 @@ import type { ApplyChanges } from '../states/state-machine.js';
 import type { JobStorage } from '../storage/job-storage.js';
 import type { StateChange } from '../storage/state-change.js';
 import type { StorageError } from '../storage/storage-error.js';
-import { Coalescer } from './coalescer.js';
+import { Coalescer } from '../storage/coalescer.js';
 
 /**
  * The completion path: state changes from all of a server's workers go to the

@@ -5,6 +5,7 @@ import type { FetchOutcome, FetchRequest, JobStorage, RenewOutcome, WriteOptions
 import { JOB_STATES, type FetchedJob, type JobId, type JsonValue, type Lease, type NewJob, type StateName } from './job-types.js';
 import type { HistoryPoint, JobDetails, JobSearch, JobSummary, Page, QueueSummary, ServerAnnouncement, ServerInfo, StateCounts, StateHistory, StateHistoryRequest } from './monitoring-types.js';
 import type { DueRecurringHandler, RecurringDefinition, RecurringJob } from './recurring-types.js';
+import { JobCreator } from './job-creation.js';
 import { decodeFetchedRow, parseStoredJson, type FetchedRow } from './row-decoding.js';
 import type { SchemaName } from './schema-name.js';
 import { SqlMonitoring } from './sql-monitoring.js';
@@ -31,14 +32,6 @@ export interface SqlJobStorageSettings {
   readonly jobExpirationTimeoutMs: number;
 }
 
-/** Parallel arrays of a createJobs call, one entry per job (or per parameter). */
-interface CreateColumns {
-  queue: string[]; state: string[]; typeName: string[]; methodName: (string | null)[]; payload: string[];
-  displayName: (string | null)[]; runAt: (Date | null)[]; parentId: (string | null)[]; on: (string | null)[];
-  recurringId: (string | null)[]; reason: (string | null)[];
-  paramOrdinal: number[]; paramName: string[]; paramValue: string[];
-}
-
 /**
  * The one SQL implementation of `JobStorage`, over any `Database` adapter.
  * Hot paths (create, fetch, renew, change state) are one statement each,
@@ -50,6 +43,7 @@ export class SqlJobStorage implements JobStorage {
   private readonly monitoring: SqlMonitoring;
   private readonly recurringTicks: SqlRecurringTicks;
   private readonly channel: string;
+  private readonly creator: JobCreator;
 
   constructor(
     private readonly db: Database,
@@ -61,6 +55,7 @@ export class SqlJobStorage implements JobStorage {
     this.monitoring = new SqlMonitoring(this.runner, this.sql);
     this.recurringTicks = new SqlRecurringTicks(db, this.runner, this.sql);
     this.channel = channelFor(schema.name);
+    this.creator = new JobCreator(this.runner, { createJob: this.sql.createJob, createJobs: this.sql.createJobs, channel: this.channel });
   }
 
   /** Which adapter the storage runs on. */
@@ -74,15 +69,7 @@ export class SqlJobStorage implements JobStorage {
 
   createJobs(jobs: readonly NewJob[], options?: WriteOptions): ResultAsync<JobId[], StorageError> {
     if (jobs.length === 0) return okAsync([]);
-    const columns = Result.combine(jobs.map((job, index) => toColumns(job, index + 1)));
-    if (columns.isErr()) return errAsync(columns.error);
-    const c = mergeColumns(columns.value);
-    return this.runner
-      .rows<{ id: string }>('creating jobs', this.sql.createJobs, [
-        c.queue, c.state, c.typeName, c.methodName, c.payload, c.displayName, c.runAt, c.parentId, c.on, c.recurringId, c.reason,
-        c.paramOrdinal, c.paramName, c.paramValue, this.channel,
-      ], options?.transaction)
-      .map((rows) => rows.map((row) => row.id));
+    return this.creator.create(jobs, options?.transaction);
   }
 
   fetchJobs(request: FetchRequest): ResultAsync<FetchOutcome[], StorageError> {
@@ -322,39 +309,6 @@ export class SqlJobStorage implements JobStorage {
       .asyncAndThen((id) => this.runner.rows<{ state: StateName; result: string | null }>(op, this.sql.getResult, [id]))
       .map((rows) => rows[0]);
   }
-}
-
-/** Checks one new job and encodes it as one entry of each column array. */
-function toColumns(job: NewJob, ordinal: number): Result<CreateColumns, StorageError> {
-  const op = 'creating a job';
-  return Result.combine([
-    checkQueueName(job.queue, op),
-    checkName(job.typeName, 'Type name', op),
-    toJsonText(job.payload, op),
-    job.state.name === 'Awaiting' ? parseJobId(job.state.parentId, op) : okResult(null),
-    job.state.name === 'Scheduled' && !(job.state.runAt instanceof Date && Number.isFinite(job.state.runAt.getTime()))
-      ? errResult(op, 'a Scheduled job needs a valid runAt date')
-      : okResult(null),
-    Result.combine(Object.entries(job.parameters ?? {}).map(([name, value]) =>
-      Result.combine([checkName(name, 'Parameter name', op), toJsonText(value, op)]))),
-  ]).map(([queue, typeName, payload, parentId, , parameters]) => ({
-    queue: [queue], state: [job.state.name], typeName: [typeName], methodName: [job.methodName ?? null], payload: [payload],
-    displayName: [job.displayName ?? null], runAt: [job.state.name === 'Scheduled' ? job.state.runAt : null],
-    parentId: [parentId], on: [job.state.name === 'Awaiting' ? job.state.on : null], recurringId: [job.recurringId ?? null],
-    reason: [job.reason ?? null],
-    paramOrdinal: parameters.map(() => ordinal), paramName: parameters.map(([name]) => name), paramValue: parameters.map(([, value]) => value),
-  }));
-}
-
-function mergeColumns(all: CreateColumns[]): CreateColumns {
-  const merged: CreateColumns = {
-    queue: [], state: [], typeName: [], methodName: [], payload: [], displayName: [], runAt: [], parentId: [], on: [],
-    recurringId: [], reason: [], paramOrdinal: [], paramName: [], paramValue: [],
-  };
-  for (const columns of all) {
-    for (const key of Object.keys(merged) as (keyof CreateColumns)[]) (merged[key] as unknown[]).push(...columns[key]);
-  }
-  return merged;
 }
 
 /** Validates a state change and encodes its history data and replaced states as JSON text. */

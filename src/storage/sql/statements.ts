@@ -1,3 +1,4 @@
+import { createJobSql } from './create-job.js';
 import { createJobsSql } from './create-jobs.js';
 import { fetchJobsSql } from './fetch-jobs.js';
 import { renewLeasesSql } from './renew-leases.js';
@@ -16,6 +17,7 @@ import { aggregateCountersSql, stateHistorySql } from './counters.js';
 /** Every statement's text for one schema, built once when the storage opens. */
 export function statementsFor(schema: string) {
   return {
+    createJob: createJobSql(schema),
     createJobs: createJobsSql(schema),
     fetchJobs: fetchJobsSql(schema),
     renewLeases: renewLeasesSql(schema),

@@ -41,6 +41,49 @@ export function creationContract(kind: StorageKind): void {
         assert.deepEqual((await storage.stateCounts())._unsafeUnwrap(), countsWith({ Enqueued: 2, Scheduled: 1, Awaiting: 1 }));
       }));
 
+    it('stores a job created alone exactly as the same job created in a batch', () =>
+      withStorage(kind, async ({ storage }) => {
+        const parent = (await storage.createJob(newJob()))._unsafeUnwrap();
+        const kinds = [
+          newJob({ queue: 'critical', typeName: 'First', methodName: 'run', recurringId: 'nightly', displayName: 'shown', reason: 'why', parameters: { culture: 'fr', n: 2 } }),
+          newJob({ state: { name: 'Scheduled', runAt: new Date(Date.now() + 60_000) }, parameters: { only: true } }),
+          newJob({ state: { name: 'Awaiting', parentId: parent, on: 'finished' } }),
+        ];
+        const comparable = async (id: string) => {
+          const { id: _id, createdAt: _c, stateChangedAt: _s, enqueuedAt: _e, history, ...rest } = (await storage.jobDetails(id))._unsafeUnwrap()! as unknown as Record<string, unknown> & { history: { name: string; reason: string | null; data: unknown }[] };
+          return { ...rest, history: history.map((h) => [h.name, h.reason, h.data]), parameters: (await storage.getParameters(id))._unsafeUnwrap() };
+        };
+        const batched = (await storage.createJobs(kinds))._unsafeUnwrap();
+        for (const [index, job] of kinds.entries()) {
+          const alone = (await storage.createJob(job))._unsafeUnwrap();
+          assert.deepEqual(await comparable(alone), await comparable(batched[index]!), `job ${index} alone vs in a batch`);
+        }
+      }));
+
+    it('merges concurrent calls, each getting its own ids, and one refused call fails alone', () =>
+      withStorage(kind, async ({ storage }) => {
+        // A NUL character in a display name passes our checks but PostgreSQL refuses it:
+        // the merged statement fails, and every other call must still get its jobs.
+        const calls = Array.from({ length: 12 }, (_, i) =>
+          i === 5
+            ? storage.createJobs([newJob({ payload: { call: i } }), newJob({ displayName: 'bad\u0000name' })])
+            : storage.createJobs([newJob({ payload: { call: i } }), newJob({ payload: { call: i, second: true } })]));
+        const results = await Promise.all(calls);
+        for (const [i, result] of results.entries()) {
+          if (i === 5) {
+            assert.ok(result.isErr(), 'the refused call fails');
+            continue;
+          }
+          const ids = result._unsafeUnwrap();
+          assert.equal(ids.length, 2);
+          for (const [j, id] of ids.entries()) {
+            const details = (await storage.jobDetails(id))._unsafeUnwrap()!;
+            assert.equal(details.payloadText, j === 0 ? `{"call":${i}}` : `{"call":${i},"second":true}`, `call ${i} job ${j} got its own id`);
+          }
+        }
+        assert.deepEqual((await storage.stateCounts())._unsafeUnwrap(), countsWith({ Enqueued: 22 }), 'nothing of the refused call was stored');
+      }));
+
     it('creates nothing for an empty batch', () =>
       withStorage(kind, async ({ storage }) => {
         assert.deepEqual((await storage.createJobs([]))._unsafeUnwrap(), []);

@@ -1,0 +1,121 @@
+import { err, errAsync, ok, Result, ResultAsync } from 'neverthrow';
+import { Coalescer } from './coalescer.js';
+import { checkName, checkQueueName, parseJobId, toJsonText } from './input-validation.js';
+import type { JobId, NewJob } from './job-types.js';
+import type { StatementRunner } from './statement-runner.js';
+import type { Queryable } from './database.js';
+import type { StorageError } from './storage-error.js';
+
+/** A new job, checked and encoded: one row of the create statements' parameters. */
+interface JobRow {
+  readonly queue: string; readonly state: string; readonly typeName: string; readonly methodName: string | null;
+  readonly payload: string; readonly displayName: string | null; readonly runAt: Date | null; readonly parentId: string | null;
+  readonly on: string | null; readonly recurringId: string | null; readonly reason: string | null;
+  readonly parameters: readonly (readonly [name: string, value: string])[];
+}
+
+/** Calls with at most this many jobs are merged with concurrent ones; larger batches are big enough alone. */
+const MERGE_AT_MOST = 100;
+
+/** The statements job creation runs, with the notification channel. */
+export interface CreationStatements {
+  readonly createJob: string;
+  readonly createJobs: string;
+  readonly channel: string;
+}
+
+/**
+ * Creates jobs. Concurrent calls outside a caller's transaction are merged:
+ * while one statement runs, the calls that arrive meanwhile wait and go
+ * together in the next, as one multi-row insert with one commit (and one
+ * NOTIFY per queue). A lone call goes at once, so nothing waits on a timer.
+ * Each call still gets its own ids, and its own error: if a merged statement
+ * is refused by the database (nothing was stored), each call is retried
+ * alone so one bad call cannot fail the others.
+ */
+export class JobCreator {
+  private readonly merged: Coalescer<JobRow[], Result<JobId[], StorageError>>;
+
+  constructor(private readonly runner: StatementRunner, private readonly sql: CreationStatements) {
+    this.merged = new Coalescer((calls) => this.insertMerged(calls), 64);
+  }
+
+  create(jobs: readonly NewJob[], transaction?: Queryable): ResultAsync<JobId[], StorageError> {
+    const rows = Result.combine(jobs.map(toRow));
+    if (rows.isErr()) return errAsync(rows.error);
+    if (transaction !== undefined || rows.value.length > MERGE_AT_MOST) return this.insert(rows.value, transaction);
+    return ResultAsync.fromSafePromise(this.merged.submit(rows.value)).andThen((result) => result);
+  }
+
+  private async insertMerged(calls: JobRow[][]): Promise<Result<JobId[], StorageError>[]> {
+    if (calls.length === 1) return [await this.insert(calls[0] as JobRow[])];
+    const inserted = await this.insert(calls.flat());
+    if (inserted.isOk()) {
+      let offset = 0;
+      return calls.map((rows) => ok(inserted.value.slice(offset, (offset += rows.length))));
+    }
+    if (!refusedByDatabase(inserted.error)) return calls.map(() => err(inserted.error));
+    return Promise.all(calls.map((rows) => this.insert(rows)));
+  }
+
+  private insert(rows: readonly JobRow[], on?: Queryable): ResultAsync<JobId[], StorageError> {
+    const op = 'creating jobs';
+    if (rows.length === 1) {
+      const r = rows[0] as JobRow;
+      return this.runner
+        .rows<{ id: string }>(op, this.sql.createJob, [
+          r.queue, r.state, r.typeName, r.methodName, r.payload, r.displayName, r.runAt, r.parentId, r.on, r.recurringId, r.reason,
+          r.parameters.map(([name]) => name), r.parameters.map(([, value]) => value), this.sql.channel,
+        ], on)
+        .map((result) => result.map((row) => row.id));
+    }
+    const paramOrdinal: number[] = [], paramName: string[] = [], paramValue: string[] = [];
+    rows.forEach((row, index) => {
+      for (const [name, value] of row.parameters) {
+        paramOrdinal.push(index + 1);
+        paramName.push(name);
+        paramValue.push(value);
+      }
+    });
+    const column = <T>(pick: (row: JobRow) => T): T[] => rows.map(pick);
+    return this.runner
+      .rows<{ id: string }>(op, this.sql.createJobs, [
+        column((r) => r.queue), column((r) => r.state), column((r) => r.typeName), column((r) => r.methodName), column((r) => r.payload),
+        column((r) => r.displayName), column((r) => r.runAt), column((r) => r.parentId), column((r) => r.on), column((r) => r.recurringId),
+        column((r) => r.reason), paramOrdinal, paramName, paramValue, this.sql.channel,
+      ], on)
+      .map((result) => result.map((row) => row.id));
+  }
+}
+
+/**
+ * True when the database answered with an error (a SQLSTATE): the statement
+ * failed and nothing of it was stored, so its calls can safely be retried
+ * alone. A lost connection gives no such answer: the commit may have
+ * happened, and a retry could create the jobs twice.
+ */
+function refusedByDatabase(error: StorageError): boolean {
+  return error.kind === 'DatabaseError' && error.code !== undefined && /^[0-9A-Z]{5}$/.test(error.code);
+}
+
+/** Checks one new job and encodes it as one row of the statements' parameters. */
+function toRow(job: NewJob): Result<JobRow, StorageError> {
+  const op = 'creating a job';
+  return Result.combine([
+    checkQueueName(job.queue, op),
+    checkName(job.typeName, 'Type name', op),
+    toJsonText(job.payload, op),
+    job.state.name === 'Awaiting' ? parseJobId(job.state.parentId, op) : ok<null, StorageError>(null),
+    job.state.name === 'Scheduled' && !(job.state.runAt instanceof Date && Number.isFinite(job.state.runAt.getTime()))
+      ? err<never, StorageError>({ kind: 'InvalidInput', operation: op, message: 'a Scheduled job needs a valid runAt date' })
+      : ok<null, StorageError>(null),
+    Result.combine(Object.entries(job.parameters ?? {}).map(([name, value]) =>
+      Result.combine([checkName(name, 'Parameter name', op), toJsonText(value, op)]))),
+  ]).map(([queue, typeName, payload, parentId, , parameters]) => ({
+    queue, state: job.state.name, typeName, methodName: job.methodName ?? null, payload, displayName: job.displayName ?? null,
+    runAt: job.state.name === 'Scheduled' ? job.state.runAt : null, parentId, on: job.state.name === 'Awaiting' ? job.state.on : null,
+    recurringId: job.recurringId ?? null, reason: job.reason ?? null,
+    parameters: parameters.map(([name, value]) => [name, value] as const),
+  }));
+}
+

@@ -1,0 +1,33 @@
+/**
+ * Creates ONE job with its first history entry and parameters: the
+ * single-call enqueue path. Same outcome as createJobsSql with one entry, in a
+ * statement PostgreSQL executes with less work (scalar parameters, no unnest,
+ * no materialised input): enqueueing one job at a time is bound by this
+ * statement's round trip. One NOTIFY when the job is fetchable, sent only if
+ * the transaction commits.
+ *
+ * $1 queue, $2 state, $3 type_name, $4 method_name, $5 payload,
+ * $6 display_name, $7 run_at, $8 parent_id, $9 continuation_on,
+ * $10 recurring_id, $11 reason; $12/$13 parameter names and values as
+ * parallel arrays; $14 the notification channel.
+ */
+export const createJobSql = (schema: string): string => `
+WITH job AS (
+  INSERT INTO ${schema}.jobs (queue, state, type_name, method_name, payload, display_name,
+                              enqueued_at, visible_at, run_at, parent_id, continuation_on, recurring_id)
+  VALUES ($1, $2, $3, $4, $5, $6,
+          CASE WHEN $2 = 'Enqueued' THEN now() END, CASE WHEN $2 = 'Enqueued' THEN now() END,
+          $7, $8, $9, $10)
+  RETURNING id, queue, state, run_at, parent_id, continuation_on
+), history AS (
+  INSERT INTO ${schema}.job_states (job_id, name, reason, data)
+  SELECT id, state, $11,
+         NULLIF(jsonb_strip_nulls(jsonb_build_object('queue', queue, 'runAt', run_at, 'parentId', parent_id::text, 'on', continuation_on)), '{}')
+  FROM job
+), parameters AS (
+  INSERT INTO ${schema}.job_parameters (job_id, name, value)
+  SELECT job.id, p.name, p.value FROM job, unnest($12::text[], $13::text[]) AS p(name, value)
+), notified AS (
+  SELECT pg_notify($14, 'E' || queue) FROM job WHERE state = 'Enqueued'
+)
+SELECT id::text AS id, (SELECT count(*) FROM notified) AS notified FROM job`;
