@@ -75,7 +75,6 @@ CREATE TABLE <schema>.jobs (
 );
 CREATE INDEX jobs_expire_idx ON <schema>.jobs USING btree (expire_at) WHERE (expire_at IS NOT NULL);
 CREATE INDEX jobs_fetch_idx ON <schema>.jobs USING btree (queue, visible_at, id) WHERE (visible_at IS NOT NULL);
-CREATE INDEX jobs_lease_owner_idx ON <schema>.jobs USING btree (lease_owner) WHERE (lease_owner IS NOT NULL);
 CREATE INDEX jobs_parent_idx ON <schema>.jobs USING btree (parent_id) WHERE (parent_id IS NOT NULL);
 CREATE UNIQUE INDEX jobs_pkey ON <schema>.jobs USING btree (id);
 CREATE INDEX jobs_scheduled_idx ON <schema>.jobs USING btree (run_at) WHERE (state = 'Scheduled'::text);
