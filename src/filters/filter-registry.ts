@@ -22,17 +22,27 @@ export interface FilterOptions {
  */
 export class JobFilterRegistry {
   private readonly registrations: Registration[] = [];
+  /** filtersFor answers by type name; every job asks several times, so answers are kept until the next add. */
+  private readonly byTypeName = new Map<string, readonly JobFilter[]>();
 
   /** Adds a filter; adding the same filter for the same scope again is a no-op. */
   add(filter: JobFilter, options: FilterOptions = {}): void {
     const typeName = typeNameOf(options.for);
     if (this.registrations.some((r) => r.filter === filter && r.typeName === typeName)) return;
     this.registrations.push({ filter, typeName });
+    this.byTypeName.clear();
   }
 
   /** The filters that apply to jobs of `typeName`, in registration order. */
-  filtersFor(typeName: string): JobFilter[] {
-    return this.registrations.filter((r) => r.typeName === undefined || r.typeName === typeName).map((r) => r.filter);
+  filtersFor(typeName: string): readonly JobFilter[] {
+    let filters = this.byTypeName.get(typeName);
+    if (filters === undefined) {
+      filters = Object.freeze(this.registrations.filter((r) => r.typeName === undefined || r.typeName === typeName).map((r) => r.filter));
+      // Type names come from stored rows too; a database full of unknown ones must not grow this without bound.
+      if (this.byTypeName.size >= 1_000) this.byTypeName.clear();
+      this.byTypeName.set(typeName, filters);
+    }
+    return filters;
   }
 }
 
