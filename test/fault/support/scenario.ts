@@ -5,6 +5,7 @@
  * database and terminates connections at random moments (seeded), then
  * judges the outcome from the database.
  */
+import { randomBytes } from 'node:crypto';
 import { resolveOptions, type JobSettingsInput } from '../../../src/config/index.js';
 import { JobEngine } from '../../../src/engine/job-engine.js';
 import type { AutomaticRetryOptions } from '../../../src/filters/automatic-retry.js';
@@ -12,7 +13,6 @@ import { silentLogger } from '../../../src/logging/logger.js';
 import { Mediator, MediatorRegistry, constructingResolver } from '../../../src/mediator/index.js';
 import { openStorage } from '../../../src/storage/open-storage.js';
 import type { SqlJobStorage } from '../../../src/storage/sql-job-storage.js';
-import { uniqueSchemaName } from '../../support/test-storage.js';
 import { Checker, withApplicationName } from './checker.js';
 import { Cluster } from './cluster.js';
 import { FaultEvents, type FaultEvent } from './fault-events.js';
@@ -76,7 +76,8 @@ export async function runFaultScenario(plan: FaultPlan): Promise<FaultReport> {
   const startedAt = Date.now();
   const log = plan.log ?? (() => undefined);
   const options = resolveOptions(plan.settings)._unsafeUnwrap();
-  const schema = uniqueSchemaName('fault');
+  // Not test-storage's helper: importing it registers node:test hooks, which the chaos script has no use for.
+  const schema = `fault_${randomBytes(6).toString('hex')}`;
   // Backends are told apart by application_name: `<prefix><instance>` for the application, others for the test.
   const prefix = `${schema}:`;
   const checker = new Checker(withApplicationName(plan.url, `${schema}-checker`));
