@@ -20,7 +20,7 @@ async function main(): Promise<number> {
   const database = await startThrowawayPostgres();
   let report: FaultReport;
   try {
-    report = await runFaultScenario({ ...CHAOS, url: database.url, restartDatabase: () => database.restart(), seed: faultSeed(), log: (line) => console.log(line) });
+    report = await runFaultScenario({ ...CHAOS, url: database.url, restartDatabase: (downMs) => database.restart(downMs), seed: faultSeed(), log: (line) => console.log(line) });
   } finally {
     await database.stop();
   }

@@ -16,7 +16,7 @@ describe('fault suite: PostgreSQL restarts while servers work', () => {
   });
 
   it('servers reconnect on their own (pool and LISTEN), every job finishes, none lost, missed ticks caught up once each', { timeout: 240_000 }, async () => {
-    const report = await runFaultScenario({ ...SHORT_DATABASE_RESTART, url: database.url, restartDatabase: () => database.restart(), seed: faultSeed(), log: (line) => console.log(`# ${line}`) });
+    const report = await runFaultScenario({ ...SHORT_DATABASE_RESTART, url: database.url, restartDatabase: (downMs) => database.restart(downMs), seed: faultSeed(), log: (line) => console.log(`# ${line}`) });
     console.log(formatSummary([report]).replace(/^/gm, '# '));
     assert.deepEqual(report.problems, []);
     assert.equal(report.events.filter((event) => event.kind === 'database-restart').length, 1);

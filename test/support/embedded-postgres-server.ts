@@ -9,10 +9,10 @@ export interface ThrowawayPostgres {
   readonly url: string;
   /**
    * Stops PostgreSQL (fast shutdown: every session is cut) and starts it
-   * again on the same data directory and port, for fault tests. Never call
-   * it on the server other tests share.
+   * again on the same data directory and port, `downMs` later, for fault
+   * tests. Never call it on the server other tests share.
    */
-  restart(): Promise<void>;
+  restart(downMs?: number): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -49,8 +49,9 @@ export async function startThrowawayPostgres(): Promise<ThrowawayPostgres> {
   }
   return {
     url: `postgres://postgres:${password}@127.0.0.1:${port}/postgres`,
-    async restart() {
+    async restart(downMs = 0) {
       await server.stop();
+      await new Promise((resolve) => setTimeout(resolve, downMs));
       await server.start();
     },
     async stop() {

@@ -47,24 +47,26 @@ type PlanBase = Omit<FaultPlan, 'url' | 'seed' | 'restartDatabase' | 'log'>;
 
 /** npm test: three servers, one kill, one round of terminations (plus the idle probe), recurring ticks. */
 export const SHORT_CLUSTER: PlanBase = {
-  name: 'short: kill + terminate', servers: 3, jobs: 1500, maxWorkMs: 10, kills: 1, terminations: 1, databaseRestarts: 0,
+  name: 'short: kill + terminate', servers: 3, jobs: 1500, maxWorkMs: 10, kills: 1, terminations: 1, databaseRestarts: 0, databaseDownMs: 0,
   handlerCases: false, stallMs: 0, recurring: true, settings: CLUSTER_SETTINGS, deadlineMs: 150_000,
 };
 
 /** npm test, on a PostgreSQL of its own: the database restarts while the servers work. */
 export const SHORT_DATABASE_RESTART: PlanBase = {
-  name: 'short: database restart', servers: 3, jobs: 1000, maxWorkMs: 10, kills: 0, terminations: 0, databaseRestarts: 1,
+  name: 'short: database restart', servers: 3, jobs: 1000, maxWorkMs: 10, kills: 0, terminations: 0, databaseRestarts: 1, databaseDownMs: 0,
   handlerCases: false, stallMs: 0, recurring: true, settings: CLUSTER_SETTINGS, deadlineMs: 150_000,
 };
 
 /** npm test: each hostile handler, with ordinary jobs flowing around them. */
 export const SHORT_HANDLERS: PlanBase = {
-  name: 'short: hostile handlers', servers: 2, jobs: 300, maxWorkMs: 20, kills: 0, terminations: 0, databaseRestarts: 0,
+  name: 'short: hostile handlers', servers: 2, jobs: 300, maxWorkMs: 20, kills: 0, terminations: 0, databaseRestarts: 0, databaseDownMs: 0,
   handlerCases: true, stallMs: 7_000, recurring: false, settings: HANDLER_SETTINGS, deadlineMs: 150_000,
 };
 
 /** npm run test:chaos: everything at once, at full size. */
 export const CHAOS: PlanBase = {
   name: 'chaos', servers: 3, jobs: 10_000, maxWorkMs: 20, kills: 2, terminations: 2, databaseRestarts: 1,
+  // Down for longer than ServerTimeout: once it is back, every server's heartbeat looks stale (see docs/RELIABILITY.md).
+  databaseDownMs: 3_000,
   handlerCases: true, stallMs: 12_000, recurring: true, settings: CLUSTER_SETTINGS, deadlineMs: 900_000,
 };

@@ -34,7 +34,9 @@ export interface FaultPlan {
   readonly terminations: number;
   /** PostgreSQL restarts; needs `restartDatabase` (never the server other tests share). */
   readonly databaseRestarts: number;
-  readonly restartDatabase?: (() => Promise<void>) | undefined;
+  readonly restartDatabase?: ((downMs: number) => Promise<void>) | undefined;
+  /** How long the database stays down; longer than ServerTimeout, every server looks dead once it is back. */
+  readonly databaseDownMs: number;
   /** Adds the jobs that hang, block, exit, throw non-Errors and return an Err. */
   readonly handlerCases: boolean;
   /** How long a `block` job blocks its event loop and a `hang` job awaits: longer than the lease. */
@@ -148,7 +150,7 @@ export async function runFaultScenario(plan: FaultPlan): Promise<FaultReport> {
       } else {
         if (plan.restartDatabase === undefined) throw new Error('a database restart needs restartDatabase');
         const at = Date.now();
-        await plan.restartDatabase();
+        await plan.restartDatabase(plan.databaseDownMs);
         events.add({ kind: 'database-restart', at, until: Date.now() });
         log(`${plan.name}: database restarted`);
       }
