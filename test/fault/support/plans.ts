@@ -53,7 +53,9 @@ export const SHORT_CLUSTER: PlanBase = {
 
 /** npm test, on a PostgreSQL of its own: the database restarts while the servers work. */
 export const SHORT_DATABASE_RESTART: PlanBase = {
-  name: 'short: database restart', servers: 3, jobs: 1000, maxWorkMs: 10, kills: 0, terminations: 0, databaseRestarts: 1, databaseDownMs: 0,
+  name: 'short: database restart', servers: 3, jobs: 1000, maxWorkMs: 10, kills: 0, terminations: 0, databaseRestarts: 1,
+  // Down for longer than ServerTimeout: once it is back every heartbeat is stale, yet no living server may be declared dead.
+  databaseDownMs: 3_000,
   handlerCases: false, stallMs: 0, recurring: true, settings: CLUSTER_SETTINGS, deadlineMs: 150_000,
 };
 

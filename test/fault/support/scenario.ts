@@ -182,6 +182,8 @@ export async function runFaultScenario(plan: FaultPlan): Promise<FaultReport> {
       if (recovery.ms >= options.invisibilityTimeoutMs) problems.push(`the jobs of ${recovery.instance} took ${recovery.ms} ms to start again: the lease (${options.invisibilityTimeoutMs} ms) ran out before the watchdog (ServerTimeout ${options.serverTimeoutMs} ms) acted`);
     }
     if (problems.length > 0) problems.push(`server logs:\n${cluster.logTail()}`);
+    // FAULT_LOGS=1 shows what the servers logged even when the run passed.
+    if (process.env.FAULT_LOGS === '1') log(`server logs:\n${cluster.logTail()}`);
     return {
       plan, verdict, events: events.all, notificationProbeMs, problems, durationMs: Date.now() - startedAt,
       serverTimeoutMs: options.serverTimeoutMs, invisibilityTimeoutMs: options.invisibilityTimeoutMs, queuePollIntervalMs: options.queuePollIntervalMs,
