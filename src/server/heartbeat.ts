@@ -3,6 +3,7 @@ import type { Logger } from '../logging/logger.js';
 import type { JobStorage } from '../storage/job-storage.js';
 import type { ServerAnnouncement } from '../storage/monitoring-types.js';
 import { formatStorageError } from '../storage/storage-error.js';
+import type { DatabaseContact } from './database-contact.js';
 import type { ServerProcess } from './server-process.js';
 
 /**
@@ -19,6 +20,7 @@ export class Heartbeat implements ServerProcess {
     private readonly server: ServerAnnouncement,
     private readonly intervalMs: number,
     private readonly logger: Logger,
+    private readonly contact?: DatabaseContact,
   ) {}
 
   runOnce(): ResultAsync<number, { message: string }> {
@@ -29,7 +31,13 @@ export class Heartbeat implements ServerProcess {
         this.logger.warn(`Server ${this.server.name} had been removed as dead; announcing it again`);
         return this.storage.announceServer(this.server);
       })
-      .map(() => this.intervalMs)
-      .mapErr((error) => ({ message: formatStorageError(error) }));
+      .map(() => {
+        this.contact?.succeeded();
+        return this.intervalMs;
+      })
+      .mapErr((error) => {
+        this.contact?.failed();
+        return { message: formatStorageError(error) };
+      });
   }
 }

@@ -11,6 +11,7 @@ import type { Unsubscribe } from '../storage/database.js';
 import type { JobStorage } from '../storage/job-storage.js';
 import type { StorageEvent } from '../storage/storage-events.js';
 import { batchedStateChanges } from './batched-state-changes.js';
+import { DatabaseContact } from './database-contact.js';
 import { COUNTERS_AGGREGATE_INTERVAL_MS, CounterAggregator } from './counter-aggregator.js';
 import { DelayedJobScheduler } from './delayed-job-scheduler.js';
 import { ExpirationManager } from './expiration.js';
@@ -73,9 +74,11 @@ export class JobServer {
       invisibilityTimeoutMs: options.invisibilityTimeoutMs,
       queuePollIntervalMs: options.queuePollIntervalMs,
     }, logger);
+    // The heartbeat tells the watchdog when the database was out of reach (see Watchdog).
+    const contact = new DatabaseContact();
     this.processes = [
-      new Heartbeat(storage, this.announcement(), options.heartbeatIntervalMs, logger),
-      new Watchdog(storage, options.serverCheckIntervalMs, options.serverTimeoutMs, logger),
+      new Heartbeat(storage, this.announcement(), options.heartbeatIntervalMs, logger, contact),
+      new Watchdog(storage, options.serverCheckIntervalMs, options.serverTimeoutMs, logger, contact),
       new ExpirationManager(storage, options.jobExpirationCheckIntervalMs, logger),
       new CounterAggregator(storage, COUNTERS_AGGREGATE_INTERVAL_MS, logger),
       ...(deps.extraProcesses ?? []),

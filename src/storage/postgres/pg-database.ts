@@ -25,10 +25,12 @@ export class PgDatabase implements Database {
   private readonly pool: pg.Pool;
   private readonly ownsPool: boolean;
   private readonly listener: PgListener;
+  private readonly warn: (message: string, cause: unknown) => void;
   private closing: Promise<void> | undefined;
 
   constructor(options: PgDatabaseOptions) {
     const warn = options.onWarning ?? (() => undefined);
+    this.warn = warn;
     if (typeof options.connection === 'string') {
       this.pool = new pg.Pool({ connectionString: options.connection, max: options.maxConnections ?? DEFAULT_PG_POOL_SIZE });
       this.ownsPool = true;
@@ -52,6 +54,12 @@ export class PgDatabase implements Database {
 
   async transaction<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
+    // The pool listens for errors only on idle clients. A connection cut while
+    // we hold the client (between two statements: a server restart,
+    // pg_terminate_backend) would otherwise emit an unhandled 'error' and end
+    // the process; the work sees the failure at its next statement instead.
+    const onError = (error: Error) => this.warn('PostgreSQL connection lost inside a transaction', error);
+    client.on('error', onError);
     try {
       await client.query('BEGIN');
       const tx: Transaction = {
@@ -62,12 +70,14 @@ export class PgDatabase implements Database {
       };
       const result = await work(tx);
       await client.query('COMMIT');
+      client.removeListener('error', onError);
       client.release();
       return result;
     } catch (error) {
       // Roll back, then hand the client back; a client whose rollback failed is
       // broken and is destroyed rather than reused.
       const rollbackError = await client.query('ROLLBACK').then(() => undefined, (e: unknown) => e);
+      client.removeListener('error', onError);
       client.release(rollbackError instanceof Error ? rollbackError : undefined);
       throw error;
     }
