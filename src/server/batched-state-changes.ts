@@ -2,18 +2,27 @@ import { err, ok, ResultAsync, type Result } from 'neverthrow';
 import type { ApplyChanges } from '../states/state-machine.js';
 import type { JobStorage } from '../storage/job-storage.js';
 import type { StateChange } from '../storage/state-change.js';
-import type { StorageError } from '../storage/storage-error.js';
+import { refusedByDatabase, type StorageError } from '../storage/storage-error.js';
 import { Coalescer } from '../storage/coalescer.js';
+
+/** First pause before writing outcomes again after a lost connection; doubles up to a second. */
+const FIRST_RETRY_DELAY_MS = 50;
 
 /**
  * The completion path: state changes from all of a server's workers go to the
  * database together, one statement for many jobs (history rows and results
  * included). Each worker still learns whether its own change applied, and only
  * after the statement committed, so a job is never reported Succeeded early.
+ *
+ * When the connection is lost mid-statement (database restarted, backend
+ * terminated), the batch is written again for up to `retryForMs`: every
+ * change carries its lease's fencing token, so a write that had in fact
+ * committed cannot apply twice (the retry finds the job moved on). Without
+ * this, every job of the batch would run again once its lease ran out.
  */
-export function batchedStateChanges(storage: JobStorage): ApplyChanges {
+export function batchedStateChanges(storage: JobStorage, retryForMs = 0): ApplyChanges {
   const coalescer = new Coalescer<StateChange, Result<boolean, StorageError>>(async (changes) => {
-    const applied = await storage.changeStates(changes);
+    const applied = await writeWithRetry(storage, changes, retryForMs);
     return applied.match(
       (flags) => flags.map((flag) => ok(flag)),
       (error) => changes.map(() => err(error)),
@@ -25,4 +34,27 @@ export function batchedStateChanges(storage: JobStorage): ApplyChanges {
       if (failed !== undefined && failed.isErr()) return err(failed.error);
       return ok(outcomes.map((outcome) => outcome.unwrapOr(false)));
     });
+}
+
+async function writeWithRetry(storage: JobStorage, changes: StateChange[], retryForMs: number): Promise<Result<boolean[], StorageError>> {
+  const fenced = changes.every((change) => change.lease !== undefined);
+  const giveUpAt = Date.now() + retryForMs;
+  let delay = FIRST_RETRY_DELAY_MS;
+  for (;;) {
+    const applied = await storage.changeStates(changes);
+    if (applied.isOk() || !fenced || !connectionLost(applied.error) || Date.now() + delay > giveUpAt) return applied;
+    await new Promise((resolve) => setTimeout(resolve, delay));
+    delay = Math.min(delay * 2, 1_000);
+  }
+}
+
+/**
+ * The connection went away (no answer, a connection exception, or the server
+ * shutting down or terminating the backend): worth writing again. Any other
+ * refusal would only be refused again.
+ */
+function connectionLost(error: StorageError): boolean {
+  if (error.kind !== 'DatabaseError') return false;
+  if (!refusedByDatabase(error)) return true;
+  return error.code?.startsWith('08') === true || /^57P0[1-3]$/.test(error.code ?? '');
 }

@@ -65,7 +65,7 @@ export class JobServer {
     const { storage, options, logger } = deps;
     this.name = options.serverName ?? uniqueServerName();
     // Workers record outcomes through one coalesced statement per batch.
-    const states = new StateMachine(storage, deps.filters, logger, batchedStateChanges(storage));
+    const states = new StateMachine(storage, deps.filters, logger, batchedStateChanges(storage, options.invisibilityTimeoutMs));
     const performer = new JobPerformer({ storage, mediator: deps.mediator, catalog: deps.catalog, filters: deps.filters, states, resolver: deps.resolver, logger });
     this.pool = new WorkerPool(storage, performer, {
       serverName: this.name,

@@ -4,7 +4,7 @@ import { checkName, checkQueueName, parseJobId, toJsonText } from './input-valid
 import type { JobId, NewJob } from './job-types.js';
 import type { StatementRunner } from './statement-runner.js';
 import type { Queryable } from './database.js';
-import type { StorageError } from './storage-error.js';
+import { refusedByDatabase, type StorageError } from './storage-error.js';
 
 /** A new job, checked and encoded: one row of the create statements' parameters. */
 interface JobRow {
@@ -54,6 +54,7 @@ export class JobCreator {
       let offset = 0;
       return calls.map((rows) => ok(inserted.value.slice(offset, (offset += rows.length))));
     }
+    // Without an answer the commit may have happened: retrying could create the jobs twice.
     if (!refusedByDatabase(inserted.error)) return calls.map(() => err(inserted.error));
     return Promise.all(calls.map((rows) => this.insert(rows)));
   }
@@ -86,16 +87,6 @@ export class JobCreator {
       ], on)
       .map((result) => result.map((row) => row.id));
   }
-}
-
-/**
- * True when the database answered with an error (a SQLSTATE): the statement
- * failed and nothing of it was stored, so its calls can safely be retried
- * alone. A lost connection gives no such answer: the commit may have
- * happened, and a retry could create the jobs twice.
- */
-function refusedByDatabase(error: StorageError): boolean {
-  return error.kind === 'DatabaseError' && error.code !== undefined && /^[0-9A-Z]{5}$/.test(error.code);
 }
 
 /** Checks one new job and encodes it as one row of the statements' parameters. */

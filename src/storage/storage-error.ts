@@ -40,6 +40,15 @@ export function databaseError(operation: string, cause: unknown): StorageError {
   return { kind: 'DatabaseError', operation, code, message: `${operation} failed: ${message}`, cause };
 }
 
+/**
+ * True when the database answered with an error (a SQLSTATE): the statement
+ * failed and nothing of it was stored. A lost connection gives no such
+ * answer: the commit may or may not have happened.
+ */
+export function refusedByDatabase(error: StorageError): boolean {
+  return error.kind === 'DatabaseError' && error.code !== undefined && /^[0-9A-Z]{5}$/.test(error.code);
+}
+
 /** A one-line description of a storage error, for logs. */
 export function formatStorageError(error: StorageError): string {
   switch (error.kind) {

@@ -1,0 +1,75 @@
+/**
+ * The completion path writes a batch again when the connection was lost
+ * mid-statement (the fencing token makes that safe), and only then.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { errAsync } from 'neverthrow';
+import { batchedStateChanges } from '../../src/server/batched-state-changes.js';
+import type { JobStorage } from '../../src/storage/job-storage.js';
+import type { StorageError } from '../../src/storage/storage-error.js';
+import type { StateChange } from '../../src/storage/state-change.js';
+import { openTestStorage } from '../support/test-storage.js';
+
+const connectionLost: StorageError = { kind: 'DatabaseError', operation: 'changing job states', code: undefined, message: 'Connection terminated unexpectedly', cause: undefined };
+const terminated: StorageError = { kind: 'DatabaseError', operation: 'changing job states', code: '57P01', message: 'terminating connection due to administrator command', cause: undefined };
+const refused: StorageError = { kind: 'DatabaseError', operation: 'changing job states', code: '22021', message: 'invalid byte sequence', cause: undefined };
+
+/** The real storage, whose first `failures.length` changeStates calls fail as given (a fault injected in front of it). */
+function failingFirst(storage: JobStorage, failures: StorageError[]): { storage: JobStorage; calls: () => number } {
+  let calls = 0;
+  const faulty = Object.create(storage) as JobStorage;
+  faulty.changeStates = (changes: readonly StateChange[]) => {
+    const failure = failures[calls++];
+    return failure === undefined ? storage.changeStates(changes) : errAsync(failure);
+  };
+  return { storage: faulty, calls: () => calls };
+}
+
+async function fetchedJob(storage: JobStorage) {
+  (await storage.createJob({ queue: 'default', state: { name: 'Enqueued' }, typeName: 'Noop', payload: {} }))._unsafeUnwrap();
+  const [fetched] = (await storage.fetchJobs({ queues: ['default'], limit: 1, owner: 'test', leaseMs: 60_000 }))._unsafeUnwrap();
+  return fetched!._unsafeUnwrap();
+}
+
+describe('batched state changes', () => {
+  it('writes a fenced batch again after a lost connection or a terminated backend, and it applies once', async () => {
+    const t = await openTestStorage('PostgreSql');
+    try {
+      const job = await fetchedJob(t.storage);
+      const faulty = failingFirst(t.storage, [connectionLost, terminated]);
+      const apply = batchedStateChanges(faulty.storage, 10_000);
+      const applied = (await apply([{ jobId: job.id, from: ['Processing'], lease: job.lease, to: { name: 'Succeeded' } }]))._unsafeUnwrap();
+      assert.deepEqual(applied, [true]);
+      assert.equal(faulty.calls(), 3);
+      assert.equal((await t.storage.getState(job.id))._unsafeUnwrap(), 'Succeeded');
+      const history = (await t.storage.jobDetails(job.id))._unsafeUnwrap()!.history.map((h) => h.name);
+      assert.deepEqual(history.filter((name) => name === 'Succeeded'), ['Succeeded'], 'one Succeeded entry');
+    } finally {
+      await t.dispose();
+    }
+  });
+
+  it('does not write again what the database refused, nor changes without a lease, nor after the retry budget', async () => {
+    const t = await openTestStorage('PostgreSql');
+    try {
+      const job = await fetchedJob(t.storage);
+      const change: StateChange = { jobId: job.id, from: ['Processing'], lease: job.lease, to: { name: 'Succeeded' } };
+
+      const refusing = failingFirst(t.storage, [refused]);
+      assert.equal((await batchedStateChanges(refusing.storage, 10_000)([change]))._unsafeUnwrapErr(), refused);
+      assert.equal(refusing.calls(), 1);
+
+      const unfenced = failingFirst(t.storage, [connectionLost]);
+      assert.equal((await batchedStateChanges(unfenced.storage, 10_000)([{ ...change, lease: undefined }]))._unsafeUnwrapErr(), connectionLost);
+      assert.equal(unfenced.calls(), 1);
+
+      const noBudget = failingFirst(t.storage, [connectionLost]);
+      assert.equal((await batchedStateChanges(noBudget.storage, 0)([change]))._unsafeUnwrapErr(), connectionLost);
+      assert.equal(noBudget.calls(), 1);
+      assert.equal((await t.storage.getState(job.id))._unsafeUnwrap(), 'Processing', 'nothing was written');
+    } finally {
+      await t.dispose();
+    }
+  });
+});
