@@ -84,7 +84,7 @@ export function fromStoredInvocation(invocation: Invocation, catalog: JobCatalog
       kind: 'request' as const,
       // Restored without running the constructor, as JSON deserialisers do: the
       // fields are the request's state, the prototype gives it its methods.
-      request: Object.assign(Object.create(requestClass.prototype as object) as AnyRequest, fields),
+      request: withOwnFields(Object.create(requestClass.prototype as object) as AnyRequest, fields as Record<string, unknown>),
     }));
   }
   const service = catalog.services.find(invocation.typeName);
@@ -99,6 +99,16 @@ export function fromStoredInvocation(invocation: Invocation, catalog: JobCatalog
     return err({ kind: 'Unserializable', path: `${invocation.typeName}.${method}`, message: `Stored arguments of ${invocation.typeName}.${method} are not a list.` });
   }
   return decodePayload(invocation.payload, `${invocation.typeName}.${method} arguments`).map((args) => ({ kind: 'method' as const, service, method, args: args as unknown[] }));
+}
+
+/**
+ * Copies fields as own data properties. Not Object.assign: it assigns, so a
+ * stored field named `__proto__` would replace the request's prototype (and
+ * with it the class the handler was registered for).
+ */
+function withOwnFields<T extends object>(target: T, fields: Record<string, unknown>): T {
+  for (const [key, value] of Object.entries(fields)) Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+  return target;
 }
 
 function isMethodCall(job: unknown): job is MethodCall {
