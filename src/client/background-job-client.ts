@@ -5,6 +5,7 @@ import { fromStorageError as createFailed, jobNotFound as notFound, type JobErro
 import { toStoredInvocation, type Job, type JobCatalog, type StoredInvocation } from '../jobs/job-invocation.js';
 import { decodePayload, encodePayload } from '../jobs/payload-codec.js';
 import { describeError, type Logger } from '../logging/logger.js';
+import { checkName } from '../storage/input-validation.js';
 import type { JobStorage, WriteOptions } from '../storage/job-storage.js';
 import type { InitialState, JobId, JsonValue, NewJob } from '../storage/job-types.js';
 import type { StateMachine } from '../states/state-machine.js';
@@ -103,11 +104,15 @@ export class BackgroundJobClient {
 
   /** Sets a named value on a job (Hangfire's SetJobParameter); any storable value. */
   setParameter(jobId: JobId, name: string, value: unknown): ResultAsync<void, JobError> {
+    const checked = checkName(name, 'Parameter name', 'setting a job parameter');
+    if (checked.isErr()) return errAsync(createFailed(checked.error));
     return encodePayload(value, `parameter ${name}`).asyncAndThen((encoded) => this.storage.setParameter(jobId, name, encoded).mapErr(createFailed));
   }
 
   /** Reads a named value of a job, decoded; `undefined` when the job has no such parameter. */
   getParameter<T = unknown>(jobId: JobId, name: string): ResultAsync<T | undefined, JobError> {
+    const checked = checkName(name, 'Parameter name', 'reading a job parameter');
+    if (checked.isErr()) return errAsync(createFailed(checked.error));
     return this.storage
       .getParameter(jobId, name)
       .mapErr(createFailed)
@@ -191,7 +196,11 @@ export class BackgroundJobClient {
 }
 
 function encodeParameters(parameters: Readonly<Record<string, unknown>> | undefined): Result<Record<string, JsonValue>, JobError> {
-  if (parameters === undefined) return ok({});
+  if (parameters === undefined || parameters === null) return ok({});
+  // Object.entries would read a string or a list as numbered parameters; refuse instead of guessing.
+  if (typeof parameters !== 'object' || Array.isArray(parameters)) {
+    return err({ kind: 'InvalidOptions', message: `parameters must be an object of named values, like { tenant: 'acme' }, not ${typeof parameters === 'function' ? 'a function' : Array.isArray(parameters) ? 'a list' : `a ${typeof parameters}`}.` });
+  }
   return Result.combine(Object.entries(parameters).map(([name, value]) => encodePayload(value, `parameter ${name}`).map((encoded) => [name, encoded] as const))).map(
     (entries) => Object.fromEntries(entries),
   );

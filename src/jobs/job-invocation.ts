@@ -4,7 +4,8 @@ import type { MediatorRegistry } from '../mediator/mediator-registry.js';
 import { Request, type AnyRequest } from '../mediator/request.js';
 import { requestTypeNameOf } from '../mediator/request-type-name.js';
 import type { Invocation, JsonValue } from '../storage/job-types.js';
-import type { JobError } from './job-error.js';
+import { checkName } from '../storage/input-validation.js';
+import { fromStorageError, type JobError } from './job-error.js';
 import type { JobServiceRegistry, ServiceClass } from './job-services.js';
 import { decodePayload, encodePayload } from './payload-codec.js';
 
@@ -45,7 +46,7 @@ export function toStoredInvocation(job: Job, catalog: JobCatalog): Result<Stored
     if (catalog.requests.findRequestClass(typeName) !== job.constructor) {
       return err({ kind: 'UnknownRequestType', typeName, message: `Request type ${typeName} has no registered handler, so no worker could run it; register a handler for it first.` });
     }
-    return encodePayload(job, typeName).map((payload) => ({ typeName, payload, displayName: displayNameOf(job) }));
+    return storableTypeName(typeName).andThen(() => encodePayload(job, typeName)).map((payload) => ({ typeName, payload, displayName: displayNameOf(job) }));
   }
   if (!isMethodCall(job)) {
     return err({ kind: 'InvalidOptions', message: 'A job is a Request instance or a method call { service, method, args }.' });
@@ -57,7 +58,7 @@ export function toStoredInvocation(job: Job, catalog: JobCatalog): Result<Stored
   if (typeof (job.service.prototype as Record<string, unknown>)[job.method] !== 'function') {
     return err({ kind: 'UnknownService', serviceName, message: `${serviceName} has no method ${job.method}.` });
   }
-  return encodePayload([...job.args], `${serviceName}.${job.method} arguments`).map((payload) => ({
+  return storableTypeName(serviceName).andThen(() => encodePayload([...job.args], `${serviceName}.${job.method} arguments`)).map((payload) => ({
     typeName: serviceName,
     methodName: job.method,
     payload,
@@ -99,6 +100,11 @@ export function fromStoredInvocation(invocation: Invocation, catalog: JobCatalog
     return err({ kind: 'Unserializable', path: `${invocation.typeName}.${method}`, message: `Stored arguments of ${invocation.typeName}.${method} are not a list.` });
   }
   return decodePayload(invocation.payload, `${invocation.typeName}.${method} arguments`).map((args) => ({ kind: 'method' as const, service, method, args: args as unknown[] }));
+}
+
+/** A type name storage can hold (a static requestTypeName or jobServiceName is the user's text): checked before the payload. */
+function storableTypeName(typeName: string): Result<string, JobError> {
+  return checkName(typeName, 'Type name', 'creating a job').mapErr(fromStorageError);
 }
 
 /**
