@@ -13,7 +13,7 @@ failOnUnhandledRejections();
 const NOT_IDS: readonly unknown[] = [
   '', 'abc', '-1', '0', '01', '1e3', '1.0', '0x1F', ' 1', '1 ', '+1', '1\u0000', '\u0000', '١٢', '１',
   '99999999999999999999999', '9223372036854775808', "1; DELETE FROM jobs; --", "1' OR '1'='1", '1 OR 1=1',
-  undefined, null, {}, [], ['1'], 1, 1n, Number.NaN, true, () => '1', Symbol('1'), new String('1'),
+  undefined, null, {}, [], ['1'], 1, 1n, Number.NaN, true, () => '1', Symbol('1'), new String('1'), Object.create(null),
 ];
 
 /** A valid id that no job has. */
