@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto';
+import { isQueueName } from '../config/names.js';
+import { parseJobId } from './input-validation.js';
 import type { JobId, StateName } from './job-types.js';
 
 /**
@@ -8,8 +10,10 @@ import type { JobId, StateName } from './job-types.js';
 export type StorageEvent =
   /** Jobs became fetchable in this queue: an idle worker should fetch now. */
   | { readonly kind: 'Enqueued'; readonly queue: string }
-  /** A job reached a final state (Succeeded, Failed or Deleted). */
-  | { readonly kind: 'Finished'; readonly jobId: JobId; readonly state: StateName };
+  /** A job reached a final state (Succeeded, Failed or Deleted). Anyone may NOTIFY: check the state before acting on it. */
+  | { readonly kind: 'Finished'; readonly jobId: JobId; readonly state: StateName }
+  /** Something on the channel that mediator-jobs did not send (another program, a hand-typed NOTIFY): for a warning, never acted on. */
+  | { readonly kind: 'Unrecognized'; readonly payload: string };
 
 /**
  * Compact payloads keep NOTIFY cheap: `E<queue>` and `F<state initial><id>`.
@@ -21,15 +25,15 @@ export function encodeEnqueued(queue: string): string {
 
 const FINAL_BY_INITIAL: Readonly<Record<string, StateName>> = { S: 'Succeeded', F: 'Failed', D: 'Deleted' };
 
-/** Parses a notification payload; `undefined` for anything we did not send. */
-export function decodeStorageEvent(payload: string): StorageEvent | undefined {
-  if (payload.startsWith('E')) return { kind: 'Enqueued', queue: payload.slice(1) };
+/** Parses a notification payload; `Unrecognized` for anything we did not send (a bad queue name or job id included). */
+export function decodeStorageEvent(payload: string): StorageEvent {
+  if (payload.startsWith('E') && isQueueName(payload.slice(1))) return { kind: 'Enqueued', queue: payload.slice(1) };
   if (payload.startsWith('F') && payload.length > 2) {
     const state = FINAL_BY_INITIAL[payload.charAt(1)];
-    const jobId = payload.slice(2);
-    if (state !== undefined && /^\d+$/.test(jobId)) return { kind: 'Finished', jobId, state };
+    const jobId = parseJobId(payload.slice(2), 'reading a notification');
+    if (state !== undefined && jobId.isOk()) return { kind: 'Finished', jobId: jobId.value, state };
   }
-  return undefined;
+  return { kind: 'Unrecognized', payload };
 }
 
 /**
