@@ -5,15 +5,17 @@ import { fromStorageError as createFailed, jobNotFound as notFound, type JobErro
 import { toStoredInvocation, type Job, type JobCatalog, type StoredInvocation } from '../jobs/job-invocation.js';
 import { decodePayload, encodePayload } from '../jobs/payload-codec.js';
 import { describeError, type Logger } from '../logging/logger.js';
-import { checkName } from '../storage/input-validation.js';
+import { checkName, quoteForMessage } from '../storage/input-validation.js';
 import type { JobStorage, WriteOptions } from '../storage/job-storage.js';
-import type { InitialState, JobId, JsonValue, NewJob } from '../storage/job-types.js';
+import type { ContinuationOption, InitialState, JobId, JsonValue, NewJob } from '../storage/job-types.js';
 import type { StateMachine } from '../states/state-machine.js';
 import type { ContinuationOptions, EnqueueOptions, RunAt } from './job-options.js';
 import { changeJobState } from './change-job-state.js';
 
 /** The queue a job goes to when no queue is named. */
 export const DEFAULT_QUEUE = 'default';
+
+const CONTINUATION_OPTIONS: readonly ContinuationOption[] = ['succeeded', 'finished', 'deleted'];
 
 /** One job of a batch. */
 export interface BatchEntry {
@@ -65,6 +67,9 @@ export class BackgroundJobClient {
    */
   continueWith(parentId: JobId, job: Job, options: ContinuationOptions = {}): ResultAsync<JobId, JobError> {
     const on = options.on ?? 'succeeded';
+    if (!CONTINUATION_OPTIONS.includes(on)) {
+      return errAsync({ kind: 'InvalidOptions', message: `on ${quoteForMessage(on)} is refused: use ${CONTINUATION_OPTIONS.map((o) => `"${o}"`).join(', ')}.` });
+    }
     return this.storage
       .getState(parentId)
       .mapErr(createFailed)
@@ -79,6 +84,7 @@ export class BackgroundJobClient {
 
   /** Stores many jobs in one statement; all or none are created. Ids come back in order. */
   enqueueBatch(entries: readonly (Job | BatchEntry)[], options: Pick<EnqueueOptions, 'transaction'> = {}): ResultAsync<JobId[], JobError> {
+    if (!Array.isArray(entries as unknown)) return errAsync({ kind: 'InvalidOptions', message: 'enqueueBatch takes a list of jobs (or { job, options } entries).' });
     const prepared = Result.combine(
       entries.map((entry) => {
         const { job, options: jobOptions } = isBatchEntry(entry) ? entry : { job: entry, options: undefined };

@@ -104,6 +104,7 @@ export class CompletionWatcher {
     if (timeoutMs !== undefined && !(Number.isFinite(timeoutMs) && timeoutMs >= 0)) {
       return errAsync({ kind: 'InvalidOptions', message: `timeout must be 0 ms or more, not ${String(timeoutMs)}` });
     }
+    if (options.signal !== undefined && !(options.signal instanceof AbortSignal)) return errAsync({ kind: 'InvalidOptions', message: 'signal must be an AbortSignal' });
     if (this.#closed) return errAsync(aborted(jobId, 'the completion watcher is closed'));
     if (options.signal?.aborted === true) return errAsync(aborted(jobId));
     return ResultAsync.fromSafePromise(
