@@ -5,14 +5,17 @@ import { fromStorageError as createFailed, jobNotFound as notFound, type JobErro
 import { toStoredInvocation, type Job, type JobCatalog, type StoredInvocation } from '../jobs/job-invocation.js';
 import { decodePayload, encodePayload } from '../jobs/payload-codec.js';
 import { describeError, type Logger } from '../logging/logger.js';
+import { checkName, quoteForMessage } from '../storage/input-validation.js';
 import type { JobStorage, WriteOptions } from '../storage/job-storage.js';
-import type { InitialState, JobId, JsonValue, NewJob } from '../storage/job-types.js';
+import type { ContinuationOption, InitialState, JobId, JsonValue, NewJob } from '../storage/job-types.js';
 import type { StateMachine } from '../states/state-machine.js';
 import type { ContinuationOptions, EnqueueOptions, RunAt } from './job-options.js';
 import { changeJobState } from './change-job-state.js';
 
 /** The queue a job goes to when no queue is named. */
 export const DEFAULT_QUEUE = 'default';
+
+const CONTINUATION_OPTIONS: readonly ContinuationOption[] = ['succeeded', 'finished', 'deleted'];
 
 /** One job of a batch. */
 export interface BatchEntry {
@@ -64,6 +67,9 @@ export class BackgroundJobClient {
    */
   continueWith(parentId: JobId, job: Job, options: ContinuationOptions = {}): ResultAsync<JobId, JobError> {
     const on = options.on ?? 'succeeded';
+    if (!CONTINUATION_OPTIONS.includes(on)) {
+      return errAsync({ kind: 'InvalidOptions', message: `on ${quoteForMessage(on)} is refused: use ${CONTINUATION_OPTIONS.map((o) => `"${o}"`).join(', ')}.` });
+    }
     return this.storage
       .getState(parentId)
       .mapErr(createFailed)
@@ -78,6 +84,7 @@ export class BackgroundJobClient {
 
   /** Stores many jobs in one statement; all or none are created. Ids come back in order. */
   enqueueBatch(entries: readonly (Job | BatchEntry)[], options: Pick<EnqueueOptions, 'transaction'> = {}): ResultAsync<JobId[], JobError> {
+    if (!Array.isArray(entries as unknown)) return errAsync({ kind: 'InvalidOptions', message: 'enqueueBatch takes a list of jobs (or { job, options } entries).' });
     const prepared = Result.combine(
       entries.map((entry) => {
         const { job, options: jobOptions } = isBatchEntry(entry) ? entry : { job: entry, options: undefined };
@@ -103,11 +110,15 @@ export class BackgroundJobClient {
 
   /** Sets a named value on a job (Hangfire's SetJobParameter); any storable value. */
   setParameter(jobId: JobId, name: string, value: unknown): ResultAsync<void, JobError> {
+    const checked = checkName(name, 'Parameter name', 'setting a job parameter');
+    if (checked.isErr()) return errAsync(createFailed(checked.error));
     return encodePayload(value, `parameter ${name}`).asyncAndThen((encoded) => this.storage.setParameter(jobId, name, encoded).mapErr(createFailed));
   }
 
   /** Reads a named value of a job, decoded; `undefined` when the job has no such parameter. */
   getParameter<T = unknown>(jobId: JobId, name: string): ResultAsync<T | undefined, JobError> {
+    const checked = checkName(name, 'Parameter name', 'reading a job parameter');
+    if (checked.isErr()) return errAsync(createFailed(checked.error));
     return this.storage
       .getParameter(jobId, name)
       .mapErr(createFailed)
@@ -191,7 +202,11 @@ export class BackgroundJobClient {
 }
 
 function encodeParameters(parameters: Readonly<Record<string, unknown>> | undefined): Result<Record<string, JsonValue>, JobError> {
-  if (parameters === undefined) return ok({});
+  if (parameters === undefined || parameters === null) return ok({});
+  // Object.entries would read a string or a list as numbered parameters; refuse instead of guessing.
+  if (typeof parameters !== 'object' || Array.isArray(parameters)) {
+    return err({ kind: 'InvalidOptions', message: `parameters must be an object of named values, like { tenant: 'acme' }, not ${typeof parameters === 'function' ? 'a function' : Array.isArray(parameters) ? 'a list' : `a ${typeof parameters}`}.` });
+  }
   return Result.combine(Object.entries(parameters).map(([name, value]) => encodePayload(value, `parameter ${name}`).map((encoded) => [name, encoded] as const))).map(
     (entries) => Object.fromEntries(entries),
   );

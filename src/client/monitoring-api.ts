@@ -1,11 +1,15 @@
 import { errAsync, ResultAsync } from 'neverthrow';
 import { fromStorageError, jobNotFound, type JobError } from '../jobs/job-error.js';
 import { decodePayload } from '../jobs/payload-codec.js';
+import { quoteForMessage } from '../storage/input-validation.js';
 import { parseStoredJson } from '../storage/row-decoding.js';
 import type { JobStorage } from '../storage/job-storage.js';
 import { JOB_STATES, type JobId, type StateName, type StateRecord } from '../storage/job-types.js';
 import type { JobDetails, JobSummary, Page, QueueSummary, ServerInfo, StateCounts, StateHistory } from '../storage/monitoring-types.js';
 import type { RecurringJob } from '../storage/recurring-types.js';
+
+/** The most jobs one page of `jobs` holds. */
+export const MAX_MONITORING_PAGE_SIZE = 1000;
 
 /** Counts across the whole cluster. */
 export interface Statistics extends StateCounts {
@@ -37,8 +41,12 @@ export class MonitoringApi {
 
   /** Jobs in `state`, newest first; `page` counts from 1. */
   jobs(state: StateName, page = 1, pageSize = 20): ResultAsync<Page<JobSummary>, JobError> {
-    if (!JOB_STATES.includes(state)) return errAsync({ kind: 'InvalidOptions', message: `${JSON.stringify(state)} is not a job state; use one of ${JOB_STATES.join(', ')}` });
-    return this.storage.jobsInState(state, { offset: (Math.max(1, Math.trunc(page)) - 1) * pageSize, limit: pageSize }).mapErr(fromStorageError);
+    if (!JOB_STATES.includes(state)) return errAsync({ kind: 'InvalidOptions', message: `${quoteForMessage(state)} is not a job state; use one of ${JOB_STATES.join(', ')}` });
+    if (!Number.isSafeInteger(page) || page < 1) return errAsync({ kind: 'InvalidOptions', message: `page ${quoteForMessage(page)} is refused: pages count from 1.` });
+    if (!Number.isSafeInteger(pageSize) || pageSize < 1 || pageSize > MAX_MONITORING_PAGE_SIZE) {
+      return errAsync({ kind: 'InvalidOptions', message: `pageSize ${quoteForMessage(pageSize)} is refused: use a whole number from 1 to ${MAX_MONITORING_PAGE_SIZE}.` });
+    }
+    return this.storage.jobsInState(state, { offset: (page - 1) * pageSize, limit: pageSize }).mapErr(fromStorageError);
   }
 
   /** Everything about a job; `JobNotFound` when it never existed or has expired. */

@@ -3,6 +3,7 @@ import { fromStorageError, recurringJobNotFound, type JobError } from '../jobs/j
 import { toStoredInvocation, type Job, type JobCatalog } from '../jobs/job-invocation.js';
 import { checkSchedule, nextOccurrence, type CronSchedule } from '../recurring/cron-schedule.js';
 import { RECURRING_JOB_ID_PARAMETER, restoreJob } from '../recurring/recurring-run.js';
+import { quoteForMessage } from '../storage/input-validation.js';
 import type { JobStorage } from '../storage/job-storage.js';
 import type { JobId } from '../storage/job-types.js';
 import type { MisfirePolicy, RecurringDefinition, RecurringJob } from '../storage/recurring-types.js';
@@ -146,7 +147,7 @@ export class RecurringJobManager {
   private check(job: Job, cron: string, options: RecurringJobOptions): Result<{ schedule: CronSchedule; definition: Omit<RecurringDefinition, 'id' | 'nextExecutionAt'> }, JobError> {
     const misfire = options.misfire ?? DEFAULT_MISFIRE_POLICY;
     if (!MISFIRE_POLICIES.includes(misfire)) {
-      return err({ kind: 'InvalidOptions', message: `Misfire policy ${JSON.stringify(String(misfire))} is refused: use ${MISFIRE_POLICIES.map((p) => `"${p}"`).join(', ')}.` });
+      return err({ kind: 'InvalidOptions', message: `Misfire policy ${quoteForMessage(misfire)} is refused: use ${MISFIRE_POLICIES.map((p) => `"${p}"`).join(', ')}.` });
     }
     const skipIfRunning = options.skipIfRunning ?? false;
     if (typeof skipIfRunning !== 'boolean') return err({ kind: 'InvalidOptions', message: 'skipIfRunning must be true or false.' });

@@ -1,6 +1,6 @@
 import { err, errAsync, ok, ResultAsync, type Result } from 'neverthrow';
 import { fromStorageError, jobNotFound, storageFailed } from '../jobs/job-error.js';
-import { silentLogger, type Logger } from '../logging/logger.js';
+import { containedLogger, silentLogger, type Logger } from '../logging/logger.js';
 import type { Unsubscribe } from '../storage/database.js';
 import { parseJobId } from '../storage/input-validation.js';
 import type { JobStorage } from '../storage/job-storage.js';
@@ -82,7 +82,7 @@ export class CompletionWatcher {
     this.#storage = storage;
     this.#pollIntervalMs = options.pollIntervalMs ?? DEFAULT_AWAIT_POLL_INTERVAL_MS;
     this.#idleUnsubscribeMs = options.idleUnsubscribeMs ?? DEFAULT_AWAIT_IDLE_UNSUBSCRIBE_MS;
-    this.#logger = options.logger ?? silentLogger;
+    this.#logger = containedLogger(options.logger ?? silentLogger);
   }
 
   /** How many jobs are being awaited right now. */
@@ -104,6 +104,7 @@ export class CompletionWatcher {
     if (timeoutMs !== undefined && !(Number.isFinite(timeoutMs) && timeoutMs >= 0)) {
       return errAsync({ kind: 'InvalidOptions', message: `timeout must be 0 ms or more, not ${String(timeoutMs)}` });
     }
+    if (options.signal !== undefined && !(options.signal instanceof AbortSignal)) return errAsync({ kind: 'InvalidOptions', message: 'signal must be an AbortSignal' });
     if (this.#closed) return errAsync(aborted(jobId, 'the completion watcher is closed'));
     if (options.signal?.aborted === true) return errAsync(aborted(jobId));
     return ResultAsync.fromSafePromise(
@@ -206,7 +207,9 @@ export class CompletionWatcher {
   }
 
   #onEvent(event: StorageEvent): void {
-    if (event.kind === 'Finished' && isFinal(event.state)) this.#settleAll(event.jobId, ok(event.state));
+    // The notification says which job to look at; the database says how it ended. Anyone who can
+    // NOTIFY on the channel could claim a running job succeeded, and the wait would read no result.
+    if (event.kind === 'Finished' && this.#waiters.has(event.jobId)) this.#checkOnceListening(event.jobId);
   }
 
   /** Reads the job's state once the subscription is live; waits registered in the same turn share one statement. */

@@ -21,6 +21,8 @@ export function createJob(client: BackgroundJobClient, job: Job, options: JobEnq
   const base = { queue: options.queue, parameters: options.parameters, transaction: options.transaction };
   const delayed = options.delay !== undefined || options.runAt !== undefined;
   if (options.delay !== undefined && options.runAt !== undefined) return invalid('give delay or runAt, not both');
+  // schedule() reads a number as a delay: a runAt that is not a Date would silently mean "in N ms".
+  if (options.runAt !== undefined && !(options.runAt instanceof Date)) return invalid(`runAt must be a Date, not ${typeof options.runAt}`);
   if (options.continueFrom !== undefined) {
     if (delayed) return invalid('a continuation runs when its parent finishes: it takes no delay or runAt');
     return client.continueWith(options.continueFrom, job, { ...base, on: options.on });
@@ -37,6 +39,7 @@ export function createJob(client: BackgroundJobClient, job: Job, options: JobEnq
  */
 export function createAndAwait(creation: JobCreation, job: Job, options: EnqueueAwaitOptions = {}): ResultAsync<unknown, AwaitError> {
   const { timeout, signal, ...where } = options;
+  if (signal !== undefined && !(signal instanceof AbortSignal)) return invalid('signal must be an AbortSignal');
   if (signal?.aborted === true) return errAsync(aborted(undefined));
   if (timeout !== undefined && !(Number.isFinite(timeout) && timeout >= 0)) return invalid(`timeout must be 0 ms or more, not ${String(timeout)}`);
   if ('transaction' in options && options.transaction !== undefined) {

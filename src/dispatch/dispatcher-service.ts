@@ -102,8 +102,8 @@ export class DispatcherService implements IDispatcherService {
     const target = this.#target(first, rest[0], undefined);
     if (target.isErr()) return errAsync(target.error);
     const [cron, options] = isRequest ? [rest[0], rest[1]] : [rest[1], rest[2]];
-    if (typeof cron !== 'string') return errAsync({ kind: 'InvalidCron', cron: String(cron), message: 'A recurring job needs a cron expression (a string).' });
-    return this.#recurring.addOrUpdate(id, target.value.job, cron, options as RecurringJobOptions | undefined);
+    // The manager refuses a cron that is not a string, describing it safely.
+    return this.#recurring.addOrUpdate(id, target.value.job, cron as string, options as RecurringJobOptions | undefined);
   }
 
   removeRecurring(id: string): ResultAsync<boolean, JobError> {

@@ -7,7 +7,7 @@ import { AutomaticRetry, type AutomaticRetryOptions } from '../filters/automatic
 import { JobFilterRegistry } from '../filters/filter-registry.js';
 import type { JobCatalog } from '../jobs/job-invocation.js';
 import { JobServiceRegistry } from '../jobs/job-services.js';
-import { consoleLogger, type Logger } from '../logging/logger.js';
+import { consoleLogger, containedLogger, type Logger } from '../logging/logger.js';
 import type { IMediator } from '../mediator/mediator-interface.js';
 import type { MediatorRegistry } from '../mediator/mediator-registry.js';
 import type { ServiceResolver } from '../mediator/service-resolver.js';
@@ -25,7 +25,7 @@ export interface JobEngineSetup {
   /** Resolves handlers and job services (the inversify container, or `constructingResolver`). */
   readonly resolver: ServiceResolver;
   readonly options: MediatorJobsOptions;
-  /** Default: warnings and errors to the console. */
+  /** Default: warnings and errors to the console. A logger that throws is contained: the entry goes to the console instead. */
   readonly logger?: Logger | undefined;
   /** Automatic retries (a global elect-state filter, as in Hangfire); `false` turns them off. */
   readonly retry?: AutomaticRetryOptions | false | undefined;
@@ -49,7 +49,7 @@ export class JobEngine {
   readonly logger: Logger;
 
   constructor(private readonly setup: JobEngineSetup) {
-    this.logger = setup.logger ?? consoleLogger();
+    this.logger = containedLogger(setup.logger ?? consoleLogger());
     this.catalog = { requests: setup.registry, services: this.services };
     if (setup.retry !== false) this.filters.add(new AutomaticRetry(setup.retry ?? {}));
     this.states = new StateMachine(setup.storage, this.filters, this.logger);

@@ -4,7 +4,8 @@ import type { MediatorRegistry } from '../mediator/mediator-registry.js';
 import { Request, type AnyRequest } from '../mediator/request.js';
 import { requestTypeNameOf } from '../mediator/request-type-name.js';
 import type { Invocation, JsonValue } from '../storage/job-types.js';
-import type { JobError } from './job-error.js';
+import { checkName } from '../storage/input-validation.js';
+import { fromStorageError, type JobError } from './job-error.js';
 import type { JobServiceRegistry, ServiceClass } from './job-services.js';
 import { decodePayload, encodePayload } from './payload-codec.js';
 
@@ -45,7 +46,7 @@ export function toStoredInvocation(job: Job, catalog: JobCatalog): Result<Stored
     if (catalog.requests.findRequestClass(typeName) !== job.constructor) {
       return err({ kind: 'UnknownRequestType', typeName, message: `Request type ${typeName} has no registered handler, so no worker could run it; register a handler for it first.` });
     }
-    return encodePayload(job, typeName).map((payload) => ({ typeName, payload, displayName: displayNameOf(job) }));
+    return storableTypeName(typeName).andThen(() => encodePayload(job, typeName)).map((payload) => ({ typeName, payload, displayName: displayNameOf(job) }));
   }
   if (!isMethodCall(job)) {
     return err({ kind: 'InvalidOptions', message: 'A job is a Request instance or a method call { service, method, args }.' });
@@ -57,7 +58,7 @@ export function toStoredInvocation(job: Job, catalog: JobCatalog): Result<Stored
   if (typeof (job.service.prototype as Record<string, unknown>)[job.method] !== 'function') {
     return err({ kind: 'UnknownService', serviceName, message: `${serviceName} has no method ${job.method}.` });
   }
-  return encodePayload([...job.args], `${serviceName}.${job.method} arguments`).map((payload) => ({
+  return storableTypeName(serviceName).andThen(() => encodePayload([...job.args], `${serviceName}.${job.method} arguments`)).map((payload) => ({
     typeName: serviceName,
     methodName: job.method,
     payload,
@@ -84,7 +85,7 @@ export function fromStoredInvocation(invocation: Invocation, catalog: JobCatalog
       kind: 'request' as const,
       // Restored without running the constructor, as JSON deserialisers do: the
       // fields are the request's state, the prototype gives it its methods.
-      request: Object.assign(Object.create(requestClass.prototype as object) as AnyRequest, fields),
+      request: withOwnFields(Object.create(requestClass.prototype as object) as AnyRequest, fields as Record<string, unknown>),
     }));
   }
   const service = catalog.services.find(invocation.typeName);
@@ -99,6 +100,21 @@ export function fromStoredInvocation(invocation: Invocation, catalog: JobCatalog
     return err({ kind: 'Unserializable', path: `${invocation.typeName}.${method}`, message: `Stored arguments of ${invocation.typeName}.${method} are not a list.` });
   }
   return decodePayload(invocation.payload, `${invocation.typeName}.${method} arguments`).map((args) => ({ kind: 'method' as const, service, method, args: args as unknown[] }));
+}
+
+/** A type name storage can hold (a static requestTypeName or jobServiceName is the user's text): checked before the payload. */
+function storableTypeName(typeName: string): Result<string, JobError> {
+  return checkName(typeName, 'Type name', 'creating a job').mapErr(fromStorageError);
+}
+
+/**
+ * Copies fields as own data properties. Not Object.assign: it assigns, so a
+ * stored field named `__proto__` would replace the request's prototype (and
+ * with it the class the handler was registered for).
+ */
+function withOwnFields<T extends object>(target: T, fields: Record<string, unknown>): T {
+  for (const [key, value] of Object.entries(fields)) Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+  return target;
 }
 
 function isMethodCall(job: unknown): job is MethodCall {

@@ -1,4 +1,5 @@
 import { err, ok, type Result } from 'neverthrow';
+import { describeError } from '../logging/logger.js';
 import type { JsonValue } from '../storage/job-types.js';
 
 /**
@@ -11,8 +12,20 @@ import type { JsonValue } from '../storage/job-types.js';
  * Refused with an error naming the path: functions, symbols, cycles,
  * non-finite numbers, and objects JSON cannot represent faithfully (Map,
  * Set, typed arrays, class instances with no own fields but a custom prototype
- * are kept as their own enumerable fields, like JSON.stringify does).
+ * are kept as their own enumerable fields, like JSON.stringify does); values
+ * nested deeper than {@link MAX_PAYLOAD_DEPTH}; objects whose fields cannot be
+ * read (a getter or a proxy trap that throws). Nothing here throws.
+ *
+ * An own field named `__proto__` (JSON.parse makes those) stays a field in
+ * both directions: it never becomes the prototype of a decoded object.
  */
+
+/**
+ * How deeply arrays and objects may nest in a payload, parameter or result.
+ * Encoding and decoding recurse; a limit far below the stack's keeps a
+ * hostile value an error instead of a stack overflow.
+ */
+export const MAX_PAYLOAD_DEPTH = 1000;
 
 /** Why a value cannot be stored as a job payload or result. */
 export interface CodecError {
@@ -37,9 +50,21 @@ export function encodePayload(value: unknown, root = 'value'): Result<JsonValue,
   try {
     return ok(encode(value, root, new Set()));
   } catch (error) {
-    if (error instanceof Refusal) return err({ kind: 'Unserializable', path: error.path, message: `${error.path} cannot be stored: ${error.message}` });
-    throw error;
+    if (error instanceof Refusal) return err({ kind: 'Unserializable', path: error.path, message: `${shortPath(error.path)} cannot be stored: ${error.message}` });
+    // Whatever else the value did to us (a revoked proxy...) is still the value's fault, not a crash.
+    return err({ kind: 'Unserializable', path: root, message: `${root} cannot be stored: reading it failed: ${describeError(error)}` });
   }
+}
+
+/** A path for a message: a very deep one is cut, keeping its start, so the message stays readable. */
+function shortPath(path: string): string {
+  return path.length <= 200 ? path : `${path.slice(0, 120)}…(${path.length} characters)`;
+}
+
+/** Sets an own field, `__proto__` included (a plain assignment of that key would replace the prototype). */
+function setField(target: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === '__proto__') Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+  else target[key] = value;
 }
 
 function encode(value: unknown, path: string, ancestors: Set<object>): JsonValue {
@@ -69,14 +94,23 @@ function encode(value: unknown, path: string, ancestors: Set<object>): JsonValue
     throw new Refusal(path, `a ${object.constructor.name} has no faithful JSON form; use an array or a plain object`);
   }
   if (ancestors.has(object)) throw new Refusal(path, 'the value refers back to itself (a cycle)');
+  if (ancestors.size >= MAX_PAYLOAD_DEPTH) throw new Refusal(path, `it is nested deeper than ${MAX_PAYLOAD_DEPTH} levels`);
+  let items: unknown[] | undefined;
+  let fields: [string, unknown][] = [];
+  try {
+    if (Array.isArray(object)) items = [...(object as unknown[])];
+    else fields = Object.entries(object);
+  } catch (error) {
+    throw new Refusal(path, `reading its fields threw: ${describeError(error)}`);
+  }
   ancestors.add(object);
   try {
-    if (Array.isArray(object)) return object.map((item, index) => encode(item, `${path}[${index}]`, ancestors));
+    if (items !== undefined) return items.map((item, index) => encode(item, `${path}[${index}]`, ancestors));
     const encoded: { [key: string]: JsonValue } = {};
-    for (const [key, field] of Object.entries(object)) {
+    for (const [key, field] of fields) {
       // Like JSON.stringify, an undefined field is simply absent.
       if (field === undefined) continue;
-      encoded[key] = encode(field, `${path}.${key}`, ancestors);
+      setField(encoded, key, encode(field, `${path}.${key}`, ancestors));
     }
     return Object.hasOwn(encoded, TAG) ? ({ [TAG]: 'escaped', v: encoded } satisfies Tagged) : encoded;
   } finally {
@@ -92,8 +126,9 @@ export function decodePayload(value: JsonValue, root = 'value'): Result<unknown,
   try {
     return ok(decode(value, root));
   } catch (error) {
-    if (error instanceof Refusal) return err({ kind: 'Unserializable', path: error.path, message: `${error.path} cannot be read back: ${error.message}` });
-    throw error;
+    if (error instanceof Refusal) return err({ kind: 'Unserializable', path: error.path, message: `${shortPath(error.path)} cannot be read back: ${error.message}` });
+    // A stored value nested too deeply for the stack (edited by hand) is damaged data, not a crash.
+    return err({ kind: 'Unserializable', path: root, message: `${root} cannot be read back: ${describeError(error)}` });
   }
 }
 
@@ -112,6 +147,6 @@ function decode(value: JsonValue, path: string): unknown {
 
 function decodeFields(value: { [key: string]: JsonValue }, path: string): Record<string, unknown> {
   const decoded: Record<string, unknown> = {};
-  for (const [key, field] of Object.entries(value)) decoded[key] = decode(field, `${path}.${key}`);
+  for (const [key, field] of Object.entries(value)) setField(decoded, key, decode(field, `${path}.${key}`));
   return decoded;
 }

@@ -41,6 +41,28 @@ function noop(): void {
   // Deliberately discards: this logger's job is silence.
 }
 
+/**
+ * The logger as the library uses it: a logger that throws (a broken transport,
+ * a formatter choking on a field) must not turn a logged failure into a new
+ * one, so a throw is caught and the entry goes to the console instead, with
+ * what the logger threw. Wrapping twice is harmless.
+ */
+export function containedLogger(logger: Logger): Logger {
+  if (contained.has(logger)) return logger;
+  const guard = (level: LogLevel) => (message: string, fields?: LogFields) => {
+    try {
+      logger[level](message, fields);
+    } catch (error) {
+      console.error(`[mediator-jobs] ${level.toUpperCase()} ${message} (the configured logger threw: ${describeError(error)})`);
+    }
+  };
+  const wrapped: Logger = { trace: guard('trace'), debug: guard('debug'), info: guard('info'), warn: guard('warn'), error: guard('error'), fatal: guard('fatal') };
+  contained.add(wrapped);
+  return wrapped;
+}
+
+const contained = new WeakSet<Logger>();
+
 /** The message of anything thrown or returned as an error, for log lines. */
 export function describeError(error: unknown): string {
   if (error instanceof Error) return error.message;

@@ -103,6 +103,7 @@ export class JobPerformer {
       outcome = { ok: false, error: { kind: 'Unserializable', message: `The job succeeded but its result cannot be stored: ${result.error}`, retryable: false } };
     }
     const failure = failureDetails(outcome.error);
+    this.deps.logger.warn(`Job ${job.id} (${job.typeName}${job.methodName === undefined ? '' : `.${job.methodName}`}) failed: ${failure.errorType}: ${failure.message}`, { jobId: job.id, error: outcome.error });
     await this.transition(job, context, { to: { name: 'Failed' }, reason: failure.message, data: { ...failure, durationMs } }, outcome.error);
   }
 

@@ -3,12 +3,13 @@ import type { MediatorJobsOptions } from '../config/options.js';
 import type { JobFilterRegistry } from '../filters/filter-registry.js';
 import { storageFailed, type JobError } from '../jobs/job-error.js';
 import type { JobCatalog } from '../jobs/job-invocation.js';
-import type { Logger } from '../logging/logger.js';
+import { containedLogger, type Logger } from '../logging/logger.js';
 import type { IMediator } from '../mediator/mediator-interface.js';
 import type { ServiceResolver } from '../mediator/service-resolver.js';
 import { StateMachine } from '../states/state-machine.js';
 import type { Unsubscribe } from '../storage/database.js';
 import type { JobStorage } from '../storage/job-storage.js';
+import { formatStorageError } from '../storage/storage-error.js';
 import type { StorageEvent } from '../storage/storage-events.js';
 import { batchedStateChanges } from './batched-state-changes.js';
 import { DatabaseContact } from './database-contact.js';
@@ -61,8 +62,11 @@ export class JobServer {
   private unsubscribe: Unsubscribe | undefined;
   private phase: Phase = 'new';
 
-  constructor(private readonly deps: JobServerDependencies) {
-    const { storage, options, logger } = deps;
+  private readonly deps: JobServerDependencies;
+
+  constructor(deps: JobServerDependencies) {
+    this.deps = { ...deps, logger: containedLogger(deps.logger) };
+    const { storage, options, logger } = this.deps;
     this.name = options.serverName ?? uniqueServerName();
     // Workers record outcomes through one coalesced statement per batch.
     const states = new StateMachine(storage, deps.filters, logger, batchedStateChanges(storage, options.invisibilityTimeoutMs));
@@ -134,7 +138,21 @@ export class JobServer {
 
   private onEvent(event: StorageEvent): void {
     if (event.kind === 'Enqueued') this.pool.notifyEnqueued(event.queue);
-    else if (event.state === 'Deleted') this.pool.notifyDeleted(event.jobId);
+    else if (event.kind === 'Unrecognized') this.deps.logger.warn(`Ignored a notification on the job channel that is not one mediator-jobs sends: ${JSON.stringify(event.payload.slice(0, 100))}`);
+    else if (event.state === 'Deleted' && this.pool.inFlight.some((job) => job.id === event.jobId)) void this.abortIfDeleted(event.jobId);
+  }
+
+  /**
+   * Aborts a running job only once the database says it is Deleted: anyone
+   * who can NOTIFY on the channel could otherwise stop a running job with a
+   * forged payload. (A job deleted for real also loses its lease, which the
+   * next renewal notices; this only makes the abort prompt.)
+   */
+  private async abortIfDeleted(jobId: string): Promise<void> {
+    const state = await this.deps.storage.getState(jobId);
+    if (state.isErr()) this.deps.logger.warn(`Checking whether running job ${jobId} was deleted failed; the next lease renewal will tell: ${formatStorageError(state.error)}`, { jobId });
+    else if (state.value === 'Deleted') this.pool.notifyDeleted(jobId);
+    else this.deps.logger.warn(`Ignored a notification that running job ${jobId} was deleted: it is ${state.value ?? 'gone'}`, { jobId });
   }
 
   private announcement() {

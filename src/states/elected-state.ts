@@ -1,3 +1,5 @@
+import { formatMediatorError } from '../mediator/format-mediator-error.js';
+import type { MediatorError, PublishError } from '../mediator/mediator-error.js';
 import type { JsonValue, StateName } from '../storage/job-types.js';
 import type { TargetState } from '../storage/state-change.js';
 
@@ -36,10 +38,17 @@ export function failureDetails(error: unknown): FailureDetails {
     const record = error as Record<string, unknown>;
     const cause = record.cause instanceof Error ? record.cause : undefined;
     const errorType = typeof record.kind === 'string' ? record.kind : typeof record.name === 'string' ? record.name : 'Error';
-    const message = typeof record.message === 'string' ? record.message : cause?.message ?? safeJson(error);
+    const message = typeof record.message === 'string' ? record.message : cause?.message ?? (isMediatorError(record) ? formatMediatorError(record) : safeJson(error));
     return { errorType, message, stack: cause?.stack ?? null };
   }
   return { errorType: typeof error, message: String(error), stack: null };
+}
+
+const MEDIATOR_ERROR_KINDS: ReadonlySet<string> = new Set(['InvalidRequest', 'InvalidNotification', 'Aborted', 'NoHandler', 'HandlerResolutionFailed', 'BehaviorResolutionFailed', 'BehaviorFailed', 'PublishFailed']);
+
+/** A mediator error without a message of its own (a handler returned what publish reported, say): described by the mediator's formatter. */
+function isMediatorError(error: Record<string, unknown>): error is Record<string, unknown> & (MediatorError | PublishError) {
+  return typeof error.kind === 'string' && MEDIATOR_ERROR_KINDS.has(error.kind);
 }
 
 function isHandlerFailure(error: unknown): error is { kind: 'HandlerFailed'; cause: unknown } {

@@ -9,6 +9,7 @@ import type { JobId, Lease, StateName } from '../storage/job-types.js';
 import type { StateChange } from '../storage/state-change.js';
 import type { StorageError } from '../storage/storage-error.js';
 import type { ElectedState, RecordedState } from './elected-state.js';
+import { storableData, storableText } from './storable-text.js';
 
 /** A transition to elect and apply. */
 export interface Transition {
@@ -58,9 +59,9 @@ export class StateMachine {
           from: [transition.currentState, ...(transition.alsoFrom ?? [])],
           lease: transition.lease,
           to: elected.to,
-          reason: elected.reason,
-          data: elected.data,
-          replaced,
+          reason: elected.reason === undefined ? undefined : storableText(elected.reason),
+          data: elected.data === undefined ? undefined : storableData(elected.data),
+          replaced: replaced.map((state) => ({ ...state, reason: state.reason === undefined ? undefined : storableText(state.reason), data: state.data === undefined ? undefined : storableData(state.data) })),
         },
       ])
         .mapErr(storageFailed)

@@ -3,18 +3,33 @@ import type { JobId } from './job-types.js';
 import { ACCEPTED_QUEUE_NAME, isQueueName } from '../config/names.js';
 import type { StorageError } from './storage-error.js';
 
+/**
+ * A value as it appears in an error message: JSON-quoted, cut at 80 characters.
+ * Never throws, whatever the caller passed (a bigint, a symbol, an object
+ * without a prototype that String() cannot convert).
+ */
+export function quoteForMessage(value: unknown): string {
+  let text: string;
+  try {
+    text = JSON.stringify(typeof value === 'string' ? value : String(value));
+  } catch {
+    text = Object.prototype.toString.call(value);
+  }
+  return text.slice(0, 80);
+}
+
 const JOB_ID_PATTERN = /^[1-9][0-9]{0,18}$/;
 const MAX_BIGINT = 9223372036854775807n;
 
 /** Accepts only strings that can be a job id (a positive bigint), so bad ids never reach SQL. */
 export function parseJobId(jobId: unknown, operation: string): Result<JobId, StorageError> {
   if (typeof jobId === 'string' && JOB_ID_PATTERN.test(jobId) && BigInt(jobId) <= MAX_BIGINT) return ok(jobId);
-  return err({ kind: 'InvalidInput', operation, message: `${JSON.stringify(String(jobId)).slice(0, 80)} is not a job id: job ids are positive whole numbers, as strings.` });
+  return err({ kind: 'InvalidInput', operation, message: `${quoteForMessage(jobId)} is not a job id: job ids are positive whole numbers, as strings.` });
 }
 
 export function checkQueueName(queue: unknown, operation: string): Result<string, StorageError> {
   if (isQueueName(queue)) return ok(queue);
-  return err({ kind: 'InvalidInput', operation, message: `Queue name ${JSON.stringify(String(queue)).slice(0, 80)} is refused: ${ACCEPTED_QUEUE_NAME}.` });
+  return err({ kind: 'InvalidInput', operation, message: `Queue name ${quoteForMessage(queue)} is refused: ${ACCEPTED_QUEUE_NAME}.` });
 }
 
 /** JSON text of a value, or an error value for what JSON cannot hold (cycles, bigint, functions at top level). */
@@ -32,5 +47,5 @@ export function toJsonText(value: unknown, operation: string): Result<string, St
 export function checkName(name: unknown, what: string, operation: string): Result<string, StorageError> {
   // eslint-disable-next-line no-control-regex
   if (typeof name === 'string' && name.length > 0 && name.length <= 200 && !/[\u0000-\u001f]/.test(name)) return ok(name);
-  return err({ kind: 'InvalidInput', operation, message: `${what} ${JSON.stringify(String(name)).slice(0, 80)} is invalid: use 1 to 200 printable characters.` });
+  return err({ kind: 'InvalidInput', operation, message: `${what} ${quoteForMessage(name)} is invalid: use 1 to 200 printable characters.` });
 }

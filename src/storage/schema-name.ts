@@ -1,5 +1,6 @@
 import { err, ok, type Result } from 'neverthrow';
 import { ACCEPTED_SCHEMA_NAME, isPlainIdentifier } from '../config/names.js';
+import { quoteForMessage } from './input-validation.js';
 import type { StorageError } from './storage-error.js';
 
 /** A schema name that passed validation, with its quoted form for SQL text. */
@@ -13,9 +14,9 @@ export interface SchemaName {
  * through `$n` parameters; the schema name is the one identifier we put into
  * SQL text, so it must be a plain identifier, and it is quoted as well.
  */
-export function parseSchemaName(name: string): Result<SchemaName, StorageError> {
+export function parseSchemaName(name: unknown): Result<SchemaName, StorageError> {
   if (!isPlainIdentifier(name)) {
-    return err({ kind: 'InvalidInput', operation: 'schema name', message: `Schema name ${JSON.stringify(name)} is refused: use ${ACCEPTED_SCHEMA_NAME}.` });
+    return err({ kind: 'InvalidInput', operation: 'schema name', message: `Schema name ${quoteForMessage(name)} is refused: use ${ACCEPTED_SCHEMA_NAME}.` });
   }
   return ok({ name, quoted: `"${name}"` });
 }

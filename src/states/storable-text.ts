@@ -1,0 +1,26 @@
+import type { JsonValue } from '../storage/job-types.js';
+
+/**
+ * What stands in for a NUL character in a job's history. PostgreSQL's text
+ * and jsonb cannot hold U+0000, and a handler's error message or a filter's
+ * reason may contain one; refusing the state change would leave the job in
+ * Processing until its lease ran out, again and again.
+ */
+export const NUL_REPLACEMENT = '\uFFFD';
+
+/** The text with every NUL replaced, so the history can store it. */
+export function storableText(text: string): string {
+  return text.includes('\u0000') ? text.replaceAll('\u0000', NUL_REPLACEMENT) : text;
+}
+
+/** A history entry's data with NUL replaced in every string, keys included. */
+export function storableData<T extends JsonValue>(value: T): T {
+  if (typeof value === 'string') return storableText(value) as T;
+  if (Array.isArray(value)) return value.map((item) => storableData(item)) as T;
+  if (value === null || typeof value !== 'object') return value;
+  const cleaned: { [key: string]: JsonValue } = {};
+  for (const [key, field] of Object.entries(value)) {
+    Object.defineProperty(cleaned, storableText(key), { value: storableData(field), enumerable: true, writable: true, configurable: true });
+  }
+  return cleaned as T;
+}
