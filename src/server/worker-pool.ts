@@ -1,7 +1,7 @@
 import type { Logger } from '../logging/logger.js';
 import type { JobStorage } from '../storage/job-storage.js';
 import type { FetchedJob, JobId, Lease } from '../storage/job-types.js';
-import { ServerStopping, type JobPerformer } from './job-performer.js';
+import { ServerStopping, type JobPerformer, type PerformOutcome } from './job-performer.js';
 
 /** Settings of a worker pool. */
 export interface WorkerPoolSettings {
@@ -158,7 +158,12 @@ export class WorkerPool {
       this.busyWorkers--;
       this.workerFreed();
     };
-    const done = this.performer.perform(job, controller.signal, freeWorker).then((outcome) => {
+    const performed = this.performer.perform(job, controller.signal, freeWorker).catch((error: unknown): PerformOutcome => {
+      // perform() is built never to reject; should it ever, the worker must survive: the job's lease runs out and it runs again.
+      this.logger.error(`Running job ${job.id} failed unexpectedly; it will run again when its lease expires`, { jobId: job.id, error });
+      return 'recorded';
+    });
+    const done = performed.then((outcome) => {
       if (outcome === 'interrupted') this.interrupted.push(job.lease);
       this.running.delete(job.id);
       freeWorker();
