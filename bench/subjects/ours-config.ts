@@ -6,7 +6,7 @@ import type { JobSettingsInput } from '../../src/index.js';
 
 /** Server settings for the PostgreSQL runs (processing, start latency, enqueueAwait). */
 export const OUR_SETTINGS: JobSettingsInput = {
-  WorkerCount: 50,
+  WorkerCount: 100,
   // The backstop only: new jobs wake the server through LISTEN/NOTIFY.
   QueuePollInterval: '1s',
 };
