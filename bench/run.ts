@@ -21,7 +21,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import { startThrowawayPostgres, type ThrowawayPostgres } from '../test/support/embedded-postgres-server.js';
-import { SCENARIO_NAMES, SUBJECT_NAMES, type ChildAnswer, type ChildTask, type ScenarioName, type SubjectName } from './child-task.js';
+import { SCENARIO_NAMES, SUBJECT_NAMES, type ChildAnswer, type ChildTask, type Metrics, type ScenarioName, type SubjectName } from './child-task.js';
 import { describeMachine, loadAverage, type Machine } from './machine.js';
 import { tableRows } from './rows.js';
 import { FULL_SIZES, QUICK_SIZES, type Sizes } from './sizes.js';
@@ -109,6 +109,11 @@ async function dropSchema(url: string, schema: string): Promise<void> {
   }
 }
 
+/** `enqueue.single 743, ...`: rates rounded, latencies (ms) to two decimals. */
+function describeMetrics(metrics: Metrics): string {
+  return Object.entries(metrics).map(([metric, value]) => `${metric} ${value.toFixed(/\.p\d\d$/.test(metric) ? 2 : 0)}`).join(', ');
+}
+
 function mediansOf(records: readonly RunRecord[]): Medians {
   const collected: Partial<Record<SubjectName, Record<string, number[]>>> = {};
   for (const record of records) {
@@ -152,6 +157,12 @@ function report(machine: Machine, sizes: Sizes, table: string, records: readonly
     'Configuration:',
     ...configured,
     '',
+    'Every measurement, in the order it ran:',
+    '',
+    '| round | subject | scenario | figures | took |',
+    '|--:|---|---|---|--:|',
+    ...records.map((r) => `| ${r.round} | ${r.subject} | ${r.scenario} | ${r.answer.ok ? describeMetrics(r.answer.metrics) : 'failed'} | ${r.seconds.toFixed(0)} s |`),
+    '',
     ...(failures.length === 0
       ? ['Every measurement completed.']
       : ['Failed measurements:', ...failures.map((f) => `- round ${f.round}, ${f.subject} ${f.scenario}: ${f.answer.ok ? '' : f.answer.error.split('\n')[0]}`)]),
@@ -186,9 +197,7 @@ async function main(): Promise<number> {
           const seconds = (performance.now() - began) / 1000;
           await dropSchema(url, schema);
           records.push({ round, subject, scenario: step.scenario, seconds, answer });
-          progress(answer.ok
-            ? `    ${Object.entries(answer.metrics).map(([metric, value]) => `${metric} ${value.toFixed(metric.includes('.p') ? 2 : 0)}`).join(', ')} (${seconds.toFixed(0)} s)`
-            : `    FAILED: ${answer.error}`);
+          progress(answer.ok ? `    ${describeMetrics(answer.metrics)} (${seconds.toFixed(0)} s)` : `    FAILED: ${answer.error}`);
         }
       }
     }

@@ -4,6 +4,7 @@
  * are enqueued by the job client; the worker is a JobServer in this process.
  */
 import { PGlite } from '@electric-sql/pglite';
+import type { Result } from 'neverthrow';
 import pg from 'pg';
 import {
   JobEngine, JobMediator, Mediator, MediatorRegistry, Request, constructingResolver, openStorage, resolveOptions,
@@ -62,7 +63,8 @@ export class OursSubject implements AwaitingSubject {
     }
     const { storage } = await unwrap(openStorage(storageOptions), 'opening storage');
     const registry = new MediatorRegistry();
-    await unwrap(Promise.resolve(registry.addHandler(BenchNoop, { handle: (job: BenchNoop) => { this.#onJob(job.n); return job.n; } })), 'registering the handler');
+    const registered = registry.addHandler(BenchNoop, { handle: (job: BenchNoop) => { this.#onJob(job.n); return job.n; } });
+    if (registered.isErr()) throw new Error(`registering the handler: ${JSON.stringify(registered.error)}`);
     const mediator = new Mediator(registry, constructingResolver);
     this.#engine = new JobEngine({ storage, mediator, registry, resolver: constructingResolver, options, logger: silentLogger });
     this.#mediator = new JobMediator(mediator, this.#engine);
@@ -112,6 +114,6 @@ export class OursSubject implements AwaitingSubject {
 }
 
 /** A benchmark has no use for an error value but to stop with its description. */
-async function unwrap<T, E>(result: PromiseLike<import('neverthrow').Result<T, E>>, what: string): Promise<T> {
+async function unwrap<T, E>(result: PromiseLike<Result<T, E>>, what: string): Promise<T> {
   return (await result).match((value) => value, (error) => { throw new Error(`${what}: ${JSON.stringify(error)}`); });
 }
