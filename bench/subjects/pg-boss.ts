@@ -3,7 +3,7 @@
  * for one job, `insert` for a batch; for throughput, loops of the documented
  * `fetch` + `complete` pair, each fetching a batch. (pg-boss's own `work()`
  * loop waits out its polling interval after every batch it finishes, which
- * made it 2 to 3 times slower here at any batch size; `npm run bench --
+ * made it 2 to 6 times slower here in every setting tried; `npm run bench --
  * --pg-boss-work` measures it that way.) pg-boss 10 polls (no LISTEN/NOTIFY; the
  * shortest polling interval is 0.5 s); its documented way to start an idle
  * worker at once is `notifyWorker(id)`, which this subject calls after every
