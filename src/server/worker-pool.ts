@@ -16,8 +16,10 @@ export interface WorkerPoolSettings {
 
 interface Running {
   readonly job: FetchedJob;
+  /** True while the handler runs; a finished one only waits for its outcome to be recorded. */
+  handlerRunning: boolean;
   readonly controller: AbortController;
-  readonly done: Promise<void>;
+  done: Promise<void>;
 }
 
 /**
@@ -73,7 +75,7 @@ export class WorkerPool {
 
   /** A job was deleted somewhere: abort it if it runs here. */
   notifyDeleted(jobId: JobId): void {
-    this.running.get(jobId)?.controller.abort(new Error(`job ${jobId} was deleted`));
+    this.abortHandler(jobId, new Error(`job ${jobId} was deleted`));
   }
 
   /** The jobs running now. */
@@ -91,7 +93,7 @@ export class WorkerPool {
     this.wake();
     clearInterval(this.renewTimer);
     await this.loop;
-    for (const entry of this.running.values()) entry.controller.abort(new ServerStopping());
+    for (const jobId of this.running.keys()) this.abortHandler(jobId, new ServerStopping());
     const all = Promise.all([...this.running.values()].map((entry) => entry.done));
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([all, new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)))]);
@@ -106,6 +108,12 @@ export class WorkerPool {
         return [];
       },
     );
+  }
+
+  /** Aborts a job's signal while its handler runs; a handler that is done is left alone (it may still hold listeners). */
+  private abortHandler(jobId: JobId, reason: Error): void {
+    const entry = this.running.get(jobId);
+    if (entry?.handlerRunning === true) entry.controller.abort(reason);
   }
 
   private wake(): void {
@@ -150,11 +158,12 @@ export class WorkerPool {
 
   private launch(job: FetchedJob): void {
     const controller = new AbortController();
-    let busy = true;
+    const entry: Running = { job, controller, handlerRunning: true, done: Promise.resolve() };
+    this.running.set(job.id, entry);
     this.busyWorkers++;
     const freeWorker = () => {
-      if (!busy) return;
-      busy = false;
+      if (!entry.handlerRunning) return;
+      entry.handlerRunning = false;
       this.busyWorkers--;
       this.workerFreed();
     };
@@ -163,14 +172,13 @@ export class WorkerPool {
       this.logger.error(`Running job ${job.id} failed unexpectedly; it will run again when its lease expires`, { jobId: job.id, error });
       return 'recorded';
     });
-    const done = performed.then((outcome) => {
+    entry.done = performed.then((outcome) => {
       if (outcome === 'interrupted') this.interrupted.push(job.lease);
       this.running.delete(job.id);
       freeWorker();
       // A recorded outcome may be what held the pool back (see HELD_PER_WORKER).
       this.workerFreed();
     });
-    this.running.set(job.id, { job, controller, done });
   }
 
   private async failMalformed(malformed: { jobId: JobId; lease: Lease; message: string }): Promise<void> {
@@ -207,7 +215,7 @@ export class WorkerPool {
     const renewed = await this.storage.renewLeases(leases, this.settings.invisibilityTimeoutMs);
     renewed.match(
       ({ lost }) => {
-        for (const jobId of lost) this.running.get(jobId)?.controller.abort(new Error(`the lease on job ${jobId} was lost`));
+        for (const jobId of lost) this.abortHandler(jobId, new Error(`the lease on job ${jobId} was lost`));
       },
       (error) => this.logger.warn(`Renewing ${leases.length} leases failed; retrying at the next renewal: ${error.kind}`, { error }),
     );

@@ -86,7 +86,9 @@ export class StateMachine {
     for (const filter of this.filters.filtersFor(transition.job.typeName)) {
       if (filter.onStateElection === undefined) continue;
       try {
-        await filter.onStateElection(context);
+        // Only a filter that returned a promise is awaited: the usual ones (AutomaticRetry) decide at once.
+        const pending = filter.onStateElection(context);
+        if (isPromiseLike(pending)) await pending;
       } catch (error) {
         this.logger.error(`An elect-state filter failed for job ${transition.job.jobId}; keeping the candidate: ${describeError(error)}`, { jobId: transition.job.jobId, error });
       }
@@ -95,6 +97,7 @@ export class StateMachine {
   }
 
   private async afterApplied(transition: Transition, elected: ElectedState): Promise<void> {
+    if (!this.filters.filtersFor(transition.job.typeName).some((filter) => filter.onStateApplied !== undefined)) return;
     const context: ApplyStateContext = { jobId: transition.job.jobId, typeName: transition.job.typeName, oldState: transition.currentState, newState: elected };
     for (const filter of this.filters.filtersFor(transition.job.typeName)) {
       if (filter.onStateApplied === undefined) continue;
@@ -117,4 +120,8 @@ export class StateMachine {
     const released = await this.storage.releaseContinuations(parentIds);
     if (released.isErr()) this.logger.error(`Releasing continuations failed; the scheduler's sweep will retry: ${released.error.kind}`, { parentIds, error: released.error });
   }
+}
+
+function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
+  return typeof (value as PromiseLike<unknown> | undefined)?.then === 'function';
 }
