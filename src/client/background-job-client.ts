@@ -136,7 +136,11 @@ export class BackgroundJobClient {
       encodeParameters(options.parameters).map((parameters) => ({
         job,
         invocation,
-        newJob: { ...invocation, queue: options.queue ?? this.defaultQueue, state, reason, parameters, recurringId: options.recurringId },
+        // Field by field rather than a spread: this runs for every job of every batch.
+        newJob: {
+          typeName: invocation.typeName, methodName: invocation.methodName, payload: invocation.payload, displayName: invocation.displayName,
+          queue: options.queue ?? this.defaultQueue, state, reason, parameters, recurringId: options.recurringId,
+        },
       })),
     );
   }
