@@ -4,7 +4,7 @@ import type { Sizes } from './sizes.js';
 export const SUBJECT_NAMES = ['mediator-jobs', 'graphile-worker', 'pg-boss', 'mediator-jobs-embedded', 'postgres'] as const;
 export type SubjectName = (typeof SUBJECT_NAMES)[number];
 
-export const SCENARIO_NAMES = ['enqueue', 'processing', 'latency', 'enqueue-await', 'processing-history', 'ceiling'] as const;
+export const SCENARIO_NAMES = ['enqueue', 'processing', 'latency', 'enqueue-await', 'processing-history', 'storage-ceiling', 'ceiling'] as const;
 export type ScenarioName = (typeof SCENARIO_NAMES)[number];
 
 export interface ChildTask {

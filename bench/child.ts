@@ -11,6 +11,7 @@ import { fillFinishedHistory } from './scenarios/finished-history.js';
 import { measurePostgresCeiling } from './scenarios/postgres-ceiling.js';
 import { measureProcessing } from './scenarios/processing.js';
 import { measureStartLatency } from './scenarios/start-latency.js';
+import { measureStorageCeiling } from './scenarios/storage-ceiling.js';
 import type { BenchSubject } from './subject.js';
 import { GraphileWorkerSubject } from './subjects/graphile-worker.js';
 import { OursSubject } from './subjects/ours.js';
@@ -38,6 +39,7 @@ function subjectFor(): BenchSubject {
 
 async function measure(): Promise<Metrics> {
   if (task.scenario === 'ceiling') return measurePostgresCeiling(task.url, task.schema, task.sizes);
+  if (task.scenario === 'storage-ceiling') return measureStorageCeiling(task.url, task.schema, task.sizes);
   const subject = subjectFor();
   await subject.open();
   try {

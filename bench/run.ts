@@ -44,6 +44,7 @@ const ROUND: readonly { readonly scenario: ScenarioName; readonly subjects: read
   { scenario: 'processing', subjects: ['mediator-jobs-embedded'] },
   { scenario: 'latency', subjects: ['mediator-jobs-embedded'] },
   { scenario: 'processing-history', subjects: ['mediator-jobs'] },
+  { scenario: 'storage-ceiling', subjects: ['mediator-jobs'] },
   { scenario: 'ceiling', subjects: ['postgres'] },
 ];
 
