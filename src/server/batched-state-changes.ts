@@ -19,10 +19,12 @@ const FIRST_RETRY_DELAY_MS = 50;
  * change carries its lease's fencing token, so a write that had in fact
  * committed cannot apply twice (the retry finds the job moved on). Without
  * this, every job of the batch would run again once its lease ran out.
+ * Once `giveUp` is aborted (the server's workers have stopped), a write that
+ * still fails is given up: its jobs run again when their leases expire.
  */
-export function batchedStateChanges(storage: JobStorage, retryForMs = 0): ApplyChanges {
+export function batchedStateChanges(storage: JobStorage, retryForMs = 0, giveUp?: AbortSignal): ApplyChanges {
   const coalescer = new Coalescer<StateChange, Result<boolean, StorageError>>(async (changes) => {
-    const applied = await writeWithRetry(storage, changes, retryForMs);
+    const applied = await writeWithRetry(storage, changes, retryForMs, giveUp);
     return applied.match(
       (flags) => flags.map((flag) => ok(flag)),
       (error) => changes.map(() => err(error)),
@@ -36,16 +38,29 @@ export function batchedStateChanges(storage: JobStorage, retryForMs = 0): ApplyC
     });
 }
 
-async function writeWithRetry(storage: JobStorage, changes: StateChange[], retryForMs: number): Promise<Result<boolean[], StorageError>> {
+async function writeWithRetry(storage: JobStorage, changes: StateChange[], retryForMs: number, giveUp: AbortSignal | undefined): Promise<Result<boolean[], StorageError>> {
   const fenced = changes.every((change) => change.lease !== undefined);
   const giveUpAt = Date.now() + retryForMs;
   let delay = FIRST_RETRY_DELAY_MS;
   for (;;) {
     const applied = await storage.changeStates(changes);
-    if (applied.isOk() || !fenced || !connectionLost(applied.error) || Date.now() + delay > giveUpAt) return applied;
-    await new Promise((resolve) => setTimeout(resolve, delay));
+    if (applied.isOk() || !fenced || !connectionLost(applied.error) || Date.now() + delay > giveUpAt || giveUp?.aborted === true) return applied;
+    await pause(delay, giveUp);
     delay = Math.min(delay * 2, 1_000);
   }
+}
+
+/** Waits `ms`, or less if `giveUp` is aborted meanwhile (a stopped server must not be kept alive by retries). */
+function pause(ms: number, giveUp: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      giveUp?.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    giveUp?.addEventListener('abort', done, { once: true });
+  });
 }
 
 /**

@@ -58,6 +58,8 @@ export class JobServer {
   private readonly pool: WorkerPool;
   private readonly processes: ServerProcess[];
   private readonly stopping = new AbortController();
+  /** Aborted once the workers have stopped: outcome writes still retrying give up (their leases will expire). */
+  private readonly workersStopped = new AbortController();
   private running: RunningProcess[] = [];
   private unsubscribe: Unsubscribe | undefined;
   private phase: Phase = 'new';
@@ -69,7 +71,7 @@ export class JobServer {
     const { storage, options, logger } = this.deps;
     this.name = options.serverName ?? uniqueServerName();
     // Workers record outcomes through one coalesced statement per batch.
-    const states = new StateMachine(storage, deps.filters, logger, batchedStateChanges(storage, options.invisibilityTimeoutMs));
+    const states = new StateMachine(storage, deps.filters, logger, batchedStateChanges(storage, options.invisibilityTimeoutMs, this.workersStopped.signal));
     const performer = new JobPerformer({ storage, mediator: deps.mediator, catalog: deps.catalog, filters: deps.filters, states, resolver: deps.resolver, logger });
     this.pool = new WorkerPool(storage, performer, {
       serverName: this.name,
@@ -120,6 +122,7 @@ export class JobServer {
     return ResultAsync.fromSafePromise(
       (async () => {
         const handedBack = await this.pool.stop(options.shutdownTimeoutMs);
+        this.workersStopped.abort();
         await Promise.all(this.running.map((process) => process.stopped));
         await this.unsubscribe?.();
         return handedBack.length;

@@ -9,7 +9,7 @@ import { batchedStateChanges } from '../../src/server/batched-state-changes.js';
 import type { JobStorage } from '../../src/storage/job-storage.js';
 import type { StorageError } from '../../src/storage/storage-error.js';
 import type { StateChange } from '../../src/storage/state-change.js';
-import { openTestStorage } from '../support/test-storage.js';
+import { eventually, openTestStorage } from '../support/test-storage.js';
 
 const connectionLost: StorageError = { kind: 'DatabaseError', operation: 'changing job states', code: undefined, message: 'Connection terminated unexpectedly', cause: undefined };
 const terminated: StorageError = { kind: 'DatabaseError', operation: 'changing job states', code: '57P01', message: 'terminating connection due to administrator command', cause: undefined };
@@ -45,6 +45,23 @@ describe('batched state changes', () => {
       assert.equal((await t.storage.getState(job.id))._unsafeUnwrap(), 'Succeeded');
       const history = (await t.storage.jobDetails(job.id))._unsafeUnwrap()!.history.map((h) => h.name);
       assert.deepEqual(history.filter((name) => name === 'Succeeded'), ['Succeeded'], 'one Succeeded entry');
+    } finally {
+      await t.dispose();
+    }
+  });
+
+  it('gives up retrying once the server has stopped its workers, so a stopped server is not kept alive', async () => {
+    const t = await openTestStorage('PostgreSql');
+    try {
+      const job = await fetchedJob(t.storage);
+      const stopped = new AbortController();
+      const faulty = failingFirst(t.storage, Array.from({ length: 1_000 }, () => connectionLost));
+      const pending = batchedStateChanges(faulty.storage, 600_000, stopped.signal)([{ jobId: job.id, from: ['Processing'], lease: job.lease, to: { name: 'Succeeded' } }]);
+      await eventually(async () => (faulty.calls() >= 2 ? true : undefined), 'a first retry');
+      stopped.abort();
+      assert.equal((await pending)._unsafeUnwrapErr(), connectionLost);
+      assert.ok(faulty.calls() <= 3, `stopped retrying (${faulty.calls()} attempts)`);
+      assert.equal((await t.storage.getState(job.id))._unsafeUnwrap(), 'Processing', 'left to its lease');
     } finally {
       await t.dispose();
     }
