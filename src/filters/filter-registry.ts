@@ -44,6 +44,11 @@ export class JobFilterRegistry {
     }
     return filters;
   }
+
+  /** Whether any filter for `typeName` has `hook`: callers skip building a context nobody would read (per-job paths). */
+  anyHas(typeName: string, hook: keyof JobFilter): boolean {
+    return this.filtersFor(typeName).some((filter) => filter[hook] !== undefined);
+  }
 }
 
 /** The stored type name a scope stands for: a request class, a job service class, or the name itself. */

@@ -128,12 +128,11 @@ export class JobPerformer {
 
   /** Server filters' onPerforming in order; returns the cancel reason, if one canceled. */
   private async runPerforming(job: FetchedJob, base: Omit<JobContext, 'getParameter' | 'setParameter'>, runnable: RunnableJob, signal: AbortSignal): Promise<string | undefined> {
-    const filters = this.deps.filters.filtersFor(job.typeName);
     // Most jobs have no server filter: no context to build (this runs for every job).
-    if (!filters.some((filter) => filter.onPerforming !== undefined)) return undefined;
+    if (!this.deps.filters.anyHas(job.typeName, 'onPerforming')) return undefined;
     let canceled: string | undefined;
     const context: PerformingContext = this.withParameters(job.id, { ...base, job: runnable, signal, cancel: (reason: string) => { canceled = reason; } });
-    for (const filter of filters) {
+    for (const filter of this.deps.filters.filtersFor(job.typeName)) {
       if (filter.onPerforming === undefined) continue;
       try {
         await filter.onPerforming(context);
@@ -146,10 +145,9 @@ export class JobPerformer {
   }
 
   private async runPerformed(base: Omit<JobContext, 'getParameter' | 'setParameter'>, runnable: RunnableJob, result: RunOutcome, durationMs: number): Promise<void> {
-    const filters = this.deps.filters.filtersFor(base.typeName);
-    if (!filters.some((filter) => filter.onPerformed !== undefined)) return;
+    if (!this.deps.filters.anyHas(base.typeName, 'onPerformed')) return;
     const context: PerformedContext = this.withParameters(base.jobId, { ...base, job: runnable, result, durationMs });
-    for (const filter of filters) {
+    for (const filter of this.deps.filters.filtersFor(base.typeName)) {
       if (filter.onPerformed === undefined) continue;
       try {
         await filter.onPerformed(context);

@@ -142,7 +142,7 @@ export class JobServer {
   private onEvent(event: StorageEvent): void {
     if (event.kind === 'Enqueued') this.pool.notifyEnqueued(event.queue);
     else if (event.kind === 'Unrecognized') this.deps.logger.warn(`Ignored a notification on the job channel that is not one mediator-jobs sends: ${JSON.stringify(event.payload.slice(0, 100))}`);
-    else if (event.state === 'Deleted' && this.pool.inFlight.some((job) => job.id === event.jobId)) void this.abortIfDeleted(event.jobId);
+    else if (event.state === 'Deleted' && this.pool.holds(event.jobId)) void this.abortIfDeleted(event.jobId);
   }
 
   /**

@@ -78,6 +78,11 @@ export class WorkerPool {
     this.abortHandler(jobId, new Error(`job ${jobId} was deleted`));
   }
 
+  /** Whether this pool holds the job's lease (running, or its outcome not yet recorded). */
+  holds(jobId: JobId): boolean {
+    return this.running.has(jobId);
+  }
+
   /** The jobs running now. */
   get inFlight(): readonly FetchedJob[] {
     return [...this.running.values()].map((entry) => entry.job);

@@ -9,7 +9,6 @@ import type { JobId, Lease, StateName } from '../storage/job-types.js';
 import type { StateChange } from '../storage/state-change.js';
 import type { StorageError } from '../storage/storage-error.js';
 import type { ElectedState, RecordedState } from './elected-state.js';
-import { storableData, storableText } from './storable-text.js';
 
 /** A transition to elect and apply. */
 export interface Transition {
@@ -59,9 +58,9 @@ export class StateMachine {
           from: [transition.currentState, ...(transition.alsoFrom ?? [])],
           lease: transition.lease,
           to: elected.to,
-          reason: elected.reason === undefined ? undefined : storableText(elected.reason),
-          data: elected.data === undefined ? undefined : storableData(elected.data),
-          replaced: replaced.map((state) => ({ ...state, reason: state.reason === undefined ? undefined : storableText(state.reason), data: state.data === undefined ? undefined : storableData(state.data) })),
+          reason: elected.reason,
+          data: elected.data,
+          replaced,
         },
       ])
         .mapErr(storageFailed)
@@ -100,7 +99,7 @@ export class StateMachine {
   }
 
   private async afterApplied(transition: Transition, elected: ElectedState): Promise<void> {
-    if (!this.filters.filtersFor(transition.job.typeName).some((filter) => filter.onStateApplied !== undefined)) return;
+    if (!this.filters.anyHas(transition.job.typeName, 'onStateApplied')) return;
     const context: ApplyStateContext = { jobId: transition.job.jobId, typeName: transition.job.typeName, oldState: transition.currentState, newState: elected };
     for (const filter of this.filters.filtersFor(transition.job.typeName)) {
       if (filter.onStateApplied === undefined) continue;

@@ -6,12 +6,13 @@ import { JOB_STATES, type FetchedJob, type JobId, type JsonValue, type Lease, ty
 import type { HistoryPoint, JobDetails, JobSearch, JobSummary, Page, QueueSummary, ServerAnnouncement, ServerInfo, StateCounts, StateHistory, StateHistoryRequest } from './monitoring-types.js';
 import type { DueRecurringHandler, RecurringDefinition, RecurringJob } from './recurring-types.js';
 import { JobCreator } from './job-creation.js';
+import { storableData, storableText } from './storable-text.js';
 import { decodeFetchedRow, parseStoredJson, type FetchedRow } from './row-decoding.js';
 import type { SchemaName } from './schema-name.js';
 import { SqlMonitoring } from './sql-monitoring.js';
 import { SqlRecurringTicks } from './sql-recurring-ticks.js';
 import { statementsFor, type Statements } from './sql/statements.js';
-import type { StateChange } from './state-change.js';
+import type { ReplacedState, StateChange } from './state-change.js';
 import { StatementRunner } from './statement-runner.js';
 import { channelFor, decodeStorageEvents, type StorageEvent } from './storage-events.js';
 import type { MalformedJob, StorageError } from './storage-error.js';
@@ -111,7 +112,7 @@ export class SqlJobStorage implements JobStorage {
         changes.map((c) => (c.to.name === 'Enqueued' && c.to.toHead === true)),
         changes.map((c) => (c.to.name === 'Scheduled' ? c.to.runAt : null)),
         changes.map((c) => (c.to.name === 'Succeeded' ? (c.to.result ?? null) : null)),
-        changes.map((c) => c.reason ?? null),
+        changes.map((c) => (c.reason === undefined ? null : storableText(c.reason))),
         checked.value.map((encoded) => encoded.data),
         this.settings.jobExpirationTimeoutMs,
         this.channel,
@@ -319,10 +320,15 @@ function checkChange(change: StateChange): Result<{ data: string | null; replace
     parseJobId(change.jobId, op),
     change.from.length === 0 ? errResult(op, 'a state change needs at least one expected state') : okResult(null),
     change.to.name === 'Enqueued' && change.to.queue !== undefined ? checkQueueName(change.to.queue, op) : okResult(null),
-    change.data === undefined ? okResult(null) : toJsonText(change.data, op),
+    change.data === undefined ? okResult(null) : toJsonText(storableData(change.data), op),
     replaced.some((state) => !JOB_STATES.includes(state.name)) ? errResult(op, 'a replaced state must be a job state') : okResult(null),
-    replaced.length === 0 ? okResult(null) : toJsonText(replaced, op),
+    replaced.length === 0 ? okResult(null) : toJsonText(replaced.map(storableRecord), op),
   ]).map(([, , , data, , replacedText]) => ({ data, replaced: replacedText }));
+}
+
+/** A replaced state as the history can store it (see storable-text.ts). */
+function storableRecord(state: ReplacedState): ReplacedState {
+  return { name: state.name, reason: state.reason === undefined ? undefined : storableText(state.reason), data: state.data === undefined ? undefined : storableData(state.data) };
 }
 
 /** The retry count a change sets: the retry filter's attempt, 0 for a manual requeue, NULL to keep it. */

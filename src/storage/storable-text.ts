@@ -1,4 +1,4 @@
-import type { JsonValue } from '../storage/job-types.js';
+import type { JsonValue } from './job-types.js';
 
 /**
  * What stands in for a NUL character in a job's history. PostgreSQL's text
