@@ -121,7 +121,16 @@ export async function runFaultScenario(plan: FaultPlan): Promise<FaultReport> {
     };
     const workJobs: ExpectedJob[] = range(plan.jobs).map((i) => ({ key: `w${i}`, jobId: '', kind: 'work', ms: Math.floor(random() * (plan.maxWorkMs + 1)) }));
     const upFront = Math.ceil(plan.jobs * UP_FRONT_SHARE);
-    if (plan.handlerCases) await enqueue(handlerCaseJobs(plan.stallMs));
+    const handlerCases = plan.handlerCases ? handlerCaseJobs(plan.stallMs) : [];
+    await enqueue(handlerCases.filter((job) => job.kind !== 'block'));
+    if (plan.handlerCases) {
+      // The blocked job is taken over only by a server that is up while the block lasts: with the exit job's server
+      // still restarting (seconds on a loaded machine), the blocked one would wake up and finish its own job.
+      await poll(async () => (events.all.some((event) => event.kind === 'exit') ? true : undefined), 'the exit job to end its server', deadline);
+      await cluster.settled();
+      await waitForListeners(checker, prefix, cluster, deadline);
+      await enqueue(handlerCases.filter((job) => job.kind === 'block'));
+    }
     await enqueue(workJobs.slice(0, upFront));
     log(`${plan.name}: ${expected.length} jobs enqueued up front`);
 
