@@ -9,6 +9,7 @@ import { measureEnqueueAwait } from './scenarios/enqueue-await.js';
 import { measureEnqueue } from './scenarios/enqueue.js';
 import { fillFinishedHistory } from './scenarios/finished-history.js';
 import { measurePostgresCeiling } from './scenarios/postgres-ceiling.js';
+import { measureProcessingCeiling } from './scenarios/processing-ceiling.js';
 import { measureProcessing } from './scenarios/processing.js';
 import { measureStartLatency } from './scenarios/start-latency.js';
 import { measureStorageCeiling } from './scenarios/storage-ceiling.js';
@@ -38,7 +39,7 @@ function subjectFor(): BenchSubject {
 }
 
 async function measure(): Promise<Metrics> {
-  if (task.scenario === 'ceiling') return measurePostgresCeiling(task.url, task.schema, task.sizes);
+  if (task.scenario === 'ceiling') return { ...(await measurePostgresCeiling(task.url, task.schema, task.sizes)), ...(await measureProcessingCeiling(task.url, task.schema, task.sizes)) };
   if (task.scenario === 'storage-ceiling') return measureStorageCeiling(task.url, task.schema, task.sizes);
   const subject = subjectFor();
   await subject.open();

@@ -45,6 +45,7 @@ export function tableRows(sizes: Sizes): Row[] {
       metric: 'process.history', unit: 'jobs/s', source: 'mediator-jobs',
       target: { kind: 'of-own', metric: 'process', atLeast: 0.8, text: 'within 20% of the empty case' },
     },
+    { label: `PostgreSQL alone: claim and delete ${jobs} jobs, 500 per statement, 4 loops, no history`, metric: 'process.bare', unit: 'jobs/s', source: 'postgres' },
     { label: `our storage statements alone: fetch and complete ${jobs} jobs, 100 per statement, 2 loops, no handler`, metric: 'process.storage', unit: 'jobs/s', source: 'mediator-jobs' },
   ];
 }

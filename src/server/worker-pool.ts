@@ -25,9 +25,12 @@ interface Running {
 /**
  * How many jobs a pool may hold per worker: one running, plus finished ones
  * whose outcome waits for the completion batch. Bounds memory and leases if
- * the database falls behind.
+ * the database falls behind. Below 4, short jobs fill the bound before the
+ * workers are all busy and each fetch claims fewer jobs than there are idle
+ * workers (bench: 2 gave 65 jobs per fetch with 100 workers, 4 gave 98, and
+ * about 8% more throughput).
  */
-const HELD_PER_WORKER = 2;
+const HELD_PER_WORKER = 4;
 
 /**
  * WorkerCount workers fed by ONE fetch loop: each fetch claims as many jobs as
