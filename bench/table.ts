@@ -31,11 +31,13 @@ export function renderTable(rows: readonly Row[], medians: Medians): string {
         }
       }
     }
+    // The database's own rows have their figure in the ceiling column only.
+    const ceilingOnly = row.source === 'postgres';
     const cells = [
       row.label,
-      cell(medians, row.source === 'compared' ? 'mediator-jobs' : row.source, row.metric, row.unit),
+      ceilingOnly ? 'n/a' : cell(medians, row.source === 'compared' ? 'mediator-jobs' : row.source, row.metric, row.unit),
       ...PEERS.map((peer) => (row.source === 'compared' ? cell(medians, peer, row.metric, row.unit) : 'n/a')),
-      row.source === 'compared' && ceiling !== undefined ? format(ceiling, row.unit) : '',
+      ceilingOnly ? cell(medians, 'postgres', row.metric, row.unit) : row.source === 'compared' && ceiling !== undefined ? format(ceiling, row.unit) : '',
       ratioText,
       target?.text ?? '',
       met,
