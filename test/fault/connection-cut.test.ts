@@ -34,6 +34,54 @@ describe('a connection cut from the database side (PostgreSql)', () => {
       await db.close();
     }
   });
+
+  it('again and again under queries, transactions and LISTEN: no error escapes as an uncaught exception, the database works afterwards', { timeout: 60_000 }, async () => {
+    const base = await testDatabaseUrl();
+    const victim = new URL(base);
+    // Only this test's connections are cut: the server is shared with other test files.
+    const applicationName = `cut-stress-${process.pid}-${Date.now()}`;
+    victim.searchParams.set('application_name', applicationName);
+    const uncaught: unknown[] = [];
+    const onUncaught = (error: unknown) => uncaught.push(error);
+    process.on('uncaughtException', onUncaught);
+    const db = new PgDatabase({ connection: victim.toString(), maxConnections: 4 });
+    const checker = new pg.Client(base);
+    await checker.connect();
+    try {
+      await db.listen('cut_stress', () => undefined);
+      let stop = false;
+      let completed = 0;
+      // Half plain statements, half transactions that hold their client across a pause: both left gaps where pg's 'error' had no listener.
+      const loops = Array.from({ length: 8 }, async (_, i) => {
+        while (!stop) {
+          const work = i % 2 === 0
+            ? db.query('SELECT 1')
+            : db.transaction(async (tx) => {
+              await tx.query('SELECT 1');
+              await new Promise((resolve) => setTimeout(resolve, i % 3));
+              await tx.query('SELECT 2');
+            });
+          await work.then(() => completed++, () => undefined);
+        }
+      });
+      let rounds = 0;
+      const until = Date.now() + 2_500;
+      while (Date.now() < until) {
+        await checker.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1', [applicationName]);
+        rounds++;
+        await new Promise((resolve) => setTimeout(resolve, rounds % 20));
+      }
+      stop = true;
+      await Promise.all(loops);
+      assert.ok(rounds > 50 && completed > 100, `${rounds} rounds of terminations, ${completed} statements completed`);
+      assert.deepEqual(uncaught.map(String), []);
+      assert.deepEqual((await db.query<{ one: number }>('SELECT 1 AS one')).rows, [{ one: 1 }]);
+    } finally {
+      process.off('uncaughtException', onUncaught);
+      await checker.end();
+      await db.close();
+    }
+  });
 });
 
 async function waitFor(condition: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
