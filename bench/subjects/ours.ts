@@ -56,9 +56,12 @@ export class OursSubject implements AwaitingSubject {
     if (this.kind === 'Embedded') {
       this.#pglite = new PGlite();
       await this.#pglite.waitReady;
+      // As a storage that opens PGlite itself does (see StorageOptions.pglite).
+      await this.#pglite.exec('SET plan_cache_mode = force_generic_plan');
       storageOptions = { type: 'Embedded', pglite: this.#pglite, schemaName: this.target.schema };
     } else {
-      this.#pool = new pg.Pool({ connectionString: this.target.url, max: OUR_POOL_SIZE });
+      // The session option our storage gives the pools it opens itself (see StorageOptions.pool).
+      this.#pool = new pg.Pool({ connectionString: this.target.url, max: OUR_POOL_SIZE, options: '-c plan_cache_mode=force_generic_plan' });
       storageOptions = { type: 'PostgreSql', pool: this.#pool, schemaName: this.target.schema };
     }
     const { storage } = await unwrap(openStorage(storageOptions), 'opening storage');

@@ -17,11 +17,16 @@ export interface StorageOptions {
   /** `PostgreSql` needs `connectionString` (or `pool`); `Embedded` runs PGlite in this process. */
   readonly type: 'PostgreSql' | 'Embedded';
   readonly connectionString?: string | undefined;
-  /** An existing pool to use instead of a connection string; the caller closes it. */
+  /**
+   * An existing pool to use instead of a connection string; the caller closes
+   * it. Its session settings are the caller's: open its connections with
+   * `options: '-c plan_cache_mode=force_generic_plan'` as ours are, or fetches
+   * right after a burst of enqueues may read the whole backlog (pg-database.ts).
+   */
   readonly pool?: pg.Pool | undefined;
   /** PGlite directory; absent means in memory. */
   readonly embeddedDataDirectory?: string | undefined;
-  /** An existing PGlite instance to use; the caller closes it. */
+  /** An existing PGlite instance to use; the caller closes it (and sets plan_cache_mode as for `pool`). */
   readonly pglite?: PGlite | undefined;
   readonly schemaName?: string | undefined;
   /** Create or upgrade the schema on open (default true); when false, refuse a schema of another version. */

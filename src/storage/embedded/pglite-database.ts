@@ -30,6 +30,11 @@ export class PgliteDatabase implements Database {
     if (options.instance !== undefined) return new PgliteDatabase(options.instance, false);
     const db = options.dataDirectory === undefined ? new PGlite() : new PGlite(options.dataDirectory);
     await db.waitReady;
+    // PGlite plans every statement afresh with its parameters; while the
+    // statistics lag behind a burst of enqueues, such plans of the fetch read
+    // and sort the whole backlog. Generic plans keep to the fetch index (see
+    // GENERIC_PLANS in pg-database.ts).
+    await db.exec('SET plan_cache_mode = force_generic_plan');
     return new PgliteDatabase(db, true);
   }
 
