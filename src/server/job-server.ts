@@ -91,7 +91,11 @@ export class JobServer {
     ];
   }
 
-  /** Announces the server, starts listening for job events, then the workers and duties. */
+  /**
+   * Announces the server, starts listening for job events, then the workers
+   * and duties. When the storage fails on the way (`StorageFailed`), nothing
+   * was started and `start` may be called again.
+   */
   start(): ResultAsync<void, JobError> {
     if (this.phase !== 'new') return errAsync({ kind: 'InvalidOptions', message: `server ${this.name} was already started` });
     this.phase = 'running';
@@ -99,7 +103,12 @@ export class JobServer {
     return storage
       .announceServer(this.announcement())
       .andThen(() => storage.subscribe((event) => this.onEvent(event), () => this.pool.notifyEnqueued(this.deps.options.queues[0] ?? 'default')))
-      .mapErr(storageFailed)
+      .mapErr((error) => {
+        // Nothing runs yet: the caller may start again (say, once the database is up). An announced row is
+        // refreshed by that start, or removed by a watchdog after ServerTimeout.
+        this.phase = 'new';
+        return storageFailed(error);
+      })
       .map((unsubscribe) => {
         this.unsubscribe = unsubscribe;
         this.pool.start();

@@ -58,5 +58,28 @@ for (const kind of STORAGE_KINDS) {
         await e.dispose();
       }
     });
+
+    it('a server whose start the database refused can be started again, and then runs jobs', async () => {
+      const e = await testEngine(kind, (registry) => {
+        registry.addHandler(Tally, { handle: (request: Tally) => ({ n: request.n, at: new Date(0) }) })._unsafeUnwrap();
+      });
+      const schema = `"${e.t.options.schemaName!}"`;
+      const server = e.engine.createServer();
+      try {
+        // The servers table out of the way: announcing the server fails as it would with the database still down.
+        await e.t.sql(`ALTER TABLE ${schema}.servers RENAME TO servers_away`);
+        const refused = await server.start();
+        assert.ok(refused.isErr() && refused.error.kind === 'StorageFailed', JSON.stringify(refused));
+        await e.t.sql(`ALTER TABLE ${schema}.servers_away RENAME TO servers`);
+        (await server.start())._unsafeUnwrap();
+        const id = (await e.engine.client.enqueue(new Tally(7)))._unsafeUnwrap();
+        await e.waitForState(id, 'Succeeded');
+        const again = await server.start();
+        assert.ok(again.isErr() && again.error.kind === 'InvalidOptions', 'a running server still refuses a second start');
+      } finally {
+        (await server.stop())._unsafeUnwrap();
+        await e.dispose();
+      }
+    });
   });
 }
