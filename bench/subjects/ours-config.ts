@@ -11,9 +11,14 @@ export const OUR_SETTINGS: JobSettingsInput = {
   QueuePollInterval: '1s',
 };
 
-/** Server settings on the embedded database (one connection in this process). */
+/**
+ * Server settings on the embedded database (one connection in this process).
+ * The same WorkerCount as on PostgreSQL: for no-op jobs it sets how many jobs
+ * one fetch claims, and PGlite pays mostly per statement (probe, 10,000 jobs:
+ * 1,611 jobs/s with 20 workers, 3,181 with 100, 4,461 with 200).
+ */
 export const OUR_EMBEDDED_SETTINGS: JobSettingsInput = {
-  WorkerCount: 20,
+  WorkerCount: 100,
   QueuePollInterval: '1s',
 };
 
