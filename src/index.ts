@@ -75,6 +75,7 @@ export type {
 
 // Storage
 export { openStorage, storageOptionsFrom } from './storage/open-storage.js';
+export { GENERIC_PLANS_OPTION, GENERIC_PLANS_SQL } from './storage/generic-plans.js';
 export type { OpenedStorage, StorageOptions } from './storage/open-storage.js';
 export type { FetchOutcome, FetchRequest, JobStorage, RenewOutcome, WriteOptions } from './storage/job-storage.js';
 export { FINAL_STATES, JOB_STATES } from './storage/job-types.js';

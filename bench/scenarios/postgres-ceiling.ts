@@ -5,19 +5,15 @@
  * rows per second a 1,000-row INSERT ... SELECT unnest writes. Prepared
  * statements throughout, as the libraries use.
  */
-import pg from 'pg';
+import type pg from 'pg';
 import type { Sizes } from '../sizes.js';
 import { perSecond } from '../stats.js';
 import { chunks, numbers } from './job-tracker.js';
+import { withClients } from './raw-clients.js';
 
 export async function measurePostgresCeiling(url: string, schema: string, sizes: Sizes): Promise<Record<string, number>> {
-  const clients = await Promise.all(numbers(0, sizes.concurrentCallers).map(async () => {
-    const client = new pg.Client(url);
-    await client.connect();
-    return client;
-  }));
-  const [first] = clients;
-  try {
+  return withClients(url, sizes.concurrentCallers, async (clients) => {
+    const [first] = clients;
     await first!.query(`CREATE SCHEMA ${schema}; CREATE TABLE ${schema}.rows (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, queue text NOT NULL, payload text NOT NULL, created_at timestamptz NOT NULL DEFAULT now())`);
     const insertOne = {
       name: 'ceiling_insert_one',
@@ -49,7 +45,5 @@ export async function measurePostgresCeiling(url: string, schema: string, sizes:
     const batch = perSecond(sizes.batchJobs, performance.now() - started);
 
     return { 'enqueue.single': single, 'enqueue.concurrent': concurrent, 'enqueue.batch': batch };
-  } finally {
-    await Promise.all(clients.map((client) => client.end()));
-  }
+  });
 }

@@ -16,22 +16,18 @@
  *   by the fetch count). No result rows, counters, continuations, parameters
  *   or extra indexes: a figure no design of ours can pass.
  */
-import pg from 'pg';
+import type pg from 'pg';
 import type { Sizes } from '../sizes.js';
 import { perSecond } from '../stats.js';
 import { chunks, numbers } from './job-tracker.js';
+import { withClients } from './raw-clients.js';
 
 const BATCH = 500;
 const LOOPS = 4;
 
 export async function measureProcessingCeiling(url: string, schema: string, sizes: Sizes): Promise<Record<string, number>> {
-  const clients = await Promise.all(numbers(0, LOOPS).map(async () => {
-    const client = new pg.Client(url);
-    await client.connect();
-    return client;
-  }));
-  const [first] = clients;
-  try {
+  return withClients(url, LOOPS, async (clients) => {
+    const [first] = clients;
     await first!.query(`
       CREATE TABLE ${schema}.queue (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, queue text NOT NULL, payload text NOT NULL, visible_at timestamptz, fetch_count int NOT NULL DEFAULT 0, lease_owner text);
       CREATE INDEX ON ${schema}.queue (queue, visible_at, id);
@@ -54,9 +50,7 @@ export async function measureProcessingCeiling(url: string, schema: string, size
       if (done.jobs !== sizes.processJobs) throw new Error(`${label}: completed ${done.jobs} jobs, expected ${sizes.processJobs}`);
     }
     return { 'process.bare': perSecond(bare.jobs, bare.ms), process: perSecond(withHistory.jobs, withHistory.ms) };
-  } finally {
-    await Promise.all(clients.map((client) => client.end()));
-  }
+  });
 }
 
 /** Runs one loop per client until each finds the queue empty; returns the jobs done and the time taken. */

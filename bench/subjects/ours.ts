@@ -7,7 +7,7 @@ import { PGlite } from '@electric-sql/pglite';
 import type { Result } from 'neverthrow';
 import pg from 'pg';
 import {
-  JobEngine, JobMediator, Mediator, MediatorRegistry, Request, constructingResolver, openStorage, resolveOptions,
+  GENERIC_PLANS_OPTION, GENERIC_PLANS_SQL, JobEngine, JobMediator, Mediator, MediatorRegistry, Request, constructingResolver, openStorage, resolveOptions,
   silentLogger, type JobServer, type JobSettingsInput, type JobStorage, type StorageOptions,
 } from '../../src/index.js';
 import type { AwaitingSubject, SubjectTarget } from '../subject.js';
@@ -57,11 +57,11 @@ export class OursSubject implements AwaitingSubject {
       this.#pglite = new PGlite();
       await this.#pglite.waitReady;
       // As a storage that opens PGlite itself does (see StorageOptions.pglite).
-      await this.#pglite.exec('SET plan_cache_mode = force_generic_plan');
+      await this.#pglite.exec(GENERIC_PLANS_SQL);
       storageOptions = { type: 'Embedded', pglite: this.#pglite, schemaName: this.target.schema };
     } else {
       // The session option our storage gives the pools it opens itself (see StorageOptions.pool).
-      this.#pool = new pg.Pool({ connectionString: this.target.url, max: OUR_POOL_SIZE, options: '-c plan_cache_mode=force_generic_plan' });
+      this.#pool = new pg.Pool({ connectionString: this.target.url, max: OUR_POOL_SIZE, options: GENERIC_PLANS_OPTION });
       storageOptions = { type: 'PostgreSql', pool: this.#pool, schemaName: this.target.schema };
     }
     const { storage } = await unwrap(openStorage(storageOptions), 'opening storage');

@@ -20,13 +20,13 @@ export interface StorageOptions {
   /**
    * An existing pool to use instead of a connection string; the caller closes
    * it. Its session settings are the caller's: open its connections with
-   * `options: '-c plan_cache_mode=force_generic_plan'` as ours are, or fetches
-   * right after a burst of enqueues may read the whole backlog (pg-database.ts).
+   * `options: GENERIC_PLANS_OPTION` as ours are, or fetches right after a burst
+   * of enqueues may read the whole backlog (see generic-plans.ts).
    */
   readonly pool?: pg.Pool | undefined;
   /** PGlite directory; absent means in memory. */
   readonly embeddedDataDirectory?: string | undefined;
-  /** An existing PGlite instance to use; the caller closes it (and sets plan_cache_mode as for `pool`). */
+  /** An existing PGlite instance to use; the caller closes it (and runs `GENERIC_PLANS_SQL` on it, as for `pool`). */
   readonly pglite?: PGlite | undefined;
   readonly schemaName?: string | undefined;
   /** Create or upgrade the schema on open (default true); when false, refuse a schema of another version. */

@@ -1,5 +1,6 @@
 import { PGlite } from '@electric-sql/pglite';
 import type { Database, NotificationListener, QueryResult, Transaction, Unsubscribe } from '../database.js';
+import { GENERIC_PLANS_SQL } from '../generic-plans.js';
 
 /** Options of the embedded adapter. */
 export interface PgliteDatabaseOptions {
@@ -30,11 +31,7 @@ export class PgliteDatabase implements Database {
     if (options.instance !== undefined) return new PgliteDatabase(options.instance, false);
     const db = options.dataDirectory === undefined ? new PGlite() : new PGlite(options.dataDirectory);
     await db.waitReady;
-    // PGlite plans every statement afresh with its parameters; while the
-    // statistics lag behind a burst of enqueues, such plans of the fetch read
-    // and sort the whole backlog. Generic plans keep to the fetch index (see
-    // GENERIC_PLANS in pg-database.ts).
-    await db.exec('SET plan_cache_mode = force_generic_plan');
+    await db.exec(GENERIC_PLANS_SQL);
     return new PgliteDatabase(db, true);
   }
 

@@ -1,5 +1,6 @@
 import pg from 'pg';
 import type { Database, NotificationListener, QueryResult, Transaction, Unsubscribe } from '../database.js';
+import { GENERIC_PLANS_OPTION } from '../generic-plans.js';
 import { PgListener } from './pg-listener.js';
 
 /** Options of the `pg` adapter. */
@@ -32,7 +33,7 @@ export class PgDatabase implements Database {
     const warn = options.onWarning ?? (() => undefined);
     this.warn = warn;
     if (typeof options.connection === 'string') {
-      this.pool = new pg.Pool({ connectionString: options.connection, max: options.maxConnections ?? DEFAULT_PG_POOL_SIZE, options: GENERIC_PLANS });
+      this.pool = new pg.Pool({ connectionString: options.connection, max: options.maxConnections ?? DEFAULT_PG_POOL_SIZE, options: GENERIC_PLANS_OPTION });
       this.ownsPool = true;
       // An idle client that loses its connection emits 'error' on the pool; without
       // a handler node would crash the process. The pool replaces the client itself.
@@ -105,19 +106,6 @@ export class PgDatabase implements Database {
     return this.closing;
   }
 }
-
-/**
- * Session option of the connections we open: generic plans for every prepared
- * statement from its first execution. PostgreSQL plans the first five runs of
- * a prepared statement per connection with the actual parameters; while the
- * statistics lag behind a burst of enqueues, those custom plans of the fetch
- * read the whole backlog through a bitmap scan and sort it to take the first
- * LIMIT jobs (100 to 160 ms per fetch with 200,000 jobs queued, against 2 to 3
- * ms for the index-ordered generic plan), and every pool connection pays them
- * again. Our statements are written for their indexes, which the generic
- * plans use. A connection string with its own `options` keeps them instead.
- */
-const GENERIC_PLANS = '-c plan_cache_mode=force_generic_plan';
 
 /** See the 'connect' listener in the constructor: the error reaches the client's next user instead. */
 function ignoreClientError(): void {}
