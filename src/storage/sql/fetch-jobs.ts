@@ -1,3 +1,5 @@
+import { byPrimaryKey } from './ids-lookup.js';
+
 /**
  * The worker's hot path: claims up to $2 visible jobs from the queues $1, in
  * queue order (earlier queues first) and oldest first within a queue, marks
@@ -9,6 +11,8 @@
  * concurrent fetchers pass each other instead of queueing on row locks. A job
  * whose lease ran out (its worker died or hung) is visible again and is
  * claimed like any other; fetch_count then tells the history why.
+ *
+ * The claimed rows are looked up by primary key (see ids-lookup.ts).
  */
 export const fetchJobsSql = (schema: string): string => `
 WITH candidates AS (
@@ -30,7 +34,7 @@ WITH candidates AS (
       fetch_count = job.fetch_count + 1,
       state_changed_at = now()
   FROM candidates
-  WHERE job.id = candidates.id
+  WHERE job.id = candidates.id AND ${byPrimaryKey('job.id', 'ARRAY(SELECT id FROM candidates)')}
   RETURNING job.id, job.queue, job.type_name, job.method_name, job.payload, job.display_name,
             job.fetch_count, job.retry_count, job.created_at, candidates.previous_state, candidates.position,
             candidates.previous_visible_at

@@ -1,0 +1,115 @@
+/**
+ * The plans of the hot statements, which our connections plan generically.
+ *
+ * The fetch after a burst of enqueues: PostgreSQL's statistics still describe
+ * an almost empty table, and a plan made with the actual parameters then
+ * reads the whole backlog through a bitmap scan and sorts it to take the first
+ * LIMIT jobs (PostgreSQL 18 does so here for 20,000 queued jobs). The
+ * connections our storage opens plan every prepared statement generically,
+ * which keeps the fetch to the ordered fetch index whatever the backlog.
+ *
+ * Once the statistics know the table, a generic plan of a batch joined to the
+ * jobs table hashes the whole table unless the batch's ids are given as an
+ * index condition (storage/sql/ids-lookup.ts): the fetch, the completion
+ * and the lease renewal each look their rows up by primary key.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { Database } from '../../src/storage/database.js';
+import { PgliteDatabase } from '../../src/storage/embedded/pglite-database.js';
+import type { JobStorage } from '../../src/storage/job-storage.js';
+import { migrate } from '../../src/storage/migrator.js';
+import { PgDatabase } from '../../src/storage/postgres/pg-database.js';
+import { parseSchemaName } from '../../src/storage/schema-name.js';
+import { SqlJobStorage } from '../../src/storage/sql-job-storage.js';
+import { statementsFor } from '../../src/storage/sql/statements.js';
+import { openTestStorage, testDatabaseUrl, type TestStorage } from '../support/test-storage.js';
+
+const BACKLOG = 20_000;
+
+type HotStatement = 'fetchJobs' | 'changeStates' | 'renewLeases';
+
+/** Arguments of each hot statement (SQL literals), as a batch of one would pass them. */
+const SAMPLE_ARGUMENTS: Record<HotStatement, string> = {
+  fetchJobs: `'{default}', 100, 'plan-probe', 60000`,
+  changeStates: `'{1}', '{Processing}', '{1}', '{Succeeded}', '{NULL}', '{f}', '{NULL}', '{NULL}', '{Completed}', '{NULL}', 60000, 'plan-probe', '{NULL}', '{NULL}'`,
+  renewLeases: `'{1}', '{1}', 60000`,
+};
+
+/** A statement's plan as the database would run it on `db`'s connection, without running it. */
+async function planOf(db: Database, schema: string, name: HotStatement): Promise<string> {
+  const statement = `plan_probe_${name}_${process.pid}`;
+  await db.query(`PREPARE ${statement} AS ${statementsFor(`"${schema}"`)[name]}`);
+  try {
+    const rows = await db.query<{ 'QUERY PLAN': string }>(`EXPLAIN (COSTS OFF) EXECUTE ${statement} (${SAMPLE_ARGUMENTS[name]})`);
+    return rows.rows.map((row) => row['QUERY PLAN']).join('\n');
+  } finally {
+    await db.query(`DEALLOCATE ${statement}`);
+  }
+}
+
+/** Whatever the statistics say, a batch statement never reads the whole jobs table. */
+async function assertNoJobsScan(db: Database, schema: string): Promise<void> {
+  await db.query(`ANALYZE "${schema}".jobs`);
+  for (const name of ['fetchJobs', 'changeStates', 'renewLeases'] as const) {
+    const plan = await planOf(db, schema, name);
+    assert.doesNotMatch(plan, /Seq Scan on jobs\b/, `${name}:\n${plan}`);
+  }
+}
+
+async function enqueueBacklog(storage: JobStorage): Promise<void> {
+  for (let n = 0; n < BACKLOG; n += 1_000) {
+    const created = await storage.createJobs(Array.from({ length: 1_000 }, (_, i) => ({ queue: 'default', state: { name: 'Enqueued' } as const, typeName: 'Backlog', payload: { n: n + i } })));
+    assert.ok(created.isOk());
+  }
+}
+
+function assertIndexOrdered(plan: string): void {
+  assert.match(plan, /Index Scan using jobs_fetch_idx/, plan);
+  assert.doesNotMatch(plan, /Bitmap Heap Scan on jobs/, plan);
+}
+
+describe('the plans of the hot statements, with 20,000 jobs queued', () => {
+  describe('PostgreSql: the connections of a storage opened from a connection string', () => {
+    let test: TestStorage;
+    let db: Database;
+    before(async () => {
+      test = await openTestStorage('PostgreSql');
+      await enqueueBacklog(test.storage);
+      // One connection, so each statement is prepared and explained on the same session.
+      db = new PgDatabase({ connection: await testDatabaseUrl(), maxConnections: 1 });
+    });
+    after(async () => {
+      await db.close();
+      await test.dispose();
+    });
+
+    it('right after the burst, the fetch reads the fetch index in order, not the whole backlog', async () => {
+      assertIndexOrdered(await planOf(db, test.options.schemaName!, 'fetchJobs'));
+    });
+
+    it('once the statistics know the table, fetch, completion and renewal look their rows up by primary key', async () => {
+      await assertNoJobsScan(db, test.options.schemaName!);
+    });
+  });
+
+  describe('Embedded: a PGlite database the storage opens itself', () => {
+    let db: Database;
+    const schema = parseSchemaName('plan_probe')._unsafeUnwrap();
+    before(async () => {
+      // PgliteDatabase.open is the path of an Embedded storage without a PGlite instance of the caller's.
+      db = await PgliteDatabase.open();
+      assert.ok((await migrate(db, schema)).isOk());
+      await enqueueBacklog(new SqlJobStorage(db, schema, { jobExpirationTimeoutMs: 60_000 }));
+    });
+    after(() => db.close());
+
+    it('right after the burst, the fetch reads the fetch index in order, not the whole backlog', async () => {
+      assertIndexOrdered(await planOf(db, schema.name, 'fetchJobs'));
+    });
+
+    it('once the statistics know the table, fetch, completion and renewal look their rows up by primary key', async () => {
+      await assertNoJobsScan(db, schema.name);
+    });
+  });
+});
