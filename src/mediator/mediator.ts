@@ -76,18 +76,17 @@ export class Mediator implements IMediator {
     // short-circuiting behaviour (a cache, a validator) never builds it.
     const callHandler: Next = () => {
       if (context.signal.aborted) return errAsync<unknown, MediatorError>({ kind: 'Aborted', requestType });
-      return resolveProvider(handler, this.#resolver)
-        .mapErr((cause): MediatorError => ({ kind: 'HandlerResolutionFailed', requestType, cause }))
-        .asyncAndThen((instance) =>
-          toResultAsync(
-            (): HandlerResult<unknown, unknown> => instance.handle(request, context),
-            (cause): MediatorError => ({ kind: 'HandlerFailed', requestType, cause }),
-          ),
-        );
+      const instance = resolveProvider(handler, this.#resolver);
+      if (instance.isErr()) return errAsync<unknown, MediatorError>({ kind: 'HandlerResolutionFailed', requestType, cause: instance.error });
+      return toResultAsync(
+        (): HandlerResult<unknown, unknown> => instance.value.handle(request, context),
+        (cause): MediatorError => ({ kind: 'HandlerFailed', requestType, cause }),
+      );
     };
-    return this.#resolveBehaviors(requestClass, requestType).asyncAndThen((behaviors) =>
-      runPipeline(request as AnyRequest, context, behaviors, callHandler),
-    );
+    // Plain branches rather than Result combinators: this runs for every request and job.
+    const behaviors = this.#resolveBehaviors(requestClass, requestType);
+    if (behaviors.isErr()) return errAsync(behaviors.error);
+    return runPipeline(request as AnyRequest, context, behaviors.value, callHandler);
   }
 
   // Behaviours are resolved up front so a misconfigured container fails the

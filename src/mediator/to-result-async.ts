@@ -1,4 +1,4 @@
-import { Err, Ok, ResultAsync, fromThrowable, ok } from 'neverthrow';
+import { Err, Ok, ResultAsync, err, ok } from 'neverthrow';
 import type { Result } from 'neverthrow';
 import type { HandlerResult } from './handler-result.js';
 
@@ -10,17 +10,32 @@ import type { HandlerResult } from './handler-result.js';
  * Only neverthrow's own `Ok`/`Err` instances count as Results, so a handler
  * answering with a plain object that happens to have `isOk` is not mistaken
  * for one. (A Result from a second copy of neverthrow would be: keep one copy.)
+ *
+ * Written as one native async function rather than a chain of neverthrow
+ * combinators: this runs for every handler and behaviour of every request
+ * and job, and each combinator allocates a promise chain of its own.
  */
 export function toResultAsync<T, E, F>(
   call: () => HandlerResult<T, E>,
   onThrow: (cause: unknown) => F,
 ): ResultAsync<T, E | F> {
-  return fromThrowable(call, onThrow)().asyncAndThen((produced) =>
-    // Promise.resolve adopts Promises and ResultAsync (a thenable) alike.
-    ResultAsync.fromPromise(Promise.resolve(produced), onThrow).andThen(
-      (settled): Result<T, E | F> => (isResult(settled) ? (settled as Result<T, E>) : ok(settled as T)),
-    ),
-  );
+  return new ResultAsync(settle(call, onThrow));
+}
+
+async function settle<T, E, F>(call: () => HandlerResult<T, E>, onThrow: (cause: unknown) => F): Promise<Result<T, E | F>> {
+  let produced: HandlerResult<T, E>;
+  try {
+    produced = call();
+  } catch (cause) {
+    return err(onThrow(cause));
+  }
+  try {
+    // await adopts Promises and ResultAsync (a thenable) alike.
+    const settled: unknown = await produced;
+    return isResult(settled) ? (settled as Result<T, E>) : ok(settled as T);
+  } catch (cause) {
+    return err(onThrow(cause));
+  }
 }
 
 function isResult(value: unknown): boolean {

@@ -30,12 +30,18 @@ export function batchedStateChanges(storage: JobStorage, retryForMs = 0, giveUp?
       (error) => changes.map(() => err(error)),
     );
   });
-  return (changes: readonly StateChange[]) =>
-    ResultAsync.fromSafePromise(Promise.all(changes.map((change) => coalescer.submit(change)))).andThen((outcomes) => {
-      const failed = outcomes.find((outcome) => outcome.isErr());
-      if (failed !== undefined && failed.isErr()) return err(failed.error);
-      return ok(outcomes.map((outcome) => outcome.unwrapOr(false)));
-    });
+  return (changes: readonly StateChange[]) => new ResultAsync(submitAll(coalescer, changes));
+}
+
+/** Each change's outcome, or the first failure; plain awaits, as every job's completion comes through here. */
+async function submitAll(coalescer: Coalescer<StateChange, Result<boolean, StorageError>>, changes: readonly StateChange[]): Promise<Result<boolean[], StorageError>> {
+  const outcomes = changes.length === 1 ? [await coalescer.submit(changes[0] as StateChange)] : await Promise.all(changes.map((change) => coalescer.submit(change)));
+  const applied: boolean[] = [];
+  for (const outcome of outcomes) {
+    if (outcome.isErr()) return err(outcome.error);
+    applied.push(outcome.value);
+  }
+  return ok(applied);
 }
 
 async function writeWithRetry(storage: JobStorage, changes: StateChange[], retryForMs: number, giveUp: AbortSignal | undefined): Promise<Result<boolean[], StorageError>> {

@@ -1,4 +1,4 @@
-import { okAsync, ResultAsync } from 'neverthrow';
+import { err, ok, ResultAsync, type Result } from 'neverthrow';
 import type { JobFilterRegistry } from '../filters/filter-registry.js';
 import { parameterAccess } from '../filters/job-parameters.js';
 import type { ApplyStateContext, ElectStateContext, JobContext } from '../filters/job-filter.js';
@@ -51,25 +51,27 @@ export class StateMachine {
   ) {}
 
   transition(transition: Transition): ResultAsync<TransitionOutcome, JobError> {
-    return ResultAsync.fromSafePromise(this.elect(transition)).andThen(({ elected, replaced }) =>
-      this.applyChanges([
-        {
-          jobId: transition.job.jobId,
-          from: [transition.currentState, ...(transition.alsoFrom ?? [])],
-          lease: transition.lease,
-          to: elected.to,
-          reason: elected.reason,
-          data: elected.data,
-          replaced,
-        },
-      ])
-        .mapErr(storageFailed)
-        .andThen((applied) => {
-          const outcome = { applied: applied[0] === true, elected };
-          if (!outcome.applied) return okAsync(outcome);
-          return ResultAsync.fromSafePromise(this.afterApplied(transition, elected)).map(() => outcome);
-        }),
-    );
+    return new ResultAsync(this.#transition(transition));
+  }
+
+  // One native async function rather than Result combinators: every job's completion comes through here.
+  async #transition(transition: Transition): Promise<Result<TransitionOutcome, JobError>> {
+    const { elected, replaced } = await this.elect(transition);
+    const applied = await this.applyChanges([
+      {
+        jobId: transition.job.jobId,
+        from: transition.alsoFrom === undefined ? [transition.currentState] : [transition.currentState, ...transition.alsoFrom],
+        lease: transition.lease,
+        to: elected.to,
+        reason: elected.reason,
+        data: elected.data,
+        replaced,
+      },
+    ]);
+    if (applied.isErr()) return err(storageFailed(applied.error));
+    const outcome = { applied: applied.value[0] === true, elected };
+    if (outcome.applied) await this.afterApplied(transition, elected);
+    return ok(outcome);
   }
 
   private async elect(transition: Transition): Promise<{ elected: ElectedState; replaced: RecordedState[] }> {
