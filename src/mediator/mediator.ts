@@ -66,16 +66,24 @@ export class Mediator implements IMediator {
     }
     const requestClass = request.constructor as RequestClass;
     const requestType = requestTypeNameOf(requestClass);
-    if (options.signal?.aborted === true) return errAsync<unknown, MediatorError>({ kind: 'Aborted', requestType });
+    const { lazySignal } = options;
+    // Read without making a signal: most handlers never ask for theirs (see LazyAbortController).
+    const aborted = (): boolean => (lazySignal !== undefined ? lazySignal.aborted : options.signal?.aborted === true);
+    if (aborted()) return errAsync<unknown, MediatorError>({ kind: 'Aborted', requestType });
     const handler = this.#registry.handlerFor(requestClass);
     if (handler === undefined) return errAsync<unknown, MediatorError>({ kind: 'NoHandler', requestType });
+    let signal: AbortSignal | undefined;
+    const signalOf = (): AbortSignal => (signal ??= lazySignal !== undefined ? lazySignal.signal : (options.signal ?? neverAborted()));
     // No object spread on this path: it runs for every request and every job, and spreads are slow.
-    const signal = options.signal ?? neverAborted();
-    const context: HandlerContext = options.job === undefined ? { signal, requestType } : { signal, requestType, job: options.job };
+    // The signal is an own enumerable getter, so a behaviour that spreads the context still passes it on.
+    const context: HandlerContext =
+      options.job === undefined
+        ? { requestType, get signal() { return signalOf(); } }
+        : { requestType, job: options.job, get signal() { return signalOf(); } };
     // The handler is resolved lazily, at the bottom of the pipeline, so a
     // short-circuiting behaviour (a cache, a validator) never builds it.
     const callHandler: Next = () => {
-      if (context.signal.aborted) return errAsync<unknown, MediatorError>({ kind: 'Aborted', requestType });
+      if (aborted()) return errAsync<unknown, MediatorError>({ kind: 'Aborted', requestType });
       const instance = resolveProvider(handler, this.#resolver);
       if (instance.isErr()) return errAsync<unknown, MediatorError>({ kind: 'HandlerResolutionFailed', requestType, cause: instance.error });
       return toResultAsync(
@@ -107,7 +115,7 @@ export class Mediator implements IMediator {
   }
 }
 
-// A fresh signal per call: nothing aborts it, and no state is shared.
+// A fresh signal per call that asks for one: nothing aborts it, and no state is shared.
 function neverAborted(): AbortSignal {
   return new AbortController().signal;
 }

@@ -1,4 +1,5 @@
 import type { JobRunInfo } from './handler-context.js';
+import type { LazyAbortController } from './lazy-abort-controller.js';
 
 /** Options of `ISender.send`. */
 export interface SendOptions {
@@ -12,4 +13,10 @@ export interface SendOptions {
    * behaviours see `context.job`. Direct callers leave it out.
    */
   readonly job?: JobRunInfo;
+  /**
+   * Set by the background worker instead of `signal`: the job's signal, made
+   * only if a handler or behaviour reads `context.signal`.
+   * @internal
+   */
+  readonly lazySignal?: LazyAbortController;
 }

@@ -1,4 +1,4 @@
-import { err, ok, ResultAsync, type Result } from 'neverthrow';
+import { err, ok, type Result } from 'neverthrow';
 import type { ApplyChanges } from '../states/state-machine.js';
 import type { JobStorage } from '../storage/job-storage.js';
 import type { StateChange } from '../storage/state-change.js';
@@ -30,7 +30,7 @@ export function batchedStateChanges(storage: JobStorage, retryForMs = 0, giveUp?
       (error) => changes.map(() => err(error)),
     );
   });
-  return (changes: readonly StateChange[]) => new ResultAsync(submitAll(coalescer, changes));
+  return (changes: readonly StateChange[]) => submitAll(coalescer, changes);
 }
 
 /** Each change's outcome, or the first failure; plain awaits, as every job's completion comes through here. */

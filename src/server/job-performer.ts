@@ -5,6 +5,8 @@ import { fromStoredInvocation, type JobCatalog, type RunnableJob } from '../jobs
 import { encodePayload } from '../jobs/payload-codec.js';
 import { describeError, type Logger } from '../logging/logger.js';
 import type { IMediator } from '../mediator/mediator-interface.js';
+import type { LazyAbortController } from '../mediator/lazy-abort-controller.js';
+import { Mediator } from '../mediator/mediator.js';
 import type { ServiceResolver } from '../mediator/service-resolver.js';
 import { toResultAsync } from '../mediator/to-result-async.js';
 import { parameterAccess } from '../filters/job-parameters.js';
@@ -56,7 +58,7 @@ export class JobPerformer {
    * server filters) and only its outcome remains to be recorded: the worker
    * can take the next job while the outcome waits for its batched statement.
    */
-  async perform(job: FetchedJob, signal: AbortSignal, handlerFinished: () => void = () => undefined): Promise<PerformOutcome> {
+  async perform(job: FetchedJob, cancellation: LazyAbortController, handlerFinished: () => void = () => undefined): Promise<PerformOutcome> {
     const started = performance.now();
     const context = this.jobContext(job);
     const restored = fromStoredInvocation(job, this.deps.catalog);
@@ -67,15 +69,15 @@ export class JobPerformer {
       return 'recorded';
     }
     const runnable = restored.value;
-    const canceled = await this.runPerforming(job, context, runnable, signal);
+    const canceled = await this.runPerforming(job, context, runnable, cancellation);
     if (canceled !== undefined) {
       handlerFinished();
       await this.transition(job, context, { to: { name: 'Deleted' }, reason: `Canceled by a server filter: ${canceled}` });
       return 'recorded';
     }
-    const outcome = await this.run(job, runnable, signal);
+    const outcome = await this.run(job, runnable, cancellation);
     // A handler that stopped because its server is stopping did nothing wrong: hand the job back.
-    if (!outcome.ok && signal.reason instanceof ServerStopping) return 'interrupted';
+    if (!outcome.ok && cancellation.reason instanceof ServerStopping) return 'interrupted';
     const durationMs = performance.now() - started;
     await this.runPerformed(context, runnable, outcome, durationMs);
     handlerFinished();
@@ -83,10 +85,12 @@ export class JobPerformer {
     return 'recorded';
   }
 
-  private async run(job: FetchedJob, runnable: RunnableJob, signal: AbortSignal): Promise<RunOutcome> {
+  private async run(job: FetchedJob, runnable: RunnableJob, cancellation: LazyAbortController): Promise<RunOutcome> {
     const jobInfo = { jobId: job.id, attempt: job.retryCount + 1, queue: job.queue };
     if (runnable.kind === 'request') {
-      const sent = await this.deps.mediator.send(runnable.request, { signal, job: jobInfo });
+      // Our Mediator makes the signal only if the handler asks; another IMediator gets a made one.
+      const options = this.deps.mediator instanceof Mediator ? { lazySignal: cancellation, job: jobInfo } : { signal: cancellation.signal, job: jobInfo };
+      const sent = await this.deps.mediator.send(runnable.request, options);
       return sent.match((value): RunOutcome => ({ ok: true, value }), (error): RunOutcome => ({ ok: false, error }));
     }
     return callServiceMethod(this.deps.resolver, runnable);
@@ -108,7 +112,7 @@ export class JobPerformer {
   }
 
   private async transition(job: FetchedJob, context: Omit<JobContext, 'getParameter' | 'setParameter'>, candidate: ElectedState, error?: unknown): Promise<void> {
-    const outcome = await this.deps.states.transition({ job: context, currentState: 'Processing', lease: job.lease, candidate, error });
+    const outcome = await this.deps.states.transitionPromise({ job: context, currentState: 'Processing', lease: job.lease, candidate, error });
     outcome.match(
       ({ applied, elected }) => {
         // Not applied: the job was deleted or taken over meanwhile; its new owner decides.
@@ -127,11 +131,11 @@ export class JobPerformer {
   }
 
   /** Server filters' onPerforming in order; returns the cancel reason, if one canceled. */
-  private async runPerforming(job: FetchedJob, base: Omit<JobContext, 'getParameter' | 'setParameter'>, runnable: RunnableJob, signal: AbortSignal): Promise<string | undefined> {
+  private async runPerforming(job: FetchedJob, base: Omit<JobContext, 'getParameter' | 'setParameter'>, runnable: RunnableJob, cancellation: LazyAbortController): Promise<string | undefined> {
     // Most jobs have no server filter: no context to build (this runs for every job).
     if (!this.deps.filters.anyHas(job.typeName, 'onPerforming')) return undefined;
     let canceled: string | undefined;
-    const context: PerformingContext = this.withParameters(job.id, { ...base, job: runnable, signal, cancel: (reason: string) => { canceled = reason; } });
+    const context: PerformingContext = this.withParameters(job.id, { ...base, job: runnable, signal: cancellation.signal, cancel: (reason: string) => { canceled = reason; } });
     for (const filter of this.deps.filters.filtersFor(job.typeName)) {
       if (filter.onPerforming === undefined) continue;
       try {

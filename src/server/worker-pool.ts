@@ -1,4 +1,5 @@
 import type { Logger } from '../logging/logger.js';
+import { LazyAbortController } from '../mediator/lazy-abort-controller.js';
 import type { JobStorage } from '../storage/job-storage.js';
 import type { FetchedJob, JobId, Lease } from '../storage/job-types.js';
 import { ServerStopping, type JobPerformer, type PerformOutcome } from './job-performer.js';
@@ -18,7 +19,7 @@ interface Running {
   readonly job: FetchedJob;
   /** True while the handler runs; a finished one only waits for its outcome to be recorded. */
   handlerRunning: boolean;
-  readonly controller: AbortController;
+  readonly cancellation: LazyAbortController;
   done: Promise<void>;
 }
 
@@ -121,7 +122,7 @@ export class WorkerPool {
   /** Aborts a job's signal while its handler runs; a handler that is done is left alone (it may still hold listeners). */
   private abortHandler(jobId: JobId, reason: Error): void {
     const entry = this.running.get(jobId);
-    if (entry?.handlerRunning === true) entry.controller.abort(reason);
+    if (entry?.handlerRunning === true) entry.cancellation.abort(reason);
   }
 
   private wake(): void {
@@ -165,8 +166,8 @@ export class WorkerPool {
   }
 
   private launch(job: FetchedJob): void {
-    const controller = new AbortController();
-    const entry: Running = { job, controller, handlerRunning: true, done: Promise.resolve() };
+    const cancellation = new LazyAbortController();
+    const entry: Running = { job, cancellation, handlerRunning: true, done: Promise.resolve() };
     this.running.set(job.id, entry);
     this.busyWorkers++;
     const freeWorker = () => {
@@ -175,7 +176,7 @@ export class WorkerPool {
       this.busyWorkers--;
       this.workerFreed();
     };
-    const performed = this.performer.perform(job, controller.signal, freeWorker).catch((error: unknown): PerformOutcome => {
+    const performed = this.performer.perform(job, cancellation, freeWorker).catch((error: unknown): PerformOutcome => {
       // perform() is built never to reject; should it ever, the worker must survive: the job's lease runs out and it runs again.
       this.logger.error(`Running job ${job.id} failed unexpectedly; it will run again when its lease expires`, { jobId: job.id, error });
       return 'recorded';

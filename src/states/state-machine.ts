@@ -32,8 +32,11 @@ export interface TransitionOutcome {
   readonly elected: ElectedState;
 }
 
-/** Applies guarded state changes; batched by the caller when it likes (the worker's completion batcher). */
-export type ApplyChanges = (changes: readonly StateChange[]) => ResultAsync<boolean[], StorageError>;
+/**
+ * Applies guarded state changes; batched by the caller when it likes (the
+ * worker's completion batcher). A ResultAsync or a plain promise of a Result.
+ */
+export type ApplyChanges = (changes: readonly StateChange[]) => PromiseLike<Result<boolean[], StorageError>>;
 
 /**
  * Hangfire's state machine: elect (elect-state filters in registration order
@@ -51,11 +54,15 @@ export class StateMachine {
   ) {}
 
   transition(transition: Transition): ResultAsync<TransitionOutcome, JobError> {
-    return new ResultAsync(this.#transition(transition));
+    return new ResultAsync(this.transitionPromise(transition));
   }
 
-  // One native async function rather than Result combinators: every job's completion comes through here.
-  async #transition(transition: Transition): Promise<Result<TransitionOutcome, JobError>> {
+  /**
+   * `transition` as a plain promise, for the worker's completion path: one
+   * native async function rather than Result combinators, and awaiting a
+   * native promise skips the extra turn a thenable costs.
+   */
+  async transitionPromise(transition: Transition): Promise<Result<TransitionOutcome, JobError>> {
     const { elected, replaced } = await this.elect(transition);
     const applied = await this.applyChanges([
       {
