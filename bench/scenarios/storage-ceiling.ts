@@ -8,7 +8,8 @@
  * and the processing row is what the engine costs in this process; this row
  * against the peers' processing is what our richer rows cost the database.
  */
-import { openStorage, type JobStorage } from '../../src/index.js';
+import type { JobStorage } from '../../src/index.js';
+import { ours } from '../subjects/built-package.js';
 import type { Sizes } from '../sizes.js';
 import { perSecond } from '../stats.js';
 import { chunks, numbers } from './job-tracker.js';
@@ -17,7 +18,7 @@ const FETCH_SIZE = 100;
 const LOOPS = 2;
 
 export async function measureStorageCeiling(url: string, schema: string, sizes: Sizes): Promise<Record<string, number>> {
-  const opened = await openStorage({ type: 'PostgreSql', connectionString: url, schemaName: schema });
+  const opened = await ours.openStorage({ type: 'PostgreSql', connectionString: url, schemaName: schema });
   if (opened.isErr()) throw new Error(`opening storage: ${JSON.stringify(opened.error)}`);
   const { storage } = opened.value;
   try {

@@ -6,15 +6,15 @@
 import { PGlite } from '@electric-sql/pglite';
 import type { Result } from 'neverthrow';
 import pg from 'pg';
-import {
-  GENERIC_PLANS_OPTION, GENERIC_PLANS_SQL, JobEngine, JobMediator, Mediator, MediatorRegistry, Request, constructingResolver, openStorage, resolveOptions,
-  silentLogger, type JobServer, type JobSettingsInput, type JobStorage, type StorageOptions,
-} from '../../src/index.js';
+import type { JobEngine, JobMediator, JobServer, JobSettingsInput, JobStorage, StorageOptions } from '../../src/index.js';
+import { ours } from './built-package.js';
 import type { AwaitingSubject, SubjectTarget } from '../subject.js';
 import { OUR_EMBEDDED_SETTINGS, OUR_POOL_SIZE, OUR_SETTINGS } from './ours-config.js';
 
 /** The benchmark's job: carries its number so the handler can report it. */
-class BenchNoop extends Request<number> {
+const { GENERIC_PLANS_OPTION, GENERIC_PLANS_SQL, Mediator, MediatorRegistry, constructingResolver, openStorage, resolveOptions, silentLogger } = ours;
+
+class BenchNoop extends ours.Request<number> {
   constructor(readonly n: number) {
     super();
   }
@@ -69,8 +69,8 @@ export class OursSubject implements AwaitingSubject {
     const registered = registry.addHandler(BenchNoop, { handle: (job: BenchNoop) => { this.#onJob(job.n); return job.n; } });
     if (registered.isErr()) throw new Error(`registering the handler: ${JSON.stringify(registered.error)}`);
     const mediator = new Mediator(registry, constructingResolver);
-    this.#engine = new JobEngine({ storage, mediator, registry, resolver: constructingResolver, options, logger: silentLogger });
-    this.#mediator = new JobMediator(mediator, this.#engine);
+    this.#engine = new ours.JobEngine({ storage, mediator, registry, resolver: constructingResolver, options, logger: silentLogger });
+    this.#mediator = new ours.JobMediator(mediator, this.#engine);
     this.#storage = storage;
   }
 

@@ -47,7 +47,7 @@ void test('a send with a lazy signal: the same signal on every read, kept by a s
   assert.equal(contexts[1]?.signal, read.signal);
   assert.equal(contexts[1]?.signal, contexts[1]?.signal);
   // A context spread by user code keeps its signal: the getter is an own, enumerable property.
-  assert.equal({ ...contexts[1]! }.signal, read.signal);
+  assert.equal({ ...contexts[1] }.signal, read.signal);
   read.abort(new Error('deleted'));
   assert.equal(contexts[1]?.signal.aborted, true);
 
