@@ -57,9 +57,9 @@ async function assertNoJobsScan(db: Database, schema: string): Promise<void> {
   }
 }
 
-async function enqueueBacklog(storage: JobStorage): Promise<void> {
-  for (let n = 0; n < BACKLOG; n += 1_000) {
-    const created = await storage.createJobs(Array.from({ length: 1_000 }, (_, i) => ({ queue: 'default', state: { name: 'Enqueued' } as const, typeName: 'Backlog', payload: { n: n + i } })));
+async function enqueueBacklog(storage: JobStorage, backlog = BACKLOG): Promise<void> {
+  for (let n = 0; n < backlog; n += 1_000) {
+    const created = await storage.createJobs(Array.from({ length: Math.min(1_000, backlog - n) }, (_, i) => ({ queue: 'default', state: { name: 'Enqueued' } as const, typeName: 'Backlog', payload: { n: n + i } })));
     assert.ok(created.isOk());
   }
 }
@@ -110,6 +110,27 @@ describe('the plans of the hot statements, with 20,000 jobs queued', () => {
 
     it('once the statistics know the table, fetch, completion and renewal look their rows up by primary key', async () => {
       await assertNoJobsScan(db, schema.name);
+    });
+  });
+
+  describe('PostgreSql: a fetch planned while the table was small (500 jobs: a fresh schema, the first fetch)', () => {
+    it('still claims by row address, not by scanning the table, once 20,000 jobs are queued', async () => {
+      const test = await openTestStorage('PostgreSql');
+      const db = new PgDatabase({ connection: await testDatabaseUrl(), maxConnections: 1 });
+      const statement = `plan_probe_small_${process.pid}`;
+      try {
+        await enqueueBacklog(test.storage, 500);
+        await db.query(`PREPARE ${statement} AS ${statementsFor(`"${test.options.schemaName!}"`).fetchJobs}`);
+        const explain = async () => (await db.query<{ 'QUERY PLAN': string }>(`EXPLAIN (COSTS OFF) EXECUTE ${statement} (${SAMPLE_ARGUMENTS.fetchJobs})`)).rows.map((row) => row['QUERY PLAN']).join('\n');
+        // The generic plan is made and cached by this first execution, on the small table.
+        await explain();
+        await enqueueBacklog(test.storage);
+        const plan = await explain();
+        assert.doesNotMatch(plan, /Seq Scan on jobs\b/, plan);
+      } finally {
+        await db.close();
+        await test.dispose();
+      }
     });
   });
 });

@@ -1,5 +1,3 @@
-import { byPrimaryKey } from './ids-lookup.js';
-
 /**
  * The worker's hot path: claims up to $2 visible jobs from the queues $1, in
  * queue order (earlier queues first) and oldest first within a queue, marks
@@ -12,14 +10,21 @@ import { byPrimaryKey } from './ids-lookup.js';
  * whose lease ran out (its worker died or hung) is visible again and is
  * claimed like any other; fetch_count then tells the history why.
  *
- * The claimed rows are looked up by primary key (see ids-lookup.ts).
+ * The UPDATE finds the candidates by their row addresses (ctid, a TID scan),
+ * which no statistics can make the planner trade for a scan of the table: a
+ * generic plan made while the table was small (a fresh schema, a server's
+ * first fetch) would otherwise keep scanning the whole table once it has
+ * grown, and a join on id alone does the same once the statistics know the
+ * table (see ids-lookup.ts). The rows are locked by the candidates step of
+ * this same statement, so their addresses cannot change before the UPDATE;
+ * were one stale, the UPDATE would skip that job, never claim it twice.
  */
 export const fetchJobsSql = (schema: string): string => `
 WITH candidates AS (
-  SELECT job.id, job.state AS previous_state, job.visible_at AS previous_visible_at, q.position
+  SELECT job.id, job.row_address, job.state AS previous_state, job.visible_at AS previous_visible_at, q.position
   FROM unnest($1::text[]) WITH ORDINALITY AS q(name, position)
   CROSS JOIN LATERAL (
-    SELECT id, state, visible_at FROM ${schema}.jobs
+    SELECT id, ctid AS row_address, state, visible_at FROM ${schema}.jobs
     WHERE queue = q.name AND visible_at <= now()
     ORDER BY visible_at, id
     LIMIT $2
@@ -34,7 +39,7 @@ WITH candidates AS (
       fetch_count = job.fetch_count + 1,
       state_changed_at = now()
   FROM candidates
-  WHERE job.id = candidates.id AND ${byPrimaryKey('job.id', 'ARRAY(SELECT id FROM candidates)')}
+  WHERE job.ctid = ANY (ARRAY(SELECT row_address FROM candidates)) AND job.id = candidates.id
   RETURNING job.id, job.queue, job.type_name, job.method_name, job.payload, job.display_name,
             job.fetch_count, job.retry_count, job.created_at, candidates.previous_state, candidates.position,
             candidates.previous_visible_at
