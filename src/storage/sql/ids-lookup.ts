@@ -1,8 +1,9 @@
 /**
  * A condition that lets the planner find a batch's rows by primary key.
  *
- * The hot statements join the jobs table to a batch of ids (an `unnest` of
- * parameter arrays, or the fetch's candidates). Our connections plan
+ * The completion and lease-renewal statements join the jobs table to a batch
+ * of ids (an `unnest` of parameter arrays). (The fetch uses row addresses
+ * instead, see fetch-jobs.ts.) Our connections plan
  * generically (see generic-plans.ts), and a generic plan cannot know how
  * many ids a batch holds. Once the statistics describe the table, the join
  * alone is planned as a hash join over a sequential scan of all jobs, for
