@@ -1,6 +1,7 @@
 import { err, ok, type Result } from 'neverthrow';
 import { describeError } from '../logging/logger.js';
 import type { JsonValue } from '../storage/job-types.js';
+import { setOwnField } from '../storage/own-field.js';
 
 /**
  * Turns request fields, method arguments and handler responses into JSON
@@ -61,12 +62,6 @@ function shortPath(path: string): string {
   return path.length <= 200 ? path : `${path.slice(0, 120)}…(${path.length} characters)`;
 }
 
-/** Sets an own field, `__proto__` included (a plain assignment of that key would replace the prototype). */
-function setField(target: Record<string, unknown>, key: string, value: unknown): void {
-  if (key === '__proto__') Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
-  else target[key] = value;
-}
-
 function encode(value: unknown, path: string, ancestors: Set<object>): JsonValue {
   switch (typeof value) {
     case 'string':
@@ -110,7 +105,7 @@ function encode(value: unknown, path: string, ancestors: Set<object>): JsonValue
     for (const [key, field] of fields) {
       // Like JSON.stringify, an undefined field is simply absent.
       if (field === undefined) continue;
-      setField(encoded, key, encode(field, `${path}.${key}`, ancestors));
+      setOwnField(encoded, key, encode(field, `${path}.${key}`, ancestors));
     }
     return Object.hasOwn(encoded, TAG) ? ({ [TAG]: 'escaped', v: encoded } satisfies Tagged) : encoded;
   } finally {
@@ -147,6 +142,6 @@ function decode(value: JsonValue, path: string): unknown {
 
 function decodeFields(value: { [key: string]: JsonValue }, path: string): Record<string, unknown> {
   const decoded: Record<string, unknown> = {};
-  for (const [key, field] of Object.entries(value)) setField(decoded, key, decode(field, `${path}.${key}`));
+  for (const [key, field] of Object.entries(value)) setOwnField(decoded, key, decode(field, `${path}.${key}`));
   return decoded;
 }

@@ -1,6 +1,7 @@
 import { CronExpressionParser, type CronExpression } from 'cron-parser';
 import { err, ok, type Result } from 'neverthrow';
 import type { JobError } from '../jobs/job-error.js';
+import { textForMessage } from '../storage/input-validation.js';
 import type { MisfirePolicy } from '../storage/recurring-types.js';
 
 /**
@@ -55,7 +56,7 @@ export interface TickPlan {
  * Returns the expression with its fields separated by single spaces.
  */
 export function checkCron(cron: unknown): Result<string, JobError> {
-  const text = asText(cron);
+  const text = textForMessage(cron);
   const refuse = (why: string) => err<never, JobError>({ kind: 'InvalidCron', cron: text.slice(0, MAX_CRON_LENGTH), message: `Cron expression ${JSON.stringify(text.slice(0, 80))} is refused: ${why}.` });
   if (typeof cron !== 'string') return refuse('it is not a string');
   if (cron.length > MAX_CRON_LENGTH) return refuse(`it is longer than ${MAX_CRON_LENGTH} characters`);
@@ -82,7 +83,7 @@ export function checkCron(cron: unknown): Result<string, JobError> {
  * unknown zones, offsets such as `+02:00`, empty strings.
  */
 export function checkTimeZone(timeZone: unknown): Result<string, JobError> {
-  const text = asText(timeZone);
+  const text = textForMessage(timeZone);
   const refuse = (why: string) => err<never, JobError>({ kind: 'InvalidTimeZone', timeZone: text.slice(0, 100), message: `Time zone ${JSON.stringify(text.slice(0, 80))} is refused: ${why}.` });
   if (typeof timeZone !== 'string' || timeZone.trim() === '') return refuse('use an IANA time zone name such as "UTC" or "Europe/Paris"');
   try {
@@ -93,16 +94,6 @@ export function checkTimeZone(timeZone: unknown): Result<string, JobError> {
   // cron-parser computes in the zone through its own date library: make sure it agrees.
   if (parse('0 0 * * *', timeZone, new Date(0)) === undefined) return refuse('the cron library cannot compute in it');
   return ok(timeZone);
-}
-
-/** A value as text for an error message; never throws (String() does, for an object without a prototype). */
-function asText(value: unknown): string {
-  if (typeof value === 'string') return value;
-  try {
-    return String(value);
-  } catch {
-    return Object.prototype.toString.call(value);
-  }
 }
 
 /** Checks both halves of a schedule; the cron error comes first when both are wrong. */

@@ -33,6 +33,9 @@ interface Running {
  */
 const HELD_PER_WORKER = 4;
 
+/** A job's `done` until its run is under way: one shared settled promise, not one per job. */
+const SETTLED: Promise<void> = Promise.resolve();
+
 /**
  * WorkerCount workers fed by ONE fetch loop: each fetch claims as many jobs as
  * there are free workers, in one statement. A worker is free again as soon
@@ -167,7 +170,7 @@ export class WorkerPool {
 
   private launch(job: FetchedJob): void {
     const cancellation = new LazyAbortController();
-    const entry: Running = { job, cancellation, handlerRunning: true, done: Promise.resolve() };
+    const entry: Running = { job, cancellation, handlerRunning: true, done: SETTLED };
     this.running.set(job.id, entry);
     this.busyWorkers++;
     const freeWorker = () => {

@@ -9,13 +9,23 @@ import type { StorageError } from './storage-error.js';
  * without a prototype that String() cannot convert).
  */
 export function quoteForMessage(value: unknown): string {
-  let text: string;
+  const text = convertedText(value);
+  return (text === undefined ? Object.prototype.toString.call(value) : JSON.stringify(text)).slice(0, 80);
+}
+
+/** A value as text for an error message, unquoted; never throws (see quoteForMessage). */
+export function textForMessage(value: unknown): string {
+  return convertedText(value) ?? Object.prototype.toString.call(value);
+}
+
+/** String(value), or undefined where String() throws (an object without a prototype, say). */
+function convertedText(value: unknown): string | undefined {
+  if (typeof value === 'string') return value;
   try {
-    text = JSON.stringify(typeof value === 'string' ? value : String(value));
+    return String(value);
   } catch {
-    text = Object.prototype.toString.call(value);
+    return undefined;
   }
-  return text.slice(0, 80);
 }
 
 const JOB_ID_PATTERN = /^[1-9][0-9]{0,18}$/;

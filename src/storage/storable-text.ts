@@ -1,4 +1,5 @@
 import type { JsonValue } from './job-types.js';
+import { setOwnField } from './own-field.js';
 
 /**
  * What stands in for a NUL character in a job's history. PostgreSQL's text
@@ -20,7 +21,7 @@ export function storableData<T extends JsonValue>(value: T): T {
   if (value === null || typeof value !== 'object') return value;
   const cleaned: { [key: string]: JsonValue } = {};
   for (const [key, field] of Object.entries(value)) {
-    Object.defineProperty(cleaned, storableText(key), { value: storableData(field), enumerable: true, writable: true, configurable: true });
+    setOwnField(cleaned, storableText(key), storableData(field));
   }
   return cleaned as T;
 }
