@@ -8,10 +8,10 @@
  * connections our storage opens plan every prepared statement generically,
  * which keeps the fetch to the ordered fetch index whatever the backlog.
  *
- * Once the statistics know the table, a generic plan of a batch joined to the
- * jobs table hashes the whole table unless the batch's ids are given as an
- * index condition (storage/sql/ids-lookup.ts): the fetch, the completion
- * and the lease renewal each look their rows up by primary key.
+ * Once the statistics know the table, a generic plan of the fetch's join on
+ * id alone hashed the whole table; the fetch claims by row address instead
+ * (storage/sql/fetch-jobs.ts). The completion and the lease renewal are
+ * checked not to scan the table either.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';

@@ -1,6 +1,5 @@
 import { jobEventPayloadsSql } from './job-event-payloads.js';
 import { continuationKeepsWaiting, continuationTarget, releasedContinuationColumns, releasedContinuationHistory } from './continuation-rules.js';
-import { byPrimaryKey } from './ids-lookup.js';
 
 /**
  * Applies a batch of guarded state transitions in one statement: the
@@ -53,7 +52,7 @@ WITH input AS (
       expire_at = CASE WHEN c.target IN ('Succeeded', 'Deleted')
                        THEN now() + $11::double precision * interval '1 millisecond' END
   FROM input AS c
-  WHERE job.id = c.id AND ${byPrimaryKey('job.id', '$1::bigint[]')}
+  WHERE job.id = c.id
     AND job.state = ANY (string_to_array(c.expected, ','))
     AND (c.token IS NULL OR (job.state = 'Processing' AND job.fetch_count = c.token))
   RETURNING job.id, job.queue, c.ordinal, c.target, c.result, c.reason, c.data, c.replaced
