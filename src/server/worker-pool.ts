@@ -33,12 +33,31 @@ interface Running {
  */
 const HELD_PER_WORKER = 4;
 
+/**
+ * Fetch loops per pool. One loop waits out every fetch's round trip before it
+ * claims more, while the database has a core to spare; with a backlog a second
+ * loop claims the next jobs meanwhile (SKIP LOCKED keeps the two apart). Each
+ * claims at most its share of the workers, so both fill them. The second loop
+ * fetches only while the last fetch came back full, so an idle or lightly
+ * loaded pool still runs one fetch per wake-up. Probe, 20,000 no-op jobs with
+ * 100 workers, 3 paired runs: 8,070 / 8,952 / 8,987 jobs/s with one loop,
+ * 9,737 / 11,954 / 10,332 with two; three loops were slower than two.
+ */
+const FETCH_LOOPS = 2;
+
+/** How a notification or a freed worker reaches one sleeping fetch loop. */
+interface FetchLoopState {
+  wake: (() => void) | undefined;
+  wakeRequested: boolean;
+}
+
 /** A job's `done` until its run is under way: one shared settled promise, not one per job. */
 const SETTLED: Promise<void> = Promise.resolve();
 
 /**
- * WorkerCount workers fed by ONE fetch loop: each fetch claims as many jobs as
- * there are free workers, in one statement. A worker is free again as soon
+ * WorkerCount workers fed by one fetch loop, and a second one while there is a
+ * backlog (see FETCH_LOOPS): each fetch claims as many jobs as there are free
+ * workers (up to its loop's share), in one statement. A worker is free again as soon
  * as its handler is done: recording the outcome joins the completion batch
  * while the worker already runs its next job, so fetching and completing
  * overlap instead of taking turns. An idle pool sleeps until a
@@ -55,10 +74,13 @@ export class WorkerPool {
   /** Jobs whose handlers stopped because the server is stopping: handed back with the unfinished ones. */
   private readonly interrupted: Lease[] = [];
   private readonly stopping = new AbortController();
-  private wakeFetcher: (() => void) | undefined;
-  private wakeRequested = false;
+  private readonly fetchLoops: FetchLoopState[];
+  /** Workers promised to fetches still in flight, so two loops never claim the same free worker. */
+  private claiming = 0;
+  /** The last fetch came back full: more jobs are likely waiting, so every loop fetches. */
+  private backlogged = false;
   private freedPending = false;
-  private loop: Promise<void> | undefined;
+  private loop: Promise<unknown> | undefined;
   private renewTimer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -66,10 +88,13 @@ export class WorkerPool {
     private readonly performer: JobPerformer,
     private readonly settings: WorkerPoolSettings,
     private readonly logger: Logger,
-  ) {}
+  ) {
+    const loops = Math.min(FETCH_LOOPS, settings.workerCount);
+    this.fetchLoops = Array.from({ length: loops }, () => ({ wake: undefined, wakeRequested: false }));
+  }
 
   start(): void {
-    this.loop ??= this.fetchLoop();
+    this.loop ??= Promise.all(this.fetchLoops.map((state, index) => this.fetchLoop(state, index === 0)));
     const renewEvery = Math.max(50, Math.floor(this.settings.invisibilityTimeoutMs / 3));
     this.renewTimer = setInterval(() => void this.renewLeases(), renewEvery);
     this.renewTimer.unref();
@@ -129,8 +154,10 @@ export class WorkerPool {
   }
 
   private wake(): void {
-    if (this.wakeFetcher !== undefined) this.wakeFetcher();
-    else this.wakeRequested = true;
+    for (const state of this.fetchLoops) {
+      if (state.wake !== undefined) state.wake();
+      else state.wakeRequested = true;
+    }
   }
 
   /**
@@ -147,12 +174,17 @@ export class WorkerPool {
     });
   }
 
-  private async fetchLoop(): Promise<void> {
+  /** One fetch loop; the first always fetches, the others only while the pool is backlogged (see FETCH_LOOPS). */
+  private async fetchLoop(state: FetchLoopState, first: boolean): Promise<void> {
+    const share = Math.ceil(this.settings.workerCount / this.fetchLoops.length);
     while (!this.stopping.signal.aborted) {
-      const free = Math.min(this.settings.workerCount - this.busyWorkers, this.settings.workerCount * HELD_PER_WORKER - this.running.size);
+      const free = Math.min(this.settings.workerCount - this.busyWorkers, this.settings.workerCount * HELD_PER_WORKER - this.running.size) - this.claiming;
+      const limit = (first || this.backlogged) ? Math.min(free, share) : 0;
       let fetchedAll = false;
-      if (free > 0) {
-        const fetched = await this.storage.fetchJobs({ queues: this.settings.queues, limit: free, owner: this.settings.serverName, leaseMs: this.settings.invisibilityTimeoutMs });
+      if (limit > 0) {
+        this.claiming += limit;
+        const fetched = await this.storage.fetchJobs({ queues: this.settings.queues, limit, owner: this.settings.serverName, leaseMs: this.settings.invisibilityTimeoutMs });
+        this.claiming -= limit;
         if (fetched.isErr()) {
           this.logger.error(`Fetching jobs failed; retrying after the poll interval: ${fetched.error.kind}`, { error: fetched.error });
         } else {
@@ -160,11 +192,15 @@ export class WorkerPool {
             if (outcome.isOk()) this.launch(outcome.value);
             else await this.failMalformed(outcome.error);
           }
-          // A full fetch suggests more are waiting: go again without sleeping.
-          fetchedAll = fetched.value.length === free;
+          // A full fetch suggests more are waiting: go again without sleeping, and bring in the other loops.
+          fetchedAll = fetched.value.length === limit;
+          if (fetchedAll !== this.backlogged) {
+            this.backlogged = fetchedAll;
+            if (fetchedAll) this.wake();
+          }
         }
       }
-      if (!fetchedAll || free === 0) await this.idle();
+      if (!fetchedAll || limit <= 0) await this.idle(state);
     }
   }
 
@@ -200,9 +236,9 @@ export class WorkerPool {
   }
 
   /** Sleeps until woken (notification, freed worker, stop) or the poll interval passes. */
-  private idle(): Promise<void> {
-    if (this.wakeRequested) {
-      this.wakeRequested = false;
+  private idle(state: FetchLoopState): Promise<void> {
+    if (state.wakeRequested) {
+      state.wakeRequested = false;
       return Promise.resolve();
     }
     return new Promise<void>((resolve) => {
@@ -211,13 +247,13 @@ export class WorkerPool {
         clearTimeout(timer);
         resolve();
       }
-      this.wakeFetcher = () => {
-        this.wakeFetcher = undefined;
+      state.wake = () => {
+        state.wake = undefined;
         done();
       };
     }).finally(() => {
-      this.wakeFetcher = undefined;
-      this.wakeRequested = false;
+      state.wake = undefined;
+      state.wakeRequested = false;
     });
   }
 

@@ -37,6 +37,49 @@ for (const kind of STORAGE_KINDS) {
       }
     });
 
+    it('with a backlog, runs at most WorkerCount handlers and at most two fetches at once; a trickle of jobs gets one fetch at a time', async () => {
+      let running = 0, mostRunning = 0, fetching = 0, mostFetching = 0;
+      const runs = new Map<number, number>();
+      const e = await testEngine(kind, (registry) => {
+        registry.addHandler(Tally, {
+          handle: async (request: Tally) => {
+            mostRunning = Math.max(mostRunning, ++running);
+            runs.set(request.n, (runs.get(request.n) ?? 0) + 1);
+            // A little work, so handlers overlap and the workers fill up.
+            await new Promise((resolve) => setTimeout(resolve, 2));
+            running--;
+            return { n: request.n, at: new Date(0) };
+          },
+        })._unsafeUnwrap();
+      }, { WorkerCount: 8 });
+      // Counts fetches in flight; the statement itself is the real one.
+      const fetchJobs = e.t.storage.fetchJobs.bind(e.t.storage);
+      e.t.storage.fetchJobs = (request) => {
+        mostFetching = Math.max(mostFetching, ++fetching);
+        return fetchJobs(request).map((outcomes) => (fetching--, outcomes)).mapErr((error) => (fetching--, error));
+      };
+      try {
+        (await e.engine.client.enqueueBatch(Array.from({ length: 400 }, (_, n) => new Tally(n))))._unsafeUnwrap();
+        await e.startServer();
+        await eventually(async () => ((await e.t.storage.stateCounts())._unsafeUnwrap().Succeeded === 400 ? true : undefined), '400 jobs to succeed', 60_000);
+        assert.equal(runs.size, 400);
+        assert.deepEqual([...runs.values()].filter((count) => count !== 1), [], 'no job ran twice');
+        assert.ok(mostRunning <= 8, `at most WorkerCount handlers at once (${mostRunning})`);
+        assert.ok(mostFetching <= 2, `at most two fetches at once (${mostFetching})`);
+
+        // Jobs one at a time: no fetch comes back full, so the second loop stays out.
+        mostFetching = 0;
+        for (let n = 400; n < 410; n++) {
+          const id = (await e.engine.client.enqueue(new Tally(n)))._unsafeUnwrap();
+          await e.waitForState(id, 'Succeeded');
+        }
+        assert.equal(mostFetching, 1, 'one fetch at a time for a trickle of jobs');
+        assert.deepEqual(e.logger.errors(), []);
+      } finally {
+        await e.dispose();
+      }
+    });
+
     it('starts a job scheduled 200 ms ahead within about a second', async () => {
       const started: number[] = [];
       const e = await testEngine(kind, (registry) => {
