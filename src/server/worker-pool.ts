@@ -184,7 +184,6 @@ export class WorkerPool {
       if (limit > 0) {
         this.claiming += limit;
         const fetched = await this.storage.fetchJobs({ queues: this.settings.queues, limit, owner: this.settings.serverName, leaseMs: this.settings.invisibilityTimeoutMs });
-        this.claiming -= limit;
         if (fetched.isErr()) {
           this.logger.error(`Fetching jobs failed; retrying after the poll interval: ${fetched.error.kind}`, { error: fetched.error });
         } else {
@@ -199,6 +198,8 @@ export class WorkerPool {
             if (fetchedAll) this.wake();
           }
         }
+        // Only now: while a malformed job was being failed above, the jobs not yet launched were still promised.
+        this.claiming -= limit;
       }
       if (!fetchedAll || limit <= 0) await this.idle(state);
     }
