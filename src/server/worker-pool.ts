@@ -57,8 +57,8 @@ const SETTLED: Promise<void> = Promise.resolve();
 /**
  * WorkerCount workers fed by one fetch loop, and a second one while there is a
  * backlog (see FETCH_LOOPS): each fetch claims as many jobs as there are free
- * workers (up to its loop's share), in one statement. A worker is free again as soon
- * as its handler is done: recording the outcome joins the completion batch
+ * workers (up to its loop's share), in one statement. A worker is free again
+ * as soon as its handler is done: recording the outcome joins the completion batch
  * while the worker already runs its next job, so fetching and completing
  * overlap instead of taking turns. An idle pool sleeps until a
  * notification (a job enqueued in one of its queues), a worker freeing up, or
