@@ -8,6 +8,7 @@ import { describeError, type Logger } from '../logging/logger.js';
 import { checkName, quoteForMessage } from '../storage/input-validation.js';
 import type { JobStorage, WriteOptions } from '../storage/job-storage.js';
 import type { ContinuationOption, InitialState, JobId, JsonValue, NewJob } from '../storage/job-types.js';
+import type { LocalWorkers } from '../server/local-workers.js';
 import type { StateMachine } from '../states/state-machine.js';
 import type { ContinuationOptions, EnqueueOptions, RunAt } from './job-options.js';
 import { changeJobState } from './change-job-state.js';
@@ -44,6 +45,8 @@ export class BackgroundJobClient {
     private readonly states: StateMachine,
     private readonly logger: Logger,
     private readonly defaultQueue: string = DEFAULT_QUEUE,
+    /** Idle workers of servers in this process, offered each job enqueued alone (see LocalWorkers). */
+    private readonly localWorkers?: LocalWorkers,
   ) {}
 
   /** Stores the job in its queue, where a worker picks it up. */
@@ -126,8 +129,10 @@ export class BackgroundJobClient {
   }
 
   private createOne(job: Job, state: InitialState, options: EnqueueOptions, reason: string): ResultAsync<JobId, JobError> {
+    // Only an Enqueued job committed by this call may start at once on a local worker (see LocalWorkers).
+    const claimOffer = state.name === 'Enqueued' && options.transaction === undefined ? this.localWorkers?.offer : undefined;
     return this.prepare(job, state, options, reason)
-      .asyncAndThen((prepared) => this.store([prepared], { transaction: options.transaction }))
+      .asyncAndThen((prepared) => this.store([prepared], { transaction: options.transaction, claimOffer }))
       .map((ids) => ids[0] as JobId);
   }
 

@@ -12,6 +12,7 @@ import type { IMediator } from '../mediator/mediator-interface.js';
 import type { MediatorRegistry } from '../mediator/mediator-registry.js';
 import type { ServiceResolver } from '../mediator/service-resolver.js';
 import { JobServer } from '../server/job-server.js';
+import { LocalWorkers } from '../server/local-workers.js';
 import type { ServerProcess } from '../server/server-process.js';
 import { StateMachine } from '../states/state-machine.js';
 import type { JobStorage } from '../storage/job-storage.js';
@@ -47,13 +48,15 @@ export class JobEngine {
   readonly catalog: JobCatalog;
   readonly states: StateMachine;
   readonly logger: Logger;
+  /** This engine's running servers, which may claim the jobs its client enqueues (see LocalWorkers). */
+  private readonly localWorkers = new LocalWorkers();
 
   constructor(private readonly setup: JobEngineSetup) {
     this.logger = containedLogger(setup.logger ?? consoleLogger());
     this.catalog = { requests: setup.registry, services: this.services };
     if (setup.retry !== false) this.filters.add(new AutomaticRetry(setup.retry ?? {}));
     this.states = new StateMachine(setup.storage, this.filters, this.logger);
-    this.client = new BackgroundJobClient(setup.storage, this.catalog, this.filters, this.states, this.logger);
+    this.client = new BackgroundJobClient(setup.storage, this.catalog, this.filters, this.states, this.logger, undefined, this.localWorkers);
     this.monitoring = new MonitoringApi(setup.storage);
     this.recurring = new RecurringJobManager(setup.storage, this.client, this.catalog);
   }
@@ -78,6 +81,7 @@ export class JobEngine {
       logger: this.logger,
       options: { ...this.setup.options, ...overrides },
       extraProcesses: [recurringScheduler, ...extraProcesses],
+      localWorkers: this.localWorkers,
     });
   }
 }

@@ -20,6 +20,7 @@ import { Heartbeat } from './heartbeat.js';
 import { JobPerformer } from './job-performer.js';
 import { runProcessLoop, type RunningProcess, type ServerProcess } from './server-process.js';
 import { uniqueServerName } from './server-name.js';
+import type { LocalWorkers } from './local-workers.js';
 import { Watchdog } from './watchdog.js';
 import { WorkerPool } from './worker-pool.js';
 
@@ -37,6 +38,8 @@ export interface JobServerDependencies {
   readonly options: MediatorJobsOptions;
   /** More background duties to run alongside the built-in ones (the recurring scheduler). */
   readonly extraProcesses?: readonly ServerProcess[];
+  /** Where the engine's client finds idle workers for the jobs it enqueues; the server joins while it runs. */
+  readonly localWorkers?: LocalWorkers | undefined;
 }
 
 /** What a stop did. */
@@ -112,6 +115,7 @@ export class JobServer {
       .map((unsubscribe) => {
         this.unsubscribe = unsubscribe;
         this.pool.start();
+        this.deps.localWorkers?.add(this.pool);
         const signal = this.stopping.signal;
         this.running = [new DelayedJobScheduler(storage, logger), ...this.processes].map((process) => runProcessLoop(process, signal, logger, PROCESS_RETRY_DELAY_MS));
         logger.info(`Server ${this.name} started: ${this.deps.options.workerCount} workers on ${this.deps.options.queues.join(', ')}`);
@@ -126,6 +130,7 @@ export class JobServer {
   stop(): ResultAsync<StopReport, JobError> {
     if (this.phase !== 'running') return okAsync({ handedBack: 0 });
     this.phase = 'stopping';
+    this.deps.localWorkers?.delete(this.pool);
     this.stopping.abort();
     const { storage, options } = this.deps;
     return ResultAsync.fromSafePromise(

@@ -1,6 +1,6 @@
 import type { Logger } from '../logging/logger.js';
 import { LazyAbortController } from '../mediator/lazy-abort-controller.js';
-import type { JobStorage } from '../storage/job-storage.js';
+import type { FetchOutcome, JobStorage, LocalClaim } from '../storage/job-storage.js';
 import type { FetchedJob, JobId, Lease } from '../storage/job-types.js';
 import { ServerStopping, type JobPerformer, type PerformOutcome } from './job-performer.js';
 
@@ -75,11 +75,13 @@ export class WorkerPool {
   private readonly interrupted: Lease[] = [];
   private readonly stopping = new AbortController();
   private readonly fetchLoops: FetchLoopState[];
-  /** Workers promised to fetches still in flight, so two loops never claim the same free worker. */
+  /** Workers promised to fetches (or local claims) still in flight, so no free worker is claimed twice. */
   private claiming = 0;
   /** The last fetch came back full: more jobs are likely waiting, so every loop fetches. */
   private backlogged = false;
   private freedPending = false;
+  /** Claims handed to job creation in this process and not yet settled: stop waits for them. */
+  private readonly openClaims = new Set<Promise<void>>();
   private loop: Promise<unknown> | undefined;
   private renewTimer: NodeJS.Timeout | undefined;
 
@@ -103,6 +105,47 @@ export class WorkerPool {
   /** A job was enqueued in `queue` somewhere: fetch now if it is one of ours. */
   notifyEnqueued(queue: string): void {
     if (this.settings.queues.includes(queue)) this.wake();
+  }
+
+  /**
+   * Reserves an idle worker for a job about to be enqueued in `queue` by this
+   * process, so the creating statement can claim it (see LocalClaim): the job
+   * starts without waiting for the notification and a fetch. Undefined when
+   * the pool does not serve the queue, is stopping, has no free worker, or has
+   * a backlog (its fetches keep queue order).
+   */
+  claimForNewJob(queue: string): LocalClaim | undefined {
+    if (this.loop === undefined || this.stopping.signal.aborted || this.backlogged) return undefined;
+    const position = this.settings.queues.indexOf(queue);
+    if (position < 0 || this.freeWorkers() < 1) return undefined;
+    this.claiming++;
+    let settle!: () => void;
+    const settled = new Promise<void>((resolve) => (settle = resolve));
+    this.openClaims.add(settled);
+    let open = true;
+    const close = (): boolean => {
+      if (!open) return false;
+      open = false;
+      this.claiming--;
+      this.openClaims.delete(settled);
+      settle();
+      return true;
+    };
+    return {
+      owner: this.settings.serverName,
+      leaseMs: this.settings.invisibilityTimeoutMs,
+      queuesUpTo: this.settings.queues.slice(0, position + 1),
+      launch: (outcome: FetchOutcome) => {
+        if (!close()) return;
+        if (outcome.isErr()) void this.failMalformed(outcome.error);
+        // Stopping meanwhile: stop() collects it with the jobs handed back.
+        else if (this.stopping.signal.aborted) this.interrupted.push(outcome.value.lease);
+        else this.launch(outcome.value);
+      },
+      release: () => {
+        close();
+      },
+    };
   }
 
   /** A job was deleted somewhere: abort it if it runs here. */
@@ -130,6 +173,7 @@ export class WorkerPool {
     this.wake();
     clearInterval(this.renewTimer);
     await this.loop;
+    await Promise.all(this.openClaims);
     for (const jobId of this.running.keys()) this.abortHandler(jobId, new ServerStopping());
     const all = Promise.all([...this.running.values()].map((entry) => entry.done));
     let timer: NodeJS.Timeout | undefined;
@@ -178,7 +222,7 @@ export class WorkerPool {
   private async fetchLoop(state: FetchLoopState, first: boolean): Promise<void> {
     const share = Math.ceil(this.settings.workerCount / this.fetchLoops.length);
     while (!this.stopping.signal.aborted) {
-      const free = Math.min(this.settings.workerCount - this.busyWorkers, this.settings.workerCount * HELD_PER_WORKER - this.running.size) - this.claiming;
+      const free = this.freeWorkers();
       const limit = (first || this.backlogged) ? Math.min(free, share) : 0;
       let fetchedAll = false;
       if (limit > 0) {
@@ -203,6 +247,11 @@ export class WorkerPool {
       }
       if (!fetchedAll || limit <= 0) await this.idle(state);
     }
+  }
+
+  /** Workers neither busy nor promised to a fetch or claim in flight (bounded by HELD_PER_WORKER too). */
+  private freeWorkers(): number {
+    return Math.min(this.settings.workerCount - this.busyWorkers, this.settings.workerCount * HELD_PER_WORKER - this.running.size) - this.claiming;
   }
 
   private launch(job: FetchedJob): void {

@@ -1,10 +1,12 @@
-import { err, errAsync, ok, Result, ResultAsync } from 'neverthrow';
+import { err, errAsync, ok, okAsync, Result, ResultAsync } from 'neverthrow';
 import { Coalescer } from './coalescer.js';
 import { checkName, checkQueueName, parseJobId, toJsonText } from './input-validation.js';
+import type { ClaimOffer, LocalClaim } from './job-storage.js';
 import type { JobId, NewJob } from './job-types.js';
+import { decodeFetchedRow, type FetchedRow } from './row-decoding.js';
 import type { StatementRunner } from './statement-runner.js';
 import type { Queryable } from './database.js';
-import { refusedByDatabase, type StorageError } from './storage-error.js';
+import { databaseError, refusedByDatabase, type StorageError } from './storage-error.js';
 
 /** A new job, checked and encoded: one row of the create statements' parameters. */
 interface JobRow {
@@ -21,7 +23,14 @@ const MERGE_AT_MOST = 100;
 export interface CreationStatements {
   readonly createJob: string;
   readonly createJobs: string;
+  readonly createClaimedJob: string;
   readonly channel: string;
+}
+
+/** One call waiting to be merged: its jobs, and who may run a lone Enqueued job at once. */
+interface PendingCall {
+  readonly rows: JobRow[];
+  readonly claimOffer: ClaimOffer | undefined;
 }
 
 /**
@@ -31,32 +40,60 @@ export interface CreationStatements {
  * NOTIFY per queue). A lone call goes at once, so nothing waits on a timer.
  * Each call still gets its own ids, and its own error: if a merged statement
  * is refused by the database (nothing was stored), each call is retried
- * alone so one bad call cannot fail the others.
+ * alone so one bad call cannot fail the others. A lone call of one Enqueued
+ * job may be claimed for an idle worker of a server in this process as it is
+ * created (see LocalClaim); merged calls never are, so a burst keeps its one
+ * statement.
  */
 export class JobCreator {
-  private readonly merged: Coalescer<JobRow[], Result<JobId[], StorageError>>;
+  private readonly merged: Coalescer<PendingCall, Result<JobId[], StorageError>>;
 
   constructor(private readonly runner: StatementRunner, private readonly sql: CreationStatements) {
     this.merged = new Coalescer((calls) => this.insertMerged(calls), 64);
   }
 
-  create(jobs: readonly NewJob[], transaction?: Queryable): ResultAsync<JobId[], StorageError> {
+  create(jobs: readonly NewJob[], transaction?: Queryable, claimOffer?: ClaimOffer): ResultAsync<JobId[], StorageError> {
     const rows = Result.combine(jobs.map(toRow));
     if (rows.isErr()) return errAsync(rows.error);
     if (transaction !== undefined || rows.value.length > MERGE_AT_MOST) return this.insert(rows.value, transaction);
-    return ResultAsync.fromSafePromise(this.merged.submit(rows.value)).andThen((result) => result);
+    return ResultAsync.fromSafePromise(this.merged.submit({ rows: rows.value, claimOffer })).andThen((result) => result);
   }
 
-  private async insertMerged(calls: JobRow[][]): Promise<Result<JobId[], StorageError>[]> {
-    if (calls.length === 1) return [await this.insert(calls[0] as JobRow[])];
-    const inserted = await this.insert(calls.flat());
+  private async insertMerged(calls: PendingCall[]): Promise<Result<JobId[], StorageError>[]> {
+    if (calls.length === 1) return [await this.insertAlone(calls[0] as PendingCall)];
+    const inserted = await this.insert(calls.flatMap((call) => call.rows));
     if (inserted.isOk()) {
       let offset = 0;
-      return calls.map((rows) => ok(inserted.value.slice(offset, (offset += rows.length))));
+      return calls.map(({ rows }) => ok(inserted.value.slice(offset, (offset += rows.length))));
     }
     // Without an answer the commit may have happened: retrying could create the jobs twice.
     if (!refusedByDatabase(inserted.error)) return calls.map(() => err(inserted.error));
-    return Promise.all(calls.map((rows) => this.insert(rows)));
+    return Promise.all(calls.map(({ rows }) => this.insert(rows)));
+  }
+
+  private async insertAlone({ rows, claimOffer }: PendingCall): Promise<Result<JobId[], StorageError>> {
+    const row = rows.length === 1 ? rows[0] : undefined;
+    const claim = row?.state === 'Enqueued' ? claimOffer?.(row.queue) : undefined;
+    if (row === undefined || claim === undefined) return this.insert(rows);
+    const created = await this.insertClaimed(row, claim);
+    if (created.isErr()) {
+      claim.release();
+      return err(created.error);
+    }
+    const { id, claimed } = created.value;
+    if (claimed) claim.launch(decodeFetchedRow(created.value));
+    else claim.release();
+    return ok([id]);
+  }
+
+  private insertClaimed(r: JobRow, claim: LocalClaim): ResultAsync<FetchedRow & { claimed: boolean }, StorageError> {
+    return this.runner
+      .rows<FetchedRow & { claimed: boolean }>('creating jobs', this.sql.createClaimedJob, [
+        r.queue, r.typeName, r.methodName, r.payload, r.displayName, r.recurringId, r.reason,
+        r.parameters.map(([name]) => name), r.parameters.map(([, value]) => value), this.sql.channel,
+        claim.queuesUpTo, claim.owner, claim.leaseMs,
+      ])
+      .andThen((result) => (result[0] === undefined ? errAsync(databaseError('creating jobs', new Error('the insert returned no row'))) : okAsync(result[0])));
   }
 
   private insert(rows: readonly JobRow[], on?: Queryable): ResultAsync<JobId[], StorageError> {

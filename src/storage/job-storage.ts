@@ -14,7 +14,36 @@ export interface WriteOptions {
    * job exists, and listeners hear of it, only if the caller commits.
    */
   readonly transaction?: Queryable | undefined;
+  /**
+   * Asked, for a single Enqueued job that goes to the database alone (no
+   * transaction, no concurrent calls merged with it), whether an idle worker
+   * of a server in this process would run it (see ClaimOffer).
+   */
+  readonly claimOffer?: ClaimOffer | undefined;
 }
+
+/**
+ * An idle worker of a local server, reserved for a job about to be created.
+ * The creating statement then marks the job Processing under this server's
+ * lease in the same commit (history: Enqueued, then Processing), unless a job
+ * is already waiting in one of `queuesUpTo`: then the job joins its queue as
+ * usual, so nothing jumps ahead of waiting work. Exactly one of `launch` and
+ * `release` is called.
+ */
+export interface LocalClaim {
+  /** The server that will hold the lease. */
+  readonly owner: string;
+  readonly leaseMs: number;
+  /** The server's queues in priority order, up to and including the job's queue. */
+  readonly queuesUpTo: readonly string[];
+  /** The job was claimed (committed as Processing): run it. */
+  readonly launch: (job: FetchOutcome) => void;
+  /** The job was not claimed (or not created): the worker is free again. */
+  readonly release: () => void;
+}
+
+/** Reserves an idle local worker for a job of `queue`, or answers undefined. */
+export type ClaimOffer = (queue: string) => LocalClaim | undefined;
 
 /** A fetch request. */
 export interface FetchRequest {

@@ -56,7 +56,7 @@ export class SqlJobStorage implements JobStorage {
     this.monitoring = new SqlMonitoring(this.runner, this.sql);
     this.recurringTicks = new SqlRecurringTicks(db, this.runner, this.sql);
     this.channel = channelFor(schema.name);
-    this.creator = new JobCreator(this.runner, { createJob: this.sql.createJob, createJobs: this.sql.createJobs, channel: this.channel });
+    this.creator = new JobCreator(this.runner, { createJob: this.sql.createJob, createJobs: this.sql.createJobs, createClaimedJob: this.sql.createClaimedJob, channel: this.channel });
   }
 
   /** Which adapter the storage runs on. */
@@ -70,7 +70,7 @@ export class SqlJobStorage implements JobStorage {
 
   createJobs(jobs: readonly NewJob[], options?: WriteOptions): ResultAsync<JobId[], StorageError> {
     if (jobs.length === 0) return okAsync([]);
-    return this.creator.create(jobs, options?.transaction);
+    return this.creator.create(jobs, options?.transaction, options?.claimOffer);
   }
 
   fetchJobs(request: FetchRequest): ResultAsync<FetchOutcome[], StorageError> {

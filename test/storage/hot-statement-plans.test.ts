@@ -10,8 +10,9 @@
  *
  * Once the statistics know the table, a generic plan of the fetch's join on
  * id alone hashed the whole table; the fetch claims by row address instead
- * (storage/sql/fetch-jobs.ts). The completion and the lease renewal are
- * checked not to scan the table either.
+ * (storage/sql/fetch-jobs.ts). The completion, the lease renewal and the
+ * creation that claims a job for a local worker (its check for waiting jobs)
+ * are checked not to scan the table either.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -27,13 +28,14 @@ import { openTestStorage, testDatabaseUrl, type TestStorage } from '../support/t
 
 const BACKLOG = 20_000;
 
-type HotStatement = 'fetchJobs' | 'changeStates' | 'renewLeases';
+type HotStatement = 'fetchJobs' | 'changeStates' | 'renewLeases' | 'createClaimedJob';
 
 /** Arguments of each hot statement (SQL literals), as a batch of one would pass them. */
 const SAMPLE_ARGUMENTS: Record<HotStatement, string> = {
   fetchJobs: `'{default}', 100, 'plan-probe', 60000`,
   changeStates: `'{1}', '{Processing}', '{1}', '{Succeeded}', '{NULL}', '{f}', '{NULL}', '{NULL}', '{Completed}', '{NULL}', 60000, 'plan-probe', '{NULL}', '{NULL}'`,
   renewLeases: `'{1}', '{1}', 60000`,
+  createClaimedJob: `'default', 'Probe', NULL, '{}', NULL, NULL, 'probe', '{}', '{}', 'plan_probe', '{default}', 'plan-probe', 60000`,
 };
 
 /** A statement's plan as the database would run it on `db`'s connection, without running it. */
@@ -51,7 +53,7 @@ async function planOf(db: Database, schema: string, name: HotStatement): Promise
 /** Whatever the statistics say, a batch statement never reads the whole jobs table. */
 async function assertNoJobsScan(db: Database, schema: string): Promise<void> {
   await db.query(`ANALYZE "${schema}".jobs`);
-  for (const name of ['fetchJobs', 'changeStates', 'renewLeases'] as const) {
+  for (const name of ['fetchJobs', 'changeStates', 'renewLeases', 'createClaimedJob'] as const) {
     const plan = await planOf(db, schema, name);
     assert.doesNotMatch(plan, /Seq Scan on jobs\b/, `${name}:\n${plan}`);
   }
@@ -88,7 +90,7 @@ describe('the plans of the hot statements, with 20,000 jobs queued', () => {
       assertIndexOrdered(await planOf(db, test.options.schemaName!, 'fetchJobs'));
     });
 
-    it('once the statistics know the table, fetch, completion and renewal look their rows up by primary key', async () => {
+    it('once the statistics know the table, fetch, completion, renewal and claiming creation read no whole table', async () => {
       await assertNoJobsScan(db, test.options.schemaName!);
     });
   });
@@ -108,29 +110,31 @@ describe('the plans of the hot statements, with 20,000 jobs queued', () => {
       assertIndexOrdered(await planOf(db, schema.name, 'fetchJobs'));
     });
 
-    it('once the statistics know the table, fetch, completion and renewal look their rows up by primary key', async () => {
+    it('once the statistics know the table, fetch, completion, renewal and claiming creation read no whole table', async () => {
       await assertNoJobsScan(db, schema.name);
     });
   });
 
-  describe('PostgreSql: a fetch planned while the table was small (500 jobs: a fresh schema, the first fetch)', () => {
-    it('still claims by row address, not by scanning the table, once 20,000 jobs are queued', async () => {
-      const test = await openTestStorage('PostgreSql');
-      const db = new PgDatabase({ connection: await testDatabaseUrl(), maxConnections: 1 });
-      const statement = `plan_probe_small_${process.pid}`;
-      try {
-        await enqueueBacklog(test.storage, 500);
-        await db.query(`PREPARE ${statement} AS ${statementsFor(`"${test.options.schemaName!}"`).fetchJobs}`);
-        const explain = async () => (await db.query<{ 'QUERY PLAN': string }>(`EXPLAIN (COSTS OFF) EXECUTE ${statement} (${SAMPLE_ARGUMENTS.fetchJobs})`)).rows.map((row) => row['QUERY PLAN']).join('\n');
-        // The generic plan is made and cached by this first execution, on the small table.
-        await explain();
-        await enqueueBacklog(test.storage);
-        const plan = await explain();
-        assert.doesNotMatch(plan, /Seq Scan on jobs\b/, plan);
-      } finally {
-        await db.close();
-        await test.dispose();
-      }
-    });
+  describe('PostgreSql: statements planned while the table was small (500 jobs: a fresh schema, the first fetch)', () => {
+    for (const name of ['fetchJobs', 'createClaimedJob'] as const) {
+      it(`${name} still reads no whole table once 20,000 jobs are queued`, async () => {
+        const test = await openTestStorage('PostgreSql');
+        const db = new PgDatabase({ connection: await testDatabaseUrl(), maxConnections: 1 });
+        const statement = `plan_probe_small_${name}_${process.pid}`;
+        try {
+          await enqueueBacklog(test.storage, 500);
+          await db.query(`PREPARE ${statement} AS ${statementsFor(`"${test.options.schemaName!}"`)[name]}`);
+          const explain = async () => (await db.query<{ 'QUERY PLAN': string }>(`EXPLAIN (COSTS OFF) EXECUTE ${statement} (${SAMPLE_ARGUMENTS[name]})`)).rows.map((row) => row['QUERY PLAN']).join('\n');
+          // The generic plan is made and cached by this first execution, on the small table.
+          await explain();
+          await enqueueBacklog(test.storage);
+          const plan = await explain();
+          assert.doesNotMatch(plan, /Seq Scan on jobs\b/, plan);
+        } finally {
+          await db.close();
+          await test.dispose();
+        }
+      });
+    }
   });
 });

@@ -1,3 +1,4 @@
+import { createClaimedJobSql } from './create-claimed-job.js';
 import { createJobSql } from './create-job.js';
 import { createJobsSql } from './create-jobs.js';
 import { fetchJobsSql } from './fetch-jobs.js';
@@ -18,6 +19,7 @@ import { aggregateCountersSql, stateHistorySql } from './counters.js';
 export function statementsFor(schema: string) {
   return {
     createJob: createJobSql(schema),
+    createClaimedJob: createClaimedJobSql(schema),
     createJobs: createJobsSql(schema),
     fetchJobs: fetchJobsSql(schema),
     renewLeases: renewLeasesSql(schema),

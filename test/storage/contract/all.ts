@@ -4,6 +4,7 @@ import { continuationContract } from './continuations.js';
 import { counterContract } from './counters.js';
 import { creationContract } from './creation.js';
 import { fetchContract } from './fetch-leases.js';
+import { localClaimContract } from './local-claims.js';
 import { malformedRowContract } from './malformed-rows.js';
 import { migrationContract } from './migrations.js';
 import { monitoringContract } from './monitoring.js';
@@ -21,6 +22,7 @@ import { transactionContract } from './transactions.js';
 export const CONTRACTS: readonly ((kind: StorageKind) => void)[] = [
   creationContract,
   fetchContract,
+  localClaimContract,
   stateChangeContract,
   continuationContract,
   parameterContract,

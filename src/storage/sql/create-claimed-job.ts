@@ -1,0 +1,54 @@
+/**
+ * Creates ONE Enqueued job and, when an idle worker of a server in the
+ * enqueuing process is reserved for it (see LocalClaim), claims it for that
+ * server in the same commit: the job is written as Processing under the
+ * server's lease, with two history entries (Enqueued, then Processing, as a
+ * fetch would record). Its worker starts it as soon as this statement
+ * returns, which saves the notification and the fetch's round trip.
+ *
+ * The job is claimed only if no job is waiting (visible) in the server's
+ * queues up to and including its own, so it never runs ahead of older work
+ * or of a higher-priority queue; otherwise it is enqueued and announced like
+ * any other. Each queue is checked by the fetch's own range scan of
+ * jobs_fetch_idx (ORDER BY as the index, so no plan prefers reading the
+ * table), once per statement (MATERIALIZED, not once per column using it).
+ *
+ * $1 queue, $2 type_name, $3 method_name, $4 payload, $5 display_name,
+ * $6 recurring_id, $7 reason; $8/$9 parameter names and values as parallel
+ * arrays; $10 the notification channel; $11 the server's queues up to the
+ * job's; $12 the server; $13 the lease in ms.
+ */
+export const createClaimedJobSql = (schema: string): string => `
+WITH waiting AS MATERIALIZED (
+  SELECT EXISTS (
+    SELECT 1 FROM unnest($11::text[]) AS q(name)
+    CROSS JOIN LATERAL (
+      SELECT 1 FROM ${schema}.jobs WHERE queue = q.name AND visible_at <= now() ORDER BY visible_at, id LIMIT 1
+    ) AS job
+  ) AS found
+), job AS (
+  INSERT INTO ${schema}.jobs (queue, state, type_name, method_name, payload, display_name,
+                              enqueued_at, visible_at, lease_owner, fetch_count, recurring_id)
+  SELECT $1, CASE WHEN found THEN 'Enqueued' ELSE 'Processing' END, $2, $3, $4, $5,
+         now(),
+         CASE WHEN found THEN now() ELSE now() + $13::double precision * interval '1 millisecond' END,
+         CASE WHEN found THEN NULL ELSE $12::text END,
+         CASE WHEN found THEN 0 ELSE 1 END,
+         $6
+  FROM waiting
+  RETURNING id, queue, state, type_name, method_name, payload, display_name, fetch_count, retry_count, created_at
+), history AS (
+  INSERT INTO ${schema}.job_states (job_id, name, reason, data)
+  SELECT id, 'Enqueued', $7, jsonb_build_object('queue', queue) FROM job
+  UNION ALL
+  SELECT id, 'Processing', 'Fetched by a worker', jsonb_build_object('server', $12::text, 'fetchCount', fetch_count, 'onEnqueue', true)
+  FROM job WHERE state = 'Processing'
+), parameters AS (
+  INSERT INTO ${schema}.job_parameters (job_id, name, value)
+  SELECT job.id, p.name, p.value FROM job, unnest($8::text[], $9::text[]) AS p(name, value)
+), notified AS (
+  SELECT pg_notify($10, 'E' || queue) FROM job WHERE state = 'Enqueued'
+)
+SELECT id::text AS id, state = 'Processing' AS claimed, queue, type_name, method_name, payload, display_name,
+       fetch_count, retry_count, created_at, (SELECT count(*) FROM notified) AS notified
+FROM job`;
