@@ -1,7 +1,7 @@
 /** What the runner asks one child process to measure, and what the child answers. */
 import type { Sizes } from './sizes.js';
 
-export const SUBJECT_NAMES = ['mediator-jobs', 'graphile-worker', 'pg-boss', 'mediator-jobs-embedded', 'postgres'] as const;
+export const SUBJECT_NAMES = ['mediator-jobs', 'graphile-worker', 'pg-boss', 'mediator-jobs-embedded', 'mediator-jobs-other-engine', 'postgres'] as const;
 export type SubjectName = (typeof SUBJECT_NAMES)[number];
 
 export const SCENARIO_NAMES = ['enqueue', 'processing', 'latency', 'enqueue-await', 'processing-history', 'storage-ceiling', 'ceiling'] as const;

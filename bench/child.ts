@@ -28,6 +28,8 @@ function subjectFor(): BenchSubject {
       return new OursSubject(target, 'PostgreSql');
     case 'mediator-jobs-embedded':
       return new OursSubject(target, 'Embedded');
+    case 'mediator-jobs-other-engine':
+      return new OursSubject(target, 'PostgreSql', { enqueueFromOtherEngine: true });
     case 'graphile-worker':
       return new GraphileWorkerSubject(target);
     case 'pg-boss':

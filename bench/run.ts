@@ -40,6 +40,7 @@ const ROUND: readonly { readonly scenario: ScenarioName; readonly subjects: read
   { scenario: 'enqueue', subjects: COMPARED },
   { scenario: 'processing', subjects: COMPARED },
   { scenario: 'latency', subjects: COMPARED },
+  { scenario: 'latency', subjects: ['mediator-jobs-other-engine'] },
   { scenario: 'enqueue-await', subjects: ['mediator-jobs'] },
   { scenario: 'processing', subjects: ['mediator-jobs-embedded'] },
   { scenario: 'latency', subjects: ['mediator-jobs-embedded'] },

@@ -34,12 +34,21 @@ export class OursSubject implements AwaitingSubject {
   #onJob: (n: number) => void = () => undefined;
   #pool: pg.Pool | undefined;
   #pglite: PGlite | undefined;
+  /** With enqueueFromOtherEngine: the engine (own pool, no server) whose client enqueues. */
+  #enqueuer: { engine: JobEngine; storage: JobStorage; pool: pg.Pool } | undefined;
 
   constructor(
     private readonly target: SubjectTarget,
     private readonly kind: 'PostgreSql' | 'Embedded',
+    /**
+     * Jobs enqueued by a second engine over its own pool, as another process
+     * would: the server's idle workers cannot claim them as they are created
+     * (local claims work within one engine), so each goes through the
+     * notification and a fetch.
+     */
+    private readonly variant: { readonly enqueueFromOtherEngine?: boolean } = {},
   ) {
-    this.name = kind === 'Embedded' ? 'mediator-jobs (embedded)' : 'mediator-jobs';
+    this.name = kind === 'Embedded' ? 'mediator-jobs (embedded)' : variant.enqueueFromOtherEngine === true ? 'mediator-jobs (enqueued by another engine)' : 'mediator-jobs';
   }
 
   /** SQL on the same database, for the harness's own bookkeeping. */
@@ -72,10 +81,16 @@ export class OursSubject implements AwaitingSubject {
     this.#engine = new ours.JobEngine({ storage, mediator, registry, resolver: constructingResolver, options, logger: silentLogger });
     this.#mediator = new ours.JobMediator(mediator, this.#engine);
     this.#storage = storage;
+    if (this.variant.enqueueFromOtherEngine === true) {
+      const pool = new pg.Pool({ connectionString: this.target.url, max: 4, options: GENERIC_PLANS_OPTION });
+      const other = await unwrap(openStorage({ type: 'PostgreSql', pool, schemaName: this.target.schema }), 'opening the enqueuing storage');
+      const engine = new ours.JobEngine({ storage: other.storage, mediator, registry, resolver: constructingResolver, options, logger: silentLogger });
+      this.#enqueuer = { engine, storage: other.storage, pool };
+    }
   }
 
   async enqueue(n: number): Promise<void> {
-    await unwrap(this.engine.client.enqueue(new BenchNoop(n)), 'enqueue');
+    await unwrap((this.#enqueuer?.engine ?? this.engine).client.enqueue(new BenchNoop(n)), 'enqueue');
   }
 
   async enqueueBatch(ns: readonly number[]): Promise<void> {
@@ -105,6 +120,10 @@ export class OursSubject implements AwaitingSubject {
 
   async close(): Promise<void> {
     await this.stopWorker();
+    if (this.#enqueuer !== undefined) {
+      await unwrap(this.#enqueuer.storage.close(), 'closing the enqueuing storage');
+      await this.#enqueuer.pool.end();
+    }
     if (this.#storage !== undefined) await unwrap(this.#storage.close(), 'closing storage');
     await this.#pool?.end();
     await this.#pglite?.close();
