@@ -27,6 +27,12 @@ export interface CreationStatements {
   readonly channel: string;
 }
 
+/** What the claiming creation returns: the job as a fetch would, and whether it was claimed. */
+type ClaimedRow = FetchedRow & { claimed: boolean };
+
+/** The operation named in this module's storage errors. */
+const OPERATION = 'creating jobs';
+
 /** One call waiting to be merged: its jobs, and who may run a lone Enqueued job at once. */
 interface PendingCall {
   readonly rows: JobRow[];
@@ -86,22 +92,21 @@ export class JobCreator {
     return ok([id]);
   }
 
-  private insertClaimed(r: JobRow, claim: LocalClaim): ResultAsync<FetchedRow & { claimed: boolean }, StorageError> {
+  private insertClaimed(r: JobRow, claim: LocalClaim): ResultAsync<ClaimedRow, StorageError> {
     return this.runner
-      .rows<FetchedRow & { claimed: boolean }>('creating jobs', this.sql.createClaimedJob, [
+      .rows<ClaimedRow>(OPERATION, this.sql.createClaimedJob, [
         r.queue, r.typeName, r.methodName, r.payload, r.displayName, r.recurringId, r.reason,
         r.parameters.map(([name]) => name), r.parameters.map(([, value]) => value), this.sql.channel,
         claim.queuesUpTo, claim.owner, claim.leaseMs,
       ])
-      .andThen((result) => (result[0] === undefined ? errAsync(databaseError('creating jobs', new Error('the insert returned no row'))) : okAsync(result[0])));
+      .andThen((result) => (result[0] === undefined ? errAsync(databaseError(OPERATION, new Error('the insert returned no row'))) : okAsync(result[0])));
   }
 
   private insert(rows: readonly JobRow[], on?: Queryable): ResultAsync<JobId[], StorageError> {
-    const op = 'creating jobs';
     if (rows.length === 1) {
       const r = rows[0] as JobRow;
       return this.runner
-        .rows<{ id: string }>(op, this.sql.createJob, [
+        .rows<{ id: string }>(OPERATION, this.sql.createJob, [
           r.queue, r.state, r.typeName, r.methodName, r.payload, r.displayName, r.runAt, r.parentId, r.on, r.recurringId, r.reason,
           r.parameters.map(([name]) => name), r.parameters.map(([, value]) => value), this.sql.channel,
         ], on)
@@ -117,7 +122,7 @@ export class JobCreator {
     });
     const column = <T>(pick: (row: JobRow) => T): T[] => rows.map(pick);
     return this.runner
-      .rows<{ id: string }>(op, this.sql.createJobs, [
+      .rows<{ id: string }>(OPERATION, this.sql.createJobs, [
         column((r) => r.queue), column((r) => r.state), column((r) => r.typeName), column((r) => r.methodName), column((r) => r.payload),
         column((r) => r.displayName), column((r) => r.runAt), column((r) => r.parentId), column((r) => r.on), column((r) => r.recurringId),
         column((r) => r.reason), paramOrdinal, paramName, paramValue, this.sql.channel,
