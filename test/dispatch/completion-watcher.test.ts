@@ -49,6 +49,15 @@ function mediatorOver(e: DispatchEngine, storage: JobStorage, options: Completio
   return { mediator: new JobMediator(new Mediator(e.registry, constructingResolver), e.engine, watcher), watcher };
 }
 
+/** Backends whose last statement was a LISTEN on the engine's channel. */
+async function listeningConnections(e: DispatchEngine): Promise<number> {
+  const rows = await e.t.sql<{ count: number }>(
+    `SELECT count(*)::int AS count FROM pg_stat_activity WHERE query ILIKE 'LISTEN%' AND position($1 IN query) > 0`,
+    [channelFor(e.t.options.schemaName!)],
+  );
+  return rows[0]?.count ?? 0;
+}
+
 for (const kind of STORAGE_KINDS) {
   describe(`awaiting completions (${kind})`, () => {
     it('200 concurrent enqueueAwait calls each get their own response, over one subscription and one listening connection', async () => {
@@ -61,11 +70,14 @@ for (const kind of STORAGE_KINDS) {
         // All of them stored and waiting before any can finish: no server runs yet.
         await eventually(async () => (watcher.awaitedJobs === count ? true : undefined), `${count} awaited jobs`);
         if (kind === 'PostgreSql') {
-          const listening = await e.t.sql<{ count: number }>(
-            `SELECT count(*)::int AS count FROM pg_stat_activity WHERE query ILIKE 'LISTEN%' AND position($1 IN query) > 0`,
-            [channelFor(e.t.options.schemaName!)],
-          );
-          assert.equal(listening[0]?.count, 1, 'one listening connection for all the waits');
+          // A wait counts as awaited as soon as it is registered; its LISTEN may
+          // still be on its way (the first one opens the connection), so wait
+          // for it to show before counting.
+          const listening = await eventually(async () => {
+            const count = await listeningConnections(e);
+            return count > 0 ? count : undefined;
+          }, 'the LISTEN of the awaited jobs');
+          assert.equal(listening, 1, 'one listening connection for all the waits');
         }
         await e.startServer();
         const responses = await Promise.all(awaits.map((awaited) => okOf(() => awaited)));
@@ -75,11 +87,7 @@ for (const kind of STORAGE_KINDS) {
         assert.equal(subscribed(), 1, 'the watcher subscribed once for all 200');
         assert.equal(watcher.awaitedJobs, 0);
         if (kind === 'PostgreSql') {
-          const listening = await e.t.sql<{ count: number }>(
-            `SELECT count(*)::int AS count FROM pg_stat_activity WHERE query ILIKE 'LISTEN%' AND position($1 IN query) > 0`,
-            [channelFor(e.t.options.schemaName!)],
-          );
-          assert.equal(listening[0]?.count, 1, 'the server shares that connection too');
+          assert.equal(await listeningConnections(e), 1, 'the server shares that connection too');
         }
       } finally {
         (await watcher.close())._unsafeUnwrap();
