@@ -50,6 +50,9 @@ export interface StopReport {
 
 type Phase = 'new' | 'running' | 'stopping' | 'stopped';
 
+/** The stray-lease check runs every QueuePollInterval, but not more often than this. */
+const MIN_STRAY_LEASE_CHECK_MS = 1_000;
+
 /**
  * A job server (Hangfire's BackgroundJobServer): WorkerCount workers over the
  * configured queues, plus the delayed-job scheduler, heartbeat, watchdog,
@@ -82,6 +85,8 @@ export class JobServer {
       queues: options.queues,
       invisibilityTimeoutMs: options.invisibilityTimeoutMs,
       queuePollIntervalMs: options.queuePollIntervalMs,
+      // Only under a generated name: a configured one may be shared by another live process, whose leases are not stray.
+      strayLeaseCheckMs: options.serverName === undefined ? Math.max(options.queuePollIntervalMs, MIN_STRAY_LEASE_CHECK_MS) : undefined,
     }, logger);
     // The heartbeat tells the watchdog when the database was out of reach (see Watchdog).
     const contact = new DatabaseContact();

@@ -13,6 +13,12 @@ export interface WorkerPoolSettings {
   readonly invisibilityTimeoutMs: number;
   /** Poll when no notification arrives (the backstop). */
   readonly queuePollIntervalMs: number;
+  /**
+   * How often to look for jobs leased to this server that no worker holds
+   * (see releaseStrayLeases); undefined turns it off, as it must be when the
+   * name may be shared by another live process.
+   */
+  readonly strayLeaseCheckMs?: number | undefined;
 }
 
 interface Running {
@@ -44,6 +50,11 @@ const HELD_PER_WORKER = 4;
  * 9,737 / 11,954 / 10,332 with two; three loops were slower than two.
  */
 const FETCH_LOOPS = 2;
+
+/** The most stray leases handed back per check; more wait for the next. */
+const STRAY_LEASES_PER_CHECK = 1_000;
+
+const STRAY_LEASE_REASON = 'Leased to this server, but the answer of the statement that leased it never arrived; handed back to its queue';
 
 /** How a notification or a freed worker reaches one sleeping fetch loop. */
 interface FetchLoopState {
@@ -82,8 +93,14 @@ export class WorkerPool {
   private freedPending = false;
   /** Claims handed to job creation in this process and not yet settled: stop waits for them. */
   private readonly openClaims = new Set<Promise<void>>();
+  /** Fetches and claims ever started: a stray-lease check that saw this change is discarded. */
+  private leaseRequests = 0;
+  /** Malformed jobs being failed: leased, not held, and not stray. */
+  private failingMalformed = 0;
+  private strayCheck: Promise<void> | undefined;
   private loop: Promise<unknown> | undefined;
   private renewTimer: NodeJS.Timeout | undefined;
+  private strayTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly storage: JobStorage,
@@ -100,6 +117,12 @@ export class WorkerPool {
     const renewEvery = Math.max(50, Math.floor(this.settings.invisibilityTimeoutMs / 3));
     this.renewTimer = setInterval(() => void this.renewLeases(), renewEvery);
     this.renewTimer.unref();
+    if (this.settings.strayLeaseCheckMs !== undefined) {
+      this.strayTimer = setInterval(() => {
+        this.strayCheck ??= this.releaseStrayLeases().finally(() => (this.strayCheck = undefined));
+      }, this.settings.strayLeaseCheckMs);
+      this.strayTimer.unref();
+    }
   }
 
   /** A job was enqueued in `queue` somewhere: fetch now if it is one of ours. */
@@ -119,6 +142,7 @@ export class WorkerPool {
     const position = this.settings.queues.indexOf(queue);
     if (position < 0 || this.freeWorkers() < 1) return undefined;
     this.claiming++;
+    this.leaseRequests++;
     let settle!: () => void;
     const settled = new Promise<void>((resolve) => (settle = resolve));
     this.openClaims.add(settled);
@@ -172,7 +196,9 @@ export class WorkerPool {
     this.stopping.abort();
     this.wake();
     clearInterval(this.renewTimer);
+    clearInterval(this.strayTimer);
     await this.loop;
+    await this.strayCheck;
     await Promise.all(this.openClaims);
     for (const jobId of this.running.keys()) this.abortHandler(jobId, new ServerStopping());
     const all = Promise.all([...this.running.values()].map((entry) => entry.done));
@@ -227,6 +253,7 @@ export class WorkerPool {
       let fetchedAll = false;
       if (limit > 0) {
         this.claiming += limit;
+        this.leaseRequests++;
         const fetched = await this.storage.fetchJobs({ queues: this.settings.queues, limit, owner: this.settings.serverName, leaseMs: this.settings.invisibilityTimeoutMs });
         if (fetched.isErr()) {
           this.logger.error(`Fetching jobs failed; retrying after the poll interval: ${fetched.error.kind}`, { error: fetched.error });
@@ -281,7 +308,9 @@ export class WorkerPool {
 
   private async failMalformed(malformed: { jobId: JobId; lease: Lease; message: string }): Promise<void> {
     this.logger.error(malformed.message, { jobId: malformed.jobId });
+    this.failingMalformed++;
     const failed = await this.storage.changeState({ jobId: malformed.jobId, from: ['Processing'], lease: malformed.lease, to: { name: 'Failed' }, reason: malformed.message, data: { errorType: 'MalformedJob', message: malformed.message, stack: null } });
+    this.failingMalformed--;
     if (failed.isErr()) this.logger.error(`Failing malformed job ${malformed.jobId} failed: ${failed.error.kind}`, { error: failed.error });
   }
 
@@ -316,6 +345,35 @@ export class WorkerPool {
         for (const jobId of lost) this.abortHandler(jobId, new Error(`the lease on job ${jobId} was lost`));
       },
       (error) => this.logger.warn(`Renewing ${leases.length} leases failed; retrying at the next renewal: ${error.kind}`, { error }),
+    );
+  }
+
+  /**
+   * Hands back jobs the database shows leased to this server that no worker
+   * holds: a fetch or local claim that committed but whose answer was lost
+   * with its connection. Without this they would wait out InvisibilityTimeout. A lease is stray
+   * only if no fetch or claim could still deliver it, so the check runs when
+   * none is in flight and is discarded when one started before its answer
+   * came back: every lease in the snapshot it read was then already answered,
+   * and one not held has no worker waiting for it. Under a steady stream of
+   * fetches it is skipped; the lease then expires as before.
+   */
+  private async releaseStrayLeases(): Promise<void> {
+    const quiet = (): boolean => !this.stopping.signal.aborted && this.claiming === 0 && this.failingMalformed === 0;
+    if (!quiet()) return;
+    const requests = this.leaseRequests;
+    const found = await this.storage.findStrayLeases(this.settings.serverName, [...this.running.keys()], STRAY_LEASES_PER_CHECK);
+    if (found.isErr()) {
+      this.logger.warn(`Looking for jobs leased to this server but not held failed; retrying at the next check: ${found.error.kind}`, { error: found.error });
+      return;
+    }
+    if (found.value.length === 0 || this.leaseRequests !== requests || !quiet()) return;
+    const released = await this.storage.releaseJobs(found.value, STRAY_LEASE_REASON);
+    released.match(
+      (ids) => {
+        if (ids.length > 0) this.logger.warn(`Handed back ${ids.length} job(s) leased to this server that no worker held (the answer leasing them was lost): ${ids.join(', ')}`, { jobIds: ids });
+      },
+      (error) => this.logger.warn(`Handing back ${found.value.length} stray leases failed; retrying at the next check: ${error.kind}`, { error }),
     );
   }
 }

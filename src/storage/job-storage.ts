@@ -81,6 +81,11 @@ export interface JobStorage {
   fetchJobs(request: FetchRequest): ResultAsync<FetchOutcome[], StorageError>;
   /** Extends leases still held; reports the ones that were lost. */
   renewLeases(leases: readonly Lease[], leaseMs: number): ResultAsync<RenewOutcome, StorageError>;
+  /**
+   * Leases of `owner` on Processing jobs other than `held`, at most `limit`:
+   * what a server that knows every lease it holds can hand back (see WorkerPool).
+   */
+  findStrayLeases(owner: string, held: readonly JobId[], limit: number): ResultAsync<Lease[], StorageError>;
   /** Hands held jobs back to the head of their queue (graceful stop). Returns the ids released. */
   releaseJobs(leases: readonly Lease[], reason: string): ResultAsync<JobId[], StorageError>;
   /** Applies guarded transitions in one statement; returns, per change, whether it applied. */

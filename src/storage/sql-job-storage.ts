@@ -89,6 +89,12 @@ export class SqlJobStorage implements JobStorage {
       });
   }
 
+  findStrayLeases(owner: string, held: readonly JobId[], limit: number): ResultAsync<Lease[], StorageError> {
+    return this.runner
+      .rows<{ id: JobId; fetch_count: number }>('finding stray leases', this.sql.strayLeases, [owner, held, limit])
+      .map((rows) => rows.map((row) => ({ jobId: row.id, token: row.fetch_count })));
+  }
+
   releaseJobs(leases: readonly Lease[], reason: string): ResultAsync<JobId[], StorageError> {
     const changes: StateChange[] = leases.map((lease) => ({ jobId: lease.jobId, from: ['Processing'], lease, to: { name: 'Enqueued', toHead: true }, reason }));
     return this.changeStates(changes).map((applied) => leases.filter((_, i) => applied[i] === true).map((l) => l.jobId));

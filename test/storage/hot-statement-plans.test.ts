@@ -12,7 +12,8 @@
  * id alone hashed the whole table; the fetch claims by row address instead
  * (storage/sql/fetch-jobs.ts). The completion, the lease renewal and the
  * creation that claims a job for a local worker (its check for waiting jobs)
- * are checked not to scan the table either.
+ * are checked not to scan the table either, nor is each server's periodic
+ * check for stray leases.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -28,7 +29,7 @@ import { openTestStorage, testDatabaseUrl, type TestStorage } from '../support/t
 
 const BACKLOG = 20_000;
 
-type HotStatement = 'fetchJobs' | 'changeStates' | 'renewLeases' | 'createClaimedJob';
+type HotStatement = 'fetchJobs' | 'changeStates' | 'renewLeases' | 'createClaimedJob' | 'strayLeases';
 
 /** Arguments of each hot statement (SQL literals), as a batch of one would pass them. */
 const SAMPLE_ARGUMENTS: Record<HotStatement, string> = {
@@ -36,6 +37,7 @@ const SAMPLE_ARGUMENTS: Record<HotStatement, string> = {
   changeStates: `'{1}', '{Processing}', '{1}', '{Succeeded}', '{NULL}', '{f}', '{NULL}', '{NULL}', '{Completed}', '{NULL}', 60000, 'plan-probe', '{NULL}', '{NULL}'`,
   renewLeases: `'{1}', '{1}', 60000`,
   createClaimedJob: `'default', 'Probe', NULL, '{}', NULL, NULL, 'probe', '{}', '{}', 'plan_probe', '{default}', 'plan-probe', 60000`,
+  strayLeases: `'plan-probe', '{1}', 1000`,
 };
 
 /** A statement's plan as the database would run it on `db`'s connection, without running it. */
@@ -50,10 +52,14 @@ async function planOf(db: Database, schema: string, name: HotStatement): Promise
   }
 }
 
-/** Whatever the statistics say, a batch statement never reads the whole jobs table. */
+/**
+ * Whatever the statistics say, a batch statement never reads the whole jobs
+ * table; nor does the stray-lease check, which every server runs each
+ * QueuePollInterval.
+ */
 async function assertNoJobsScan(db: Database, schema: string): Promise<void> {
   await db.query(`ANALYZE "${schema}".jobs`);
-  for (const name of ['fetchJobs', 'changeStates', 'renewLeases', 'createClaimedJob'] as const) {
+  for (const name of ['fetchJobs', 'changeStates', 'renewLeases', 'createClaimedJob', 'strayLeases'] as const) {
     const plan = await planOf(db, schema, name);
     assert.doesNotMatch(plan, /Seq Scan on jobs\b/, `${name}:\n${plan}`);
   }
@@ -90,7 +96,7 @@ describe('the plans of the hot statements, with 20,000 jobs queued', () => {
       assertIndexOrdered(await planOf(db, test.options.schemaName!, 'fetchJobs'));
     });
 
-    it('once the statistics know the table, fetch, completion, renewal and claiming creation read no whole table', async () => {
+    it('once the statistics know the table, fetch, completion, renewal, claiming creation and the stray-lease check read no whole table', async () => {
       await assertNoJobsScan(db, test.options.schemaName!);
     });
   });
@@ -110,7 +116,7 @@ describe('the plans of the hot statements, with 20,000 jobs queued', () => {
       assertIndexOrdered(await planOf(db, schema.name, 'fetchJobs'));
     });
 
-    it('once the statistics know the table, fetch, completion, renewal and claiming creation read no whole table', async () => {
+    it('once the statistics know the table, fetch, completion, renewal, claiming creation and the stray-lease check read no whole table', async () => {
       await assertNoJobsScan(db, schema.name);
     });
   });

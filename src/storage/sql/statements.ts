@@ -3,6 +3,7 @@ import { createJobSql } from './create-job.js';
 import { createJobsSql } from './create-jobs.js';
 import { fetchJobsSql } from './fetch-jobs.js';
 import { renewLeasesSql } from './renew-leases.js';
+import { strayLeasesSql } from './stray-leases.js';
 import { changeStatesSql } from './change-states.js';
 import { expireJobsSql, nextScheduledSql, promoteScheduledSql } from './schedulers.js';
 import { releaseContinuationsOfSql, sweepContinuationsSql } from './continuations.js';
@@ -23,6 +24,7 @@ export function statementsFor(schema: string) {
     createJobs: createJobsSql(schema),
     fetchJobs: fetchJobsSql(schema),
     renewLeases: renewLeasesSql(schema),
+    strayLeases: strayLeasesSql(schema),
     changeStates: changeStatesSql(schema),
     promoteScheduled: promoteScheduledSql(schema),
     expireJobs: expireJobsSql(schema),

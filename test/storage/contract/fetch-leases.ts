@@ -76,6 +76,27 @@ export function fetchContract(kind: StorageKind): void {
         assert.deepEqual((await storage.renewLeases([held.lease], 60_000))._unsafeUnwrap(), { renewed: [], lost: [id] }, 'a finished job is no longer held');
       }));
 
+    it('finds the Processing jobs leased to an owner other than the ones it holds, up to a limit', () =>
+      withStorage(kind, async ({ storage }) => {
+        const ids = (await storage.createJobs([newJob(), newJob(), newJob(), newJob(), newJob()]))._unsafeUnwrap();
+        const mine = await fetchOk(storage, { limit: 3, owner: 'server-a' });
+        const theirs = await fetchOk(storage, { limit: 1, owner: 'server-b' });
+        assert.deepEqual(mine.map((job) => job.id), ids.slice(0, 3));
+        assert.equal(await succeed(storage, mine[2]!), true, 'a finished job is no longer leased');
+
+        const stray = (await storage.findStrayLeases('server-a', [mine[0]!.id], 10))._unsafeUnwrap();
+        assert.deepEqual(stray, [mine[1]!.lease], 'not the held one, the finished one, the other owner\'s or the Enqueued one');
+        assert.deepEqual((await storage.findStrayLeases('server-a', [], 10))._unsafeUnwrap(), [mine[0]!.lease, mine[1]!.lease]);
+        assert.deepEqual((await storage.findStrayLeases('server-a', [], 1))._unsafeUnwrap(), [mine[0]!.lease]);
+        assert.deepEqual((await storage.findStrayLeases('server-b', [], 10))._unsafeUnwrap(), [theirs[0]!.lease]);
+        assert.deepEqual((await storage.findStrayLeases('nobody', [], 10))._unsafeUnwrap(), []);
+
+        // What a server does with them: hand them back, fenced by the lease.
+        assert.deepEqual((await storage.releaseJobs(stray, 'stray'))._unsafeUnwrap(), [mine[1]!.id]);
+        assert.equal(await stateOf(storage, mine[1]!.id), 'Enqueued');
+        assert.deepEqual((await storage.findStrayLeases('server-a', [], 10))._unsafeUnwrap(), [mine[0]!.lease]);
+      }));
+
     it('drains queues in the order given, oldest first within a queue', () =>
       withStorage(kind, async ({ storage }) => {
         const olderDefault = await createEach(storage, 3, { queue: 'default' });

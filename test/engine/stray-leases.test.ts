@@ -1,0 +1,164 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { ResultAsync } from 'neverthrow';
+import { Request } from '../../src/mediator/index.js';
+import type { JobStorage } from '../../src/storage/job-storage.js';
+import type { JobId, Lease } from '../../src/storage/job-types.js';
+import { STORAGE_KINDS, eventually } from '../support/test-storage.js';
+import { testEngine, type TestEngine } from './support.js';
+
+class Echo extends Request<number> {
+  constructor(readonly n: number) {
+    super();
+  }
+}
+
+/** Long enough that only the stray-lease check, not an expired lease, can bring a job back in a test. */
+const LONG_LEASE = { InvisibilityTimeout: '5m' };
+
+async function engineCounting(kind: (typeof STORAGE_KINDS)[number], runs: Map<number, number>, settings = {}): Promise<TestEngine> {
+  return testEngine(kind, (registry) => {
+    registry.addHandler(Echo, { handle: (request: Echo) => (runs.set(request.n, (runs.get(request.n) ?? 0) + 1), request.n) })._unsafeUnwrap();
+  }, { ...LONG_LEASE, ...settings });
+}
+
+/**
+ * The next local claim's answer is lost: its statement commits the job
+ * Processing under the server's lease, but the worker never gets it, as when
+ * the connection drops between the commit and the answer.
+ */
+function loseNextClaimAnswer(storage: JobStorage): void {
+  const createJobs = storage.createJobs.bind(storage);
+  storage.createJobs = (jobs, options) => {
+    storage.createJobs = createJobs;
+    const offer = options?.claimOffer;
+    return createJobs(jobs, {
+      ...options,
+      claimOffer: offer && ((queue) => {
+        const claim = offer(queue);
+        return claim && { ...claim, launch: () => claim.release() };
+      }),
+    });
+  };
+}
+
+async function history(e: TestEngine, id: JobId): Promise<[string, string | undefined][]> {
+  const details = (await e.t.storage.jobDetails(id))._unsafeUnwrap()!;
+  return details.history.map((h) => [h.name, h.reason]).reverse() as [string, string | undefined][];
+}
+
+const STRAY_REASON = 'Leased to this server, but the answer of the statement that leased it never arrived; handed back to its queue';
+
+for (const kind of STORAGE_KINDS) {
+  describe(`jobs leased to a server that no worker of it holds (${kind})`, () => {
+    it('a claimed job whose answer was lost is handed back and runs once, long before its lease would expire', async () => {
+      const runs = new Map<number, number>();
+      const e = await engineCounting(kind, runs);
+      try {
+        const server = await e.startServer();
+        loseNextClaimAnswer(e.t.storage);
+        const id = (await e.engine.client.enqueue(new Echo(7)))._unsafeUnwrap();
+        await e.waitForState(id, 'Succeeded', 20_000);
+        assert.deepEqual([...runs], [[7, 1]]);
+        const steps = await history(e, id);
+        assert.deepEqual(steps.map(([name]) => name), ['Enqueued', 'Processing', 'Enqueued', 'Processing', 'Succeeded']);
+        assert.equal(steps[2]?.[1], STRAY_REASON);
+        const details = (await e.t.storage.jobDetails(id))._unsafeUnwrap()!;
+        assert.deepEqual(details.history.at(-2)?.data, { server: server.name, fetchCount: 1, onEnqueue: true }, 'the lost answer was a local claim');
+        assert.ok(e.logger.at('warn').some((m) => m.startsWith(`Handed back 1 job(s) leased to this server that no worker held`) && m.endsWith(id)), e.logger.at('warn').join('\n'));
+        assert.deepEqual(e.logger.errors(), []);
+      } finally {
+        await e.dispose();
+      }
+    });
+
+    it('a job whose fetch answer is still on its way is not stray: a check that read it meanwhile is discarded, and the job runs once', async () => {
+      const runs = new Map<number, number>();
+      const e = await engineCounting(kind, runs);
+        let openGate!: () => void;
+        const gate = new Promise<void>((resolve) => (openGate = resolve));
+      try {
+        const storage = e.t.storage;
+        // Through the queue: no local claim, so the job reaches the worker by notification and fetch.
+        const createJobs = storage.createJobs.bind(storage);
+        storage.createJobs = (jobs, options) => createJobs(jobs, { ...options, claimOffer: undefined });
+
+        let fetchCommitted!: () => void;
+        const committed = new Promise<void>((resolve) => (fetchCommitted = resolve));
+        const fetchJobs = storage.fetchJobs.bind(storage);
+        storage.fetchJobs = (request) => fetchJobs(request).map(async (outcomes) => {
+          if (outcomes.length > 0) {
+            fetchCommitted();
+            await gate;
+          }
+          return outcomes;
+        });
+
+        // The first check enqueues a job and reads once that job's fetch has committed, before the pool has its answer.
+        const seenByCheck: Lease[][] = [];
+        let enqueued: ResultAsync<JobId, unknown> | undefined;
+        const findStrayLeases = storage.findStrayLeases.bind(storage);
+        storage.findStrayLeases = (owner, held, limit) => {
+          if (enqueued !== undefined) return findStrayLeases(owner, held, limit);
+          enqueued = e.engine.client.enqueue(new Echo(1));
+          return ResultAsync.fromSafePromise(committed)
+            .andThen(() => findStrayLeases(owner, held, limit))
+            .map((found) => (seenByCheck.push([...found]), found));
+        };
+        const released: Lease[][] = [];
+        const releaseJobs = storage.releaseJobs.bind(storage);
+        storage.releaseJobs = (leases, reason) => {
+          released.push([...leases]);
+          return releaseJobs(leases, reason);
+        };
+
+        await e.startServer();
+        await eventually(async () => (enqueued !== undefined ? true : undefined), 'the first stray-lease check');
+        const id = (await enqueued!)._unsafeUnwrap();
+        await eventually(async () => (seenByCheck.length > 0 ? true : undefined), 'the check to read');
+        assert.deepEqual(seenByCheck[0]?.map((lease) => lease.jobId), [id], 'the check read the job as leased and not held: the race was real');
+        // Let the pool act on what the check read before the fetch answer arrives.
+        await new Promise((resolve) => setImmediate(resolve));
+        openGate();
+        await e.waitForState(id, 'Succeeded');
+        assert.deepEqual([...runs], [[1, 1]]);
+        assert.deepEqual(released, [], 'nothing was handed back');
+        assert.deepEqual((await history(e, id)).map(([name]) => name), ['Enqueued', 'Processing', 'Succeeded']);
+      } finally {
+        openGate();
+        await e.dispose();
+      }
+    });
+
+    it('a server with a configured name, which another live process may share, never looks for stray leases', async () => {
+      const runs = new Map<number, number>();
+      const e = await engineCounting(kind, runs, { ServerName: 'shared-name' });
+      try {
+        const storage = e.t.storage;
+        let checks = 0;
+        const findStrayLeases = storage.findStrayLeases.bind(storage);
+        storage.findStrayLeases = (owner, held, limit) => {
+          checks++;
+          return findStrayLeases(owner, held, limit);
+        };
+        let fetches = 0;
+        const fetchJobs = storage.fetchJobs.bind(storage);
+        storage.fetchJobs = (request) => {
+          fetches++;
+          return fetchJobs(request);
+        };
+        await e.startServer();
+        loseNextClaimAnswer(storage);
+        const id = (await e.engine.client.enqueue(new Echo(3)))._unsafeUnwrap();
+        // Idle, the pool fetches every QueuePollInterval (200 ms): 10 fetches span more than the 1 s a check would wait.
+        const from = fetches;
+        await eventually(async () => (fetches >= from + 10 ? true : undefined), '10 polling fetches');
+        assert.equal(checks, 0);
+        assert.equal((await storage.getState(id))._unsafeUnwrap(), 'Processing', 'the job waits for its lease to expire');
+        assert.deepEqual([...runs], []);
+      } finally {
+        await e.dispose();
+      }
+    });
+  });
+}
