@@ -351,12 +351,12 @@ export class WorkerPool {
   /**
    * Hands back jobs the database shows leased to this server that no worker
    * holds: a fetch or local claim that committed but whose answer was lost
-   * with its connection. Without this they would wait out InvisibilityTimeout. A lease is stray
-   * only if no fetch or claim could still deliver it, so the check runs when
-   * none is in flight and is discarded when one started before its answer
-   * came back: every lease in the snapshot it read was then already answered,
-   * and one not held has no worker waiting for it. Under a steady stream of
-   * fetches it is skipped; the lease then expires as before.
+   * with its connection, which would otherwise wait out InvisibilityTimeout.
+   * A lease is stray only if no fetch or claim could still deliver it, so
+   * the check runs when none is in flight and is discarded when one started
+   * before its answer came back: every lease in the snapshot it read was then
+   * already answered, and one not held has no worker waiting for it. Under a
+   * steady stream of fetches it is skipped; the lease then expires as before.
    */
   private async releaseStrayLeases(): Promise<void> {
     const quiet = (): boolean => !this.stopping.signal.aborted && this.claiming === 0 && this.failingMalformed === 0;
