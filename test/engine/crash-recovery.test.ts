@@ -31,7 +31,8 @@ describe('crash recovery (PostgreSql)', () => {
       await e.waitForState(id, 'Succeeded', 20_000);
       const recoveryMs = Date.now() - killedAt;
       assert.deepEqual(runs, ['victim'], 'the survivor ran it once');
-      assert.ok(recoveryMs < 5_000, `recovered in ${recoveryMs} ms (ServerTimeout 1 s), not after the 60 s lease`);
+      // Well under the lease; the margin is for a loaded machine (the survivor's start, the watchdog, the run).
+      assert.ok(recoveryMs < 15_000, `recovered in ${recoveryMs} ms (ServerTimeout 1 s), not after the 60 s lease`);
       const history = (await e.t.storage.jobDetails(id))._unsafeUnwrap()!.history.map((h) => `${h.name}:${h.reason ?? ''}`);
       assert.ok(history.some((h) => h.startsWith('Enqueued:Server timed out')), history.join('\n'));
       const servers = (await e.t.storage.servers())._unsafeUnwrap().map((s) => s.name);

@@ -13,8 +13,9 @@ class Outcome extends Request<string> {
 for (const kind of STORAGE_KINDS) {
   describe(`expiration (${kind})`, () => {
     it('removes old Succeeded and Deleted jobs with everything they own, and keeps Failed ones', async () => {
+      let succeeded = 0;
       const e = await testEngine(kind, (registry) => {
-        registry.addHandler(Outcome, { handle: (o: Outcome) => { if (!o.succeed) throw new Error('failed on purpose'); return 'fine'; } })._unsafeUnwrap();
+        registry.addHandler(Outcome, { handle: (o: Outcome) => { if (!o.succeed) throw new Error('failed on purpose'); succeeded++; return 'fine'; } })._unsafeUnwrap();
       }, { JobExpirationTimeout: '500ms', JobExpirationCheckInterval: '100ms' }, { retry: false });
       try {
         const [ok, failed, deleted] = (await e.engine.client.enqueueBatch([
@@ -24,7 +25,8 @@ for (const kind of STORAGE_KINDS) {
         ]))._unsafeUnwrap();
         (await e.engine.client.delete(deleted!))._unsafeUnwrap();
         await e.startServer();
-        await e.waitForState(ok!, 'Succeeded');
+        // Not by its state: it may expire 500 ms after it succeeded, before a slow poll sees it.
+        await eventually(async () => (succeeded === 1 ? true : undefined), 'the succeeding job to run');
         await e.waitForState(failed!, 'Failed');
         await eventually(async () => ((await e.t.storage.jobDetails(ok!))._unsafeUnwrap() === undefined ? true : undefined), 'the succeeded job to expire', 10_000);
         await eventually(async () => ((await e.t.storage.jobDetails(deleted!))._unsafeUnwrap() === undefined ? true : undefined), 'the deleted job to expire', 10_000);

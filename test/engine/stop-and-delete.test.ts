@@ -74,13 +74,14 @@ for (const kind of STORAGE_KINDS) {
 
     it('a job running longer than InvisibilityTimeout is performed once (its lease is renewed)', async () => {
       const started = new Set<string>(), aborted = new Set<string>(), runs = new Map<string, number>();
-      const e = await testEngine(kind, (registry) => void registry.addHandler(Long, longHandler(started, aborted, runs))._unsafeUnwrap(), { InvisibilityTimeout: '300ms' }, { retry: false });
+      const e = await testEngine(kind, (registry) => void registry.addHandler(Long, longHandler(started, aborted, runs))._unsafeUnwrap(), { InvisibilityTimeout: '1500ms' }, { retry: false });
       try {
         await e.startServer({ ServerName: 'one' });
         await e.startServer({ ServerName: 'two' });
-        const id = (await e.engine.client.enqueue(new Long(1_500)))._unsafeUnwrap();
-        await e.waitForState(id, 'Succeeded', 10_000);
-        assert.equal(runs.get(id), 1, 'ran once although it outlived its lease five times');
+        // The lease is renewed every 500 ms: only a stall of more than a second, not a busy CI machine, lets it lapse.
+        const id = (await e.engine.client.enqueue(new Long(5_000)))._unsafeUnwrap();
+        await e.waitForState(id, 'Succeeded', 20_000);
+        assert.equal(runs.get(id), 1, 'ran once although it outlived its lease three times');
         assert.deepEqual(aborted.size, 0);
       } finally {
         await e.dispose();

@@ -13,7 +13,8 @@ export const FAST_SETTINGS: JobSettingsInput = {
   QueuePollInterval: '200ms',
   HeartbeatInterval: '200ms',
   ServerCheckInterval: '200ms',
-  ServerTimeout: '1s',
+  // Longer than a stall of a loaded machine, so no living server of a test is declared dead (crash tests set their own).
+  ServerTimeout: '5s',
   InvisibilityTimeout: '5s',
   ShutdownTimeout: '2s',
   JobExpirationCheckInterval: '1h',
