@@ -76,8 +76,8 @@ for (const kind of STORAGE_KINDS) {
     it('a job whose fetch answer is still on its way is not stray: a check that read it meanwhile is discarded, and the job runs once', async () => {
       const runs = new Map<number, number>();
       const e = await engineCounting(kind, runs);
-        let openGate!: () => void;
-        const gate = new Promise<void>((resolve) => (openGate = resolve));
+      let openGate!: () => void;
+      const gate = new Promise<void>((resolve) => (openGate = resolve));
       try {
         const storage = e.t.storage;
         // Through the queue: no local claim, so the job reaches the worker by notification and fetch.
