@@ -54,7 +54,8 @@ const FETCH_LOOPS = 2;
 /** The most stray leases handed back per check; more wait for the next. */
 const STRAY_LEASES_PER_CHECK = 1_000;
 
-const STRAY_LEASE_REASON = 'Leased to this server, but the answer of the statement that leased it never arrived; handed back to its queue';
+/** The history reason of a job handed back by the stray-lease check. */
+export const STRAY_LEASE_REASON = 'Leased to this server, but the answer of the statement that leased it never arrived; handed back to its queue';
 
 /** How a notification or a freed worker reaches one sleeping fetch loop. */
 interface FetchLoopState {

@@ -2,9 +2,10 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ResultAsync } from 'neverthrow';
 import { Request } from '../../src/mediator/index.js';
+import { STRAY_LEASE_REASON } from '../../src/server/worker-pool.js';
 import type { JobStorage } from '../../src/storage/job-storage.js';
 import type { JobId, Lease } from '../../src/storage/job-types.js';
-import { STORAGE_KINDS, eventually } from '../support/test-storage.js';
+import { STORAGE_KINDS, eventually, type StorageKind } from '../support/test-storage.js';
 import { testEngine, type TestEngine } from './support.js';
 
 class Echo extends Request<number> {
@@ -16,7 +17,7 @@ class Echo extends Request<number> {
 /** Long enough that only the stray-lease check, not an expired lease, can bring a job back in a test. */
 const LONG_LEASE = { InvisibilityTimeout: '5m' };
 
-async function engineCounting(kind: (typeof STORAGE_KINDS)[number], runs: Map<number, number>, settings = {}): Promise<TestEngine> {
+async function engineCounting(kind: StorageKind, runs: Map<number, number>, settings = {}): Promise<TestEngine> {
   return testEngine(kind, (registry) => {
     registry.addHandler(Echo, { handle: (request: Echo) => (runs.set(request.n, (runs.get(request.n) ?? 0) + 1), request.n) })._unsafeUnwrap();
   }, { ...LONG_LEASE, ...settings });
@@ -47,8 +48,6 @@ async function history(e: TestEngine, id: JobId): Promise<[string, string | unde
   return details.history.map((h) => [h.name, h.reason]).reverse() as [string, string | undefined][];
 }
 
-const STRAY_REASON = 'Leased to this server, but the answer of the statement that leased it never arrived; handed back to its queue';
-
 for (const kind of STORAGE_KINDS) {
   describe(`jobs leased to a server that no worker of it holds (${kind})`, () => {
     it('a claimed job whose answer was lost is handed back and runs once, long before its lease would expire', async () => {
@@ -62,7 +61,7 @@ for (const kind of STORAGE_KINDS) {
         assert.deepEqual([...runs], [[7, 1]]);
         const steps = await history(e, id);
         assert.deepEqual(steps.map(([name]) => name), ['Enqueued', 'Processing', 'Enqueued', 'Processing', 'Succeeded']);
-        assert.equal(steps[2]?.[1], STRAY_REASON);
+        assert.equal(steps[2]?.[1], STRAY_LEASE_REASON);
         const details = (await e.t.storage.jobDetails(id))._unsafeUnwrap()!;
         assert.deepEqual(details.history.at(-2)?.data, { server: server.name, fetchCount: 1, onEnqueue: true }, 'the lost answer was a local claim');
         // Logged once the release's answer is back, which the job's run may overtake.
