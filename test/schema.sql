@@ -68,6 +68,7 @@ CREATE TABLE <schema>.jobs (
   continuation_on text,
   recurring_id text,
   expire_at timestamp with time zone,
+  lease_request text,
   CONSTRAINT jobs_continuation_on_known CHECK (continuation_on IS NULL OR (continuation_on = ANY (ARRAY['succeeded'::text, 'finished'::text, 'deleted'::text]))),
   CONSTRAINT jobs_pkey PRIMARY KEY (id),
   CONSTRAINT jobs_state_known CHECK (state = ANY (ARRAY['Enqueued'::text, 'Scheduled'::text, 'Awaiting'::text, 'Processing'::text, 'Succeeded'::text, 'Failed'::text, 'Deleted'::text])),

@@ -85,8 +85,7 @@ export class JobServer {
       queues: options.queues,
       invisibilityTimeoutMs: options.invisibilityTimeoutMs,
       queuePollIntervalMs: options.queuePollIntervalMs,
-      // Only under a generated name: a configured one may be shared by another live process, whose leases are not stray.
-      strayLeaseCheckMs: options.serverName === undefined ? Math.max(options.queuePollIntervalMs, MIN_STRAY_LEASE_CHECK_MS) : undefined,
+      strayLeaseCheckMs: Math.max(options.queuePollIntervalMs, MIN_STRAY_LEASE_CHECK_MS),
     }, logger);
     // The heartbeat tells the watchdog when the database was out of reach (see Watchdog).
     const contact = new DatabaseContact();

@@ -3,6 +3,7 @@ import { LazyAbortController } from '../mediator/lazy-abort-controller.js';
 import type { FetchOutcome, JobStorage, LocalClaim } from '../storage/job-storage.js';
 import type { FetchedJob, JobId, Lease } from '../storage/job-types.js';
 import { ServerStopping, type JobPerformer, type PerformOutcome } from './job-performer.js';
+import { LeaseRequests } from './lease-requests.js';
 
 /** Settings of a worker pool. */
 export interface WorkerPoolSettings {
@@ -13,11 +14,7 @@ export interface WorkerPoolSettings {
   readonly invisibilityTimeoutMs: number;
   /** Poll when no notification arrives (the backstop). */
   readonly queuePollIntervalMs: number;
-  /**
-   * How often to look for jobs leased to this server that no worker holds
-   * (see releaseStrayLeases); undefined turns it off, as it must be when the
-   * name may be shared by another live process.
-   */
+  /** How often to look for jobs leased to this server that no worker holds (see releaseStrayLeases); undefined turns it off. */
   readonly strayLeaseCheckMs?: number | undefined;
 }
 
@@ -94,10 +91,10 @@ export class WorkerPool {
   private freedPending = false;
   /** Claims handed to job creation in this process and not yet settled: stop waits for them. */
   private readonly openClaims = new Set<Promise<void>>();
-  /** Fetches and claims ever started: a stray-lease check that saw this change is discarded. */
-  private leaseRequests = 0;
+  /** Fetches and claims by id, and which of them are still on their way (see releaseStrayLeases). */
+  private readonly leaseRequests = new LeaseRequests();
   /** Malformed jobs being failed: leased, not held, and not stray. */
-  private failingMalformed = 0;
+  private readonly failingMalformed = new Set<JobId>();
   private strayCheck: Promise<void> | undefined;
   private loop: Promise<unknown> | undefined;
   private renewTimer: NodeJS.Timeout | undefined;
@@ -143,7 +140,7 @@ export class WorkerPool {
     const position = this.settings.queues.indexOf(queue);
     if (position < 0 || this.freeWorkers() < 1) return undefined;
     this.claiming++;
-    this.leaseRequests++;
+    const request = this.leaseRequests.begin();
     let settle!: () => void;
     const settled = new Promise<void>((resolve) => (settle = resolve));
     this.openClaims.add(settled);
@@ -152,12 +149,14 @@ export class WorkerPool {
       if (!open) return false;
       open = false;
       this.claiming--;
+      this.leaseRequests.end(request);
       this.openClaims.delete(settled);
       settle();
       return true;
     };
     return {
       owner: this.settings.serverName,
+      request,
       leaseMs: this.settings.invisibilityTimeoutMs,
       queuesUpTo: this.settings.queues.slice(0, position + 1),
       launch: (outcome: FetchOutcome) => {
@@ -254,8 +253,8 @@ export class WorkerPool {
       let fetchedAll = false;
       if (limit > 0) {
         this.claiming += limit;
-        this.leaseRequests++;
-        const fetched = await this.storage.fetchJobs({ queues: this.settings.queues, limit, owner: this.settings.serverName, leaseMs: this.settings.invisibilityTimeoutMs });
+        const request = this.leaseRequests.begin();
+        const fetched = await this.storage.fetchJobs({ queues: this.settings.queues, limit, owner: this.settings.serverName, leaseMs: this.settings.invisibilityTimeoutMs, request });
         if (fetched.isErr()) {
           this.logger.error(`Fetching jobs failed; retrying after the poll interval: ${fetched.error.kind}`, { error: fetched.error });
         } else {
@@ -272,6 +271,7 @@ export class WorkerPool {
         }
         // Only now: while a malformed job was being failed above, the jobs not yet launched were still promised.
         this.claiming -= limit;
+        this.leaseRequests.end(request);
       }
       if (!fetchedAll || limit <= 0) await this.idle(state);
     }
@@ -309,9 +309,9 @@ export class WorkerPool {
 
   private async failMalformed(malformed: { jobId: JobId; lease: Lease; message: string }): Promise<void> {
     this.logger.error(malformed.message, { jobId: malformed.jobId });
-    this.failingMalformed++;
+    this.failingMalformed.add(malformed.jobId);
     const failed = await this.storage.changeState({ jobId: malformed.jobId, from: ['Processing'], lease: malformed.lease, to: { name: 'Failed' }, reason: malformed.message, data: { errorType: 'MalformedJob', message: malformed.message, stack: null } });
-    this.failingMalformed--;
+    this.failingMalformed.delete(malformed.jobId);
     if (failed.isErr()) this.logger.error(`Failing malformed job ${malformed.jobId} failed: ${failed.error.kind}`, { error: failed.error });
   }
 
@@ -353,28 +353,33 @@ export class WorkerPool {
    * Hands back jobs the database shows leased to this server that no worker
    * holds: a fetch or local claim that committed but whose answer was lost
    * with its connection, which would otherwise wait out InvisibilityTimeout.
-   * A lease is stray only if no fetch or claim could still deliver it, so
-   * the check runs when none is in flight and is discarded when one started
-   * before its answer came back: every lease in the snapshot it read was then
-   * already answered, and one not held has no worker waiting for it. Under a
-   * steady stream of fetches it is skipped; the lease then expires as before.
+   * Every fetch and claim records its request id on the jobs it leases, and
+   * the pool ends a request only once its jobs are launched (or its failure
+   * is logged). So a job read here whose request is over, and that no worker
+   * holds once the answer is back, has no worker waiting for it. Decided when
+   * the answer is back, not from the snapshot: a request that started after
+   * the read is still open, or its jobs are held, by then. Only this pool's
+   * requests are read, so another process under the same configured
+   * ServerName is never touched. The hand-back is fenced by the lease.
    */
   private async releaseStrayLeases(): Promise<void> {
-    const quiet = (): boolean => !this.stopping.signal.aborted && this.claiming === 0 && this.failingMalformed === 0;
-    if (!quiet()) return;
-    const requests = this.leaseRequests;
-    const found = await this.storage.findStrayLeases(this.settings.serverName, [...this.running.keys()], STRAY_LEASES_PER_CHECK);
+    if (this.stopping.signal.aborted) return;
+    const found = await this.storage.findStrayLeases(this.settings.serverName, this.leaseRequests.prefix, [...this.running.keys()], STRAY_LEASES_PER_CHECK);
     if (found.isErr()) {
       this.logger.warn(`Looking for jobs leased to this server but not held failed; retrying at the next check: ${found.error.kind}`, { error: found.error });
       return;
     }
-    if (found.value.length === 0 || this.leaseRequests !== requests || !quiet()) return;
-    const released = await this.storage.releaseJobs(found.value, STRAY_LEASE_REASON);
+    const stray = found.value
+      .filter((lease) => !this.leaseRequests.isOpen(lease.request) && !this.running.has(lease.jobId) && !this.failingMalformed.has(lease.jobId))
+      .map(({ jobId, token }): Lease => ({ jobId, token }));
+    // Stopping meanwhile: stop() hands back what this pool holds; anything else waits for its lease.
+    if (stray.length === 0 || this.stopping.signal.aborted) return;
+    const released = await this.storage.releaseJobs(stray, STRAY_LEASE_REASON);
     released.match(
       (ids) => {
         if (ids.length > 0) this.logger.warn(`Handed back ${ids.length} job(s) leased to this server that no worker held (the answer leasing them was lost): ${ids.join(', ')}`, { jobIds: ids });
       },
-      (error) => this.logger.warn(`Handing back ${found.value.length} stray leases failed; retrying at the next check: ${error.kind}`, { error }),
+      (error) => this.logger.warn(`Handing back ${stray.length} stray leases failed; retrying at the next check: ${error.kind}`, { error }),
     );
   }
 }

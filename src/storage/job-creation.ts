@@ -97,7 +97,7 @@ export class JobCreator {
       .rows<ClaimedRow>(OPERATION, this.sql.createClaimedJob, [
         r.queue, r.typeName, r.methodName, r.payload, r.displayName, r.recurringId, r.reason,
         r.parameters.map(([name]) => name), r.parameters.map(([, value]) => value), this.sql.channel,
-        claim.queuesUpTo, claim.owner, claim.leaseMs,
+        claim.queuesUpTo, claim.owner, claim.leaseMs, claim.request ?? null,
       ])
       .andThen((result) => (result[0] === undefined ? errAsync(databaseError(OPERATION, new Error('the insert returned no row'))) : okAsync(result[0])));
   }

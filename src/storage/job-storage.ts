@@ -33,6 +33,8 @@ export interface WriteOptions {
 export interface LocalClaim {
   /** The server that will hold the lease. */
   readonly owner: string;
+  /** This claim's id among the server's lease requests (see FetchRequest.request). */
+  readonly request?: string | undefined;
   readonly leaseMs: number;
   /** The server's queues in priority order, up to and including the job's queue. */
   readonly queuesUpTo: readonly string[];
@@ -55,6 +57,17 @@ export interface FetchRequest {
   readonly owner: string;
   /** How long the jobs stay invisible to other fetchers unless the lease is renewed. */
   readonly leaseMs: number;
+  /**
+   * This fetch's id, recorded on the jobs it leases: a prefix of the server
+   * process's own, then a number per request. `findStrayLeases` reads it back.
+   */
+  readonly request?: string | undefined;
+}
+
+/** A lease `findStrayLeases` found, with the request that took it. */
+export interface StrayLease extends Lease {
+  /** The id of the fetch or local claim that leased the job. */
+  readonly request: string;
 }
 
 /** What a fetch hands out: a job, or a job whose stored row cannot be decoded. */
@@ -82,10 +95,12 @@ export interface JobStorage {
   /** Extends leases still held; reports the ones that were lost. */
   renewLeases(leases: readonly Lease[], leaseMs: number): ResultAsync<RenewOutcome, StorageError>;
   /**
-   * Leases of `owner` on Processing jobs other than `held`, at most `limit`:
-   * what a server that knows every lease it holds can hand back (see WorkerPool).
+   * Leases of `owner` on Processing jobs, taken by requests whose id starts
+   * with `requestPrefix`, other than `held`; at most `limit`, by job id. What
+   * a server that knows every lease it holds and every request still on its
+   * way can hand back (see WorkerPool).
    */
-  findStrayLeases(owner: string, held: readonly JobId[], limit: number): ResultAsync<Lease[], StorageError>;
+  findStrayLeases(owner: string, requestPrefix: string, held: readonly JobId[], limit: number): ResultAsync<StrayLease[], StorageError>;
   /** Hands held jobs back to the head of their queue (graceful stop). Returns the ids released. */
   releaseJobs(leases: readonly Lease[], reason: string): ResultAsync<JobId[], StorageError>;
   /** Applies guarded transitions in one statement; returns, per change, whether it applied. */

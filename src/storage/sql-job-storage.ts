@@ -1,7 +1,7 @@
 import { err, errAsync, ok, okAsync, Result, ResultAsync } from 'neverthrow';
 import type { Database, Unsubscribe } from './database.js';
 import { checkName, checkQueueName, parseJobId, toJsonText } from './input-validation.js';
-import type { FetchOutcome, FetchRequest, JobStorage, RenewOutcome, WriteOptions } from './job-storage.js';
+import type { FetchOutcome, FetchRequest, JobStorage, RenewOutcome, StrayLease, WriteOptions } from './job-storage.js';
 import { JOB_STATES, type FetchedJob, type JobId, type JsonValue, type Lease, type NewJob, type StateName } from './job-types.js';
 import type { HistoryPoint, JobDetails, JobSearch, JobSummary, Page, QueueSummary, ServerAnnouncement, ServerInfo, StateCounts, StateHistory, StateHistoryRequest } from './monitoring-types.js';
 import type { DueRecurringHandler, RecurringDefinition, RecurringJob } from './recurring-types.js';
@@ -75,7 +75,7 @@ export class SqlJobStorage implements JobStorage {
 
   fetchJobs(request: FetchRequest): ResultAsync<FetchOutcome[], StorageError> {
     return this.runner
-      .rows<FetchedRow>('fetching jobs', this.sql.fetchJobs, [request.queues, request.limit, request.owner, request.leaseMs])
+      .rows<FetchedRow>('fetching jobs', this.sql.fetchJobs, [request.queues, request.limit, request.owner, request.leaseMs, request.request ?? null])
       .map((rows) => rows.map(decodeFetchedRow));
   }
 
@@ -89,10 +89,12 @@ export class SqlJobStorage implements JobStorage {
       });
   }
 
-  findStrayLeases(owner: string, held: readonly JobId[], limit: number): ResultAsync<Lease[], StorageError> {
+  findStrayLeases(owner: string, requestPrefix: string, held: readonly JobId[], limit: number): ResultAsync<StrayLease[], StorageError> {
+    // An empty prefix would match every process's requests under a shared name.
+    if (requestPrefix === '') return errAsync({ kind: 'InvalidInput', operation: 'finding stray leases', message: 'a request prefix is required: an empty one matches every process' });
     return this.runner
-      .rows<{ id: JobId; fetch_count: number }>('finding stray leases', this.sql.strayLeases, [owner, held, limit])
-      .map((rows) => rows.map((row) => ({ jobId: row.id, token: row.fetch_count })));
+      .rows<{ id: JobId; fetch_count: number; lease_request: string }>('finding stray leases', this.sql.strayLeases, [owner, requestPrefix, held, limit])
+      .map((rows) => rows.map((row) => ({ jobId: row.id, token: row.fetch_count, request: row.lease_request })));
   }
 
   releaseJobs(leases: readonly Lease[], reason: string): ResultAsync<JobId[], StorageError> {

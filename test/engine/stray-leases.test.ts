@@ -4,6 +4,7 @@ import { ResultAsync } from 'neverthrow';
 import { Request } from '../../src/mediator/index.js';
 import { STRAY_LEASE_REASON } from '../../src/server/worker-pool.js';
 import type { JobStorage } from '../../src/storage/job-storage.js';
+import type { StrayLease } from '../../src/storage/job-storage.js';
 import type { JobId, Lease } from '../../src/storage/job-types.js';
 import { STORAGE_KINDS, eventually, type StorageKind } from '../support/test-storage.js';
 import { testEngine, type TestEngine } from './support.js';
@@ -72,7 +73,7 @@ for (const kind of STORAGE_KINDS) {
       }
     });
 
-    it('a job whose fetch answer is still on its way is not stray: a check that read it meanwhile is discarded, and the job runs once', async () => {
+    it('a job whose fetch answer is still on its way is not stray: a check that read it meanwhile leaves it, and the job runs once', async () => {
       const runs = new Map<number, number>();
       const e = await engineCounting(kind, runs);
       let openGate!: () => void;
@@ -95,14 +96,14 @@ for (const kind of STORAGE_KINDS) {
         });
 
         // The first check enqueues a job and reads once that job's fetch has committed, before the pool has its answer.
-        const seenByCheck: Lease[][] = [];
+        const seenByCheck: StrayLease[][] = [];
         let enqueued: ResultAsync<JobId, unknown> | undefined;
         const findStrayLeases = storage.findStrayLeases.bind(storage);
-        storage.findStrayLeases = (owner, held, limit) => {
-          if (enqueued !== undefined) return findStrayLeases(owner, held, limit);
+        storage.findStrayLeases = (owner, prefix, held, limit) => {
+          if (enqueued !== undefined) return findStrayLeases(owner, prefix, held, limit);
           enqueued = e.engine.client.enqueue(new Echo(1));
           return ResultAsync.fromSafePromise(committed)
-            .andThen(() => findStrayLeases(owner, held, limit))
+            .andThen(() => findStrayLeases(owner, prefix, held, limit))
             .map((found) => (seenByCheck.push([...found]), found));
         };
         const released: Lease[][] = [];
@@ -130,33 +131,98 @@ for (const kind of STORAGE_KINDS) {
       }
     });
 
-    it('a server with a configured name, which another live process may share, never looks for stray leases', async () => {
+    it('a lost answer is handed back while another fetch is still on its way (no quiet moment needed)', async () => {
       const runs = new Map<number, number>();
-      const e = await engineCounting(kind, runs, { ServerName: 'shared-name' });
+      const e = await engineCounting(kind, runs);
+      let openGate!: () => void;
+      const gate = new Promise<void>((resolve) => (openGate = resolve));
       try {
         const storage = e.t.storage;
-        let checks = 0;
-        const findStrayLeases = storage.findStrayLeases.bind(storage);
-        storage.findStrayLeases = (owner, held, limit) => {
-          checks++;
-          return findStrayLeases(owner, held, limit);
+        // The first job goes through the queue, and its fetch's answer is held back: that fetch stays in flight.
+        const createJobs = storage.createJobs.bind(storage);
+        storage.createJobs = (jobs, options) => {
+          storage.createJobs = createJobs;
+          return createJobs(jobs, { ...options, claimOffer: undefined });
         };
-        let fetches = 0;
+        let fetchCommitted!: () => void;
+        const committed = new Promise<void>((resolve) => (fetchCommitted = resolve));
         const fetchJobs = storage.fetchJobs.bind(storage);
-        storage.fetchJobs = (request) => {
-          fetches++;
-          return fetchJobs(request);
-        };
+        storage.fetchJobs = (request) => fetchJobs(request).map(async (outcomes) => {
+          if (outcomes.length > 0) {
+            fetchCommitted();
+            await gate;
+          }
+          return outcomes;
+        });
         await e.startServer();
+        const held = (await e.engine.client.enqueue(new Echo(1)))._unsafeUnwrap();
+        await committed;
+        // The second job is claimed by an idle worker as it is created, and that answer is lost.
         loseNextClaimAnswer(storage);
-        const id = (await e.engine.client.enqueue(new Echo(3)))._unsafeUnwrap();
-        // Idle, the pool fetches every QueuePollInterval (200 ms): 10 fetches span more than the 1 s a check would wait.
-        const from = fetches;
-        await eventually(async () => (fetches >= from + 10 ? true : undefined), '10 polling fetches');
-        assert.equal(checks, 0);
-        assert.equal((await storage.getState(id))._unsafeUnwrap(), 'Processing', 'the job waits for its lease to expire');
-        assert.deepEqual([...runs], []);
+        const lost = (await e.engine.client.enqueue(new Echo(2)))._unsafeUnwrap();
+
+        await eventually(async () => ((await history(e, lost)).some(([, reason]) => reason === STRAY_LEASE_REASON) ? true : undefined), 'the lost job handed back', 20_000);
+        assert.equal((await storage.getState(held))._unsafeUnwrap(), 'Processing', 'the job whose answer is on its way is left leased');
+        assert.deepEqual([...runs], [], 'the held fetch has not answered yet');
+        openGate();
+        await e.waitForState(held, 'Succeeded');
+        await e.waitForState(lost, 'Succeeded');
+        assert.deepEqual([...runs].sort(), [[1, 1], [2, 1]]);
+        assert.deepEqual((await history(e, held)).map(([name]) => name), ['Enqueued', 'Processing', 'Succeeded']);
       } finally {
+        openGate();
+        await e.dispose();
+      }
+    });
+
+    it('servers sharing a configured name each hand back only their own lost answers, never a job the other holds', async () => {
+      const runs = new Map<number, number>();
+      let release!: () => void;
+      const released = new Promise<void>((resolve) => (release = resolve));
+      let started!: () => void;
+      const blockStarted = new Promise<void>((resolve) => (started = resolve));
+      const e = await testEngine(kind, (registry) => {
+        registry.addHandler(Echo, {
+          handle: async (request: Echo) => {
+            runs.set(request.n, (runs.get(request.n) ?? 0) + 1);
+            if (request.n === 1) {
+              started();
+              await released;
+            }
+            return request.n;
+          },
+        })._unsafeUnwrap();
+      }, { ...LONG_LEASE, ServerName: 'shared-name' });
+      try {
+        const storage = e.t.storage;
+        // Two servers under one name, as two processes started from one appsettings.json; one queue each.
+        const a = await e.startServer({ Queues: ['a'] });
+        const b = await e.startServer({ Queues: ['b'] });
+        assert.equal(a.name, b.name);
+        const held = (await e.engine.client.enqueue(new Echo(1), { queue: 'a' }))._unsafeUnwrap();
+        await blockStarted;
+
+        const checks: string[] = [];
+        const findStrayLeases = storage.findStrayLeases.bind(storage);
+        storage.findStrayLeases = (owner, prefix, heldIds, limit) => {
+          checks.push(prefix);
+          return findStrayLeases(owner, prefix, heldIds, limit);
+        };
+        loseNextClaimAnswer(storage);
+        const lost = (await e.engine.client.enqueue(new Echo(2), { queue: 'b' }))._unsafeUnwrap();
+        await e.waitForState(lost, 'Succeeded', 20_000);
+        assert.equal((await history(e, lost))[2]?.[1], STRAY_LEASE_REASON, 'b handed back its own lost answer');
+        // Both servers checked (two prefixes) at least twice more while a's job was held.
+        const from = checks.length;
+        await eventually(async () => (checks.length >= from + 4 && new Set(checks.slice(from)).size === 2 ? true : undefined), 'both servers to check twice more');
+        assert.equal((await storage.getState(held))._unsafeUnwrap(), 'Processing');
+
+        release();
+        await e.waitForState(held, 'Succeeded');
+        assert.deepEqual([...runs].sort(), [[1, 1], [2, 1]]);
+        assert.deepEqual((await history(e, held)).map(([name]) => name), ['Enqueued', 'Processing', 'Succeeded'], 'b never handed back the job a holds');
+      } finally {
+        release();
         await e.dispose();
       }
     });

@@ -16,7 +16,8 @@
  * $1 queue, $2 type_name, $3 method_name, $4 payload, $5 display_name,
  * $6 recurring_id, $7 reason; $8/$9 parameter names and values as parallel
  * arrays; $10 the notification channel; $11 the server's queues up to the
- * job's; $12 the server; $13 the lease in ms.
+ * job's; $12 the server; $13 the lease in ms; $14 the claim's request id
+ * (see stray-leases.ts).
  */
 export const createClaimedJobSql = (schema: string): string => `
 WITH waiting AS MATERIALIZED (
@@ -28,11 +29,12 @@ WITH waiting AS MATERIALIZED (
   ) AS found
 ), job AS (
   INSERT INTO ${schema}.jobs (queue, state, type_name, method_name, payload, display_name,
-                              enqueued_at, visible_at, lease_owner, fetch_count, recurring_id)
+                              enqueued_at, visible_at, lease_owner, lease_request, fetch_count, recurring_id)
   SELECT $1, CASE WHEN found THEN 'Enqueued' ELSE 'Processing' END, $2, $3, $4, $5,
          now(),
          CASE WHEN found THEN now() ELSE now() + $13::double precision * interval '1 millisecond' END,
          CASE WHEN found THEN NULL ELSE $12::text END,
+         CASE WHEN found THEN NULL ELSE $14::text || '#1' END,
          CASE WHEN found THEN 0 ELSE 1 END,
          $6
   FROM waiting

@@ -1,8 +1,9 @@
 /**
  * The worker's hot path: claims up to $2 visible jobs from the queues $1, in
  * queue order (earlier queues first) and oldest first within a queue, marks
- * them Processing under a lease of $4 ms owned by server $3, and records the
- * transition, all in one statement.
+ * them Processing under a lease of $4 ms owned by server $3 (recording $5,
+ * the request's id: see stray-leases.ts), and records the transition, all in
+ * one statement.
  *
  * Each queue is read by a range scan of jobs_fetch_idx up to now(); jobs under
  * a live lease sit beyond now() and are never touched. SKIP LOCKED lets
@@ -36,6 +37,7 @@ WITH candidates AS (
   SET state = 'Processing',
       visible_at = now() + $4::double precision * interval '1 millisecond',
       lease_owner = $3,
+      lease_request = $5 || '#' || (job.fetch_count + 1),
       fetch_count = job.fetch_count + 1,
       state_changed_at = now()
   FROM candidates

@@ -76,25 +76,40 @@ export function fetchContract(kind: StorageKind): void {
         assert.deepEqual((await storage.renewLeases([held.lease], 60_000))._unsafeUnwrap(), { renewed: [], lost: [id] }, 'a finished job is no longer held');
       }));
 
-    it('finds the Processing jobs leased to an owner other than the ones it holds, up to a limit', () =>
-      withStorage(kind, async ({ storage }) => {
-        const ids = (await storage.createJobs([newJob(), newJob(), newJob(), newJob(), newJob()]))._unsafeUnwrap();
-        const mine = await fetchOk(storage, { limit: 3, owner: 'server-a' });
-        const theirs = await fetchOk(storage, { limit: 1, owner: 'server-b' });
-        assert.deepEqual(mine.map((job) => job.id), ids.slice(0, 3));
+    it('finds the Processing jobs leased to an owner by one process\'s requests, other than the ones it holds, up to a limit', () =>
+      withStorage(kind, async ({ storage, sql }) => {
+        const ids = (await storage.createJobs(Array.from({ length: 7 }, () => newJob())))._unsafeUnwrap();
+        const mine = await fetchOk(storage, { limit: 3, owner: 'server-a', request: 'p1/1' });
+        const theirs = await fetchOk(storage, { limit: 1, owner: 'server-b', request: 'p1/2' });
+        const sameNameOtherProcess = await fetchOk(storage, { limit: 1, owner: 'server-a', request: 'p2/1' });
+        const unnamed = await fetchOk(storage, { limit: 1, owner: 'server-a' });
+        assert.deepEqual([...mine, ...theirs, ...sameNameOtherProcess, ...unnamed].map((job) => job.id), ids.slice(0, 6));
         assert.equal(await succeed(storage, mine[2]!), true, 'a finished job is no longer leased');
+        const found = (lease: { jobId: string; token: number }, request: string) => ({ ...lease, request });
 
-        const stray = (await storage.findStrayLeases('server-a', [mine[0]!.id], 10))._unsafeUnwrap();
-        assert.deepEqual(stray, [mine[1]!.lease], 'not the held one, the finished one, the other owner\'s or the Enqueued one');
-        assert.deepEqual((await storage.findStrayLeases('server-a', [], 10))._unsafeUnwrap(), [mine[0]!.lease, mine[1]!.lease]);
-        assert.deepEqual((await storage.findStrayLeases('server-a', [], 1))._unsafeUnwrap(), [mine[0]!.lease]);
-        assert.deepEqual((await storage.findStrayLeases('server-b', [], 10))._unsafeUnwrap(), [theirs[0]!.lease]);
-        assert.deepEqual((await storage.findStrayLeases('nobody', [], 10))._unsafeUnwrap(), []);
+        const stray = (await storage.findStrayLeases('server-a', 'p1/', [mine[0]!.id], 10))._unsafeUnwrap();
+        assert.deepEqual(stray, [found(mine[1]!.lease, 'p1/1')],
+          'not the held one, the finished one, the other owner\'s, the other process\'s, the one with no request, or the Enqueued one');
+        assert.deepEqual((await storage.findStrayLeases('server-a', 'p1/', [], 10))._unsafeUnwrap(), [found(mine[0]!.lease, 'p1/1'), found(mine[1]!.lease, 'p1/1')]);
+        assert.deepEqual((await storage.findStrayLeases('server-a', 'p1/', [], 1))._unsafeUnwrap(), [found(mine[0]!.lease, 'p1/1')]);
+        assert.deepEqual((await storage.findStrayLeases('server-a', 'p2/', [], 10))._unsafeUnwrap(), [found(sameNameOtherProcess[0]!.lease, 'p2/1')]);
+        assert.deepEqual((await storage.findStrayLeases('server-b', 'p1/', [], 10))._unsafeUnwrap(), [found(theirs[0]!.lease, 'p1/2')]);
+        assert.deepEqual((await storage.findStrayLeases('nobody', 'p1/', [], 10))._unsafeUnwrap(), []);
+        const everyone = (await storage.findStrayLeases('server-a', '', [], 10))._unsafeUnwrapErr();
+        assert.equal(everyone.kind, 'InvalidInput', 'an empty prefix would read every process\'s leases');
 
         // What a server does with them: hand them back, fenced by the lease.
         assert.deepEqual((await storage.releaseJobs(stray, 'stray'))._unsafeUnwrap(), [mine[1]!.id]);
         assert.equal(await stateOf(storage, mine[1]!.id), 'Enqueued');
-        assert.deepEqual((await storage.findStrayLeases('server-a', [], 10))._unsafeUnwrap(), [mine[0]!.lease]);
+        assert.deepEqual((await storage.findStrayLeases('server-a', 'p1/', [], 10))._unsafeUnwrap(), [found(mine[0]!.lease, 'p1/1')]);
+        // Fetched again by another request of the same process: the job carries the new request.
+        const again = await fetchOk(storage, { limit: 1, owner: 'server-a', request: 'p1/3' });
+        assert.deepEqual(again.map((job) => job.id), [mine[1]!.id]);
+        assert.deepEqual((await storage.findStrayLeases('server-a', 'p1/', [mine[0]!.id], 10))._unsafeUnwrap(), [found(again[0]!.lease, 'p1/3')]);
+
+        // Fetched again by a process of an older version, which leaves the column as it was: not this request's lease any more.
+        await sql(`UPDATE ${storage.schema.quoted}.jobs SET fetch_count = fetch_count + 1 WHERE id = $1`, [again[0]!.id]);
+        assert.deepEqual((await storage.findStrayLeases('server-a', 'p1/', [mine[0]!.id], 10))._unsafeUnwrap(), []);
       }));
 
     it('drains queues in the order given, oldest first within a queue', () =>

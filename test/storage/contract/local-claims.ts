@@ -12,6 +12,7 @@ function recordingClaim(overrides: Partial<Pick<LocalClaim, 'owner' | 'queuesUpT
   let released = 0;
   const claim: LocalClaim = {
     owner: 'local-server',
+    request: 'local/1',
     leaseMs: 30_000,
     queuesUpTo: ['default'],
     ...overrides,
@@ -44,6 +45,8 @@ export function localClaimContract(kind: StorageKind): void {
           ['Enqueued', 'Enqueued by the client', { queue: 'default' }],
         ]);
         assert.deepEqual(await fetchOk(storage), [], 'the job is leased: no fetch hands it out');
+        assert.deepEqual((await storage.findStrayLeases('local-server', 'local/', [], 10))._unsafeUnwrap(), [{ jobId: id, token: 1, request: 'local/1' }],
+          'the claim\'s request is recorded, as a fetch\'s is');
         assert.equal(await succeed(storage, job, '1'), true, 'the local lease completes it');
         assert.equal(await stateOf(storage, id), 'Succeeded');
       }));
