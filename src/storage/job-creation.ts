@@ -21,9 +21,12 @@ const MERGE_AT_MOST = 100;
 
 /** The statements job creation runs, with the notification channel. */
 export interface CreationStatements {
+  /** One job; the WithParameters forms also write its parameters (see create-job.ts). */
   readonly createJob: string;
+  readonly createJobWithParameters: string;
   readonly createJobs: string;
   readonly createClaimedJob: string;
+  readonly createClaimedJobWithParameters: string;
   readonly channel: string;
 }
 
@@ -93,23 +96,23 @@ export class JobCreator {
   }
 
   private insertClaimed(r: JobRow, claim: LocalClaim): ResultAsync<ClaimedRow, StorageError> {
+    const values = [
+      r.queue, r.typeName, r.methodName, r.payload, r.displayName, r.recurringId, r.reason, this.sql.channel,
+      claim.queuesUpTo, claim.owner, claim.leaseMs, claim.request ?? null,
+    ];
+    const parameters = r.parameters.length > 0;
     return this.runner
-      .rows<ClaimedRow>(OPERATION, this.sql.createClaimedJob, [
-        r.queue, r.typeName, r.methodName, r.payload, r.displayName, r.recurringId, r.reason,
-        r.parameters.map(([name]) => name), r.parameters.map(([, value]) => value), this.sql.channel,
-        claim.queuesUpTo, claim.owner, claim.leaseMs, claim.request ?? null,
-      ])
+      .rows<ClaimedRow>(OPERATION, parameters ? this.sql.createClaimedJobWithParameters : this.sql.createClaimedJob, parameters ? [...values, ...parameterColumns(r)] : values)
       .andThen((result) => (result[0] === undefined ? errAsync(databaseError(OPERATION, new Error('the insert returned no row'))) : okAsync(result[0])));
   }
 
   private insert(rows: readonly JobRow[], on?: Queryable): ResultAsync<JobId[], StorageError> {
     if (rows.length === 1) {
       const r = rows[0] as JobRow;
+      const values = [r.queue, r.state, r.typeName, r.methodName, r.payload, r.displayName, r.runAt, r.parentId, r.on, r.recurringId, r.reason, this.sql.channel];
+      const parameters = r.parameters.length > 0;
       return this.runner
-        .rows<{ id: string }>(OPERATION, this.sql.createJob, [
-          r.queue, r.state, r.typeName, r.methodName, r.payload, r.displayName, r.runAt, r.parentId, r.on, r.recurringId, r.reason,
-          r.parameters.map(([name]) => name), r.parameters.map(([, value]) => value), this.sql.channel,
-        ], on)
+        .rows<{ id: string }>(OPERATION, parameters ? this.sql.createJobWithParameters : this.sql.createJob, parameters ? [...values, ...parameterColumns(r)] : values, on)
         .map((result) => result.map((row) => row.id));
     }
     const paramOrdinal: number[] = [], paramName: string[] = [], paramValue: string[] = [];
@@ -129,6 +132,11 @@ export class JobCreator {
       ], on)
       .map((result) => result.map((row) => row.id));
   }
+}
+
+/** A job's parameters as the single-job statements take them: names, then values. */
+function parameterColumns(r: JobRow): [string[], string[]] {
+  return [r.parameters.map(([name]) => name), r.parameters.map(([, value]) => value)];
 }
 
 /** Checks one new job and encodes it as one row of the statements' parameters. */

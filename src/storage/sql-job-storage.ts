@@ -56,7 +56,7 @@ export class SqlJobStorage implements JobStorage {
     this.monitoring = new SqlMonitoring(this.runner, this.sql);
     this.recurringTicks = new SqlRecurringTicks(db, this.runner, this.sql);
     this.channel = channelFor(schema.name);
-    this.creator = new JobCreator(this.runner, { createJob: this.sql.createJob, createJobs: this.sql.createJobs, createClaimedJob: this.sql.createClaimedJob, channel: this.channel });
+    this.creator = new JobCreator(this.runner, { ...this.sql, channel: this.channel });
   }
 
   /** Which adapter the storage runs on. */

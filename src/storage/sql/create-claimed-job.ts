@@ -14,15 +14,16 @@
  * table), once per statement (MATERIALIZED, not once per column using it).
  *
  * $1 queue, $2 type_name, $3 method_name, $4 payload, $5 display_name,
- * $6 recurring_id, $7 reason; $8/$9 parameter names and values as parallel
- * arrays; $10 the notification channel; $11 the server's queues up to the
- * job's; $12 the server; $13 the lease in ms; $14 the claim's request id
- * (see stray-leases.ts).
+ * $6 recurring_id, $7 reason, $8 the notification channel, $9 the server's
+ * queues up to the job's, $10 the server, $11 the lease in ms, $12 the
+ * claim's request id (see stray-leases.ts); with parameters (the
+ * `withParameters` form, see create-job.ts), $13/$14 their names and values
+ * as parallel arrays.
  */
-export const createClaimedJobSql = (schema: string): string => `
+export const createClaimedJobSql = (schema: string, withParameters: boolean): string => `
 WITH waiting AS MATERIALIZED (
   SELECT EXISTS (
-    SELECT 1 FROM unnest($11::text[]) AS q(name)
+    SELECT 1 FROM unnest($9::text[]) AS q(name)
     CROSS JOIN LATERAL (
       SELECT 1 FROM ${schema}.jobs WHERE queue = q.name AND visible_at <= now() ORDER BY visible_at, id LIMIT 1
     ) AS job
@@ -32,9 +33,9 @@ WITH waiting AS MATERIALIZED (
                               enqueued_at, visible_at, lease_owner, lease_request, fetch_count, recurring_id)
   SELECT $1, CASE WHEN found THEN 'Enqueued' ELSE 'Processing' END, $2, $3, $4, $5,
          now(),
-         CASE WHEN found THEN now() ELSE now() + $13::double precision * interval '1 millisecond' END,
-         CASE WHEN found THEN NULL ELSE $12::text END,
-         CASE WHEN found THEN NULL ELSE $14::text || '#1' END,
+         CASE WHEN found THEN now() ELSE now() + $11::double precision * interval '1 millisecond' END,
+         CASE WHEN found THEN NULL ELSE $10::text END,
+         CASE WHEN found THEN NULL ELSE $12::text || '#1' END,
          CASE WHEN found THEN 0 ELSE 1 END,
          $6
   FROM waiting
@@ -43,13 +44,13 @@ WITH waiting AS MATERIALIZED (
   INSERT INTO ${schema}.job_states (job_id, name, reason, data)
   SELECT id, 'Enqueued', $7, jsonb_build_object('queue', queue) FROM job
   UNION ALL
-  SELECT id, 'Processing', 'Fetched by a worker', jsonb_build_object('server', $12::text, 'fetchCount', fetch_count, 'onEnqueue', true)
+  SELECT id, 'Processing', 'Fetched by a worker', jsonb_build_object('server', $10::text, 'fetchCount', fetch_count, 'onEnqueue', true)
   FROM job WHERE state = 'Processing'
-), parameters AS (
+)${withParameters ? `, parameters AS (
   INSERT INTO ${schema}.job_parameters (job_id, name, value)
-  SELECT job.id, p.name, p.value FROM job, unnest($8::text[], $9::text[]) AS p(name, value)
-), notified AS (
-  SELECT pg_notify($10, 'E' || queue) FROM job WHERE state = 'Enqueued'
+  SELECT job.id, p.name, p.value FROM job, unnest($13::text[], $14::text[]) AS p(name, value)
+)` : ''}, notified AS (
+  SELECT pg_notify($8, 'E' || queue) FROM job WHERE state = 'Enqueued'
 )
 SELECT id::text AS id, state = 'Processing' AS claimed, queue, type_name, method_name, payload, display_name,
        fetch_count, retry_count, created_at, (SELECT count(*) FROM notified) AS notified

@@ -19,8 +19,10 @@ import { aggregateCountersSql, stateHistorySql } from './counters.js';
 /** Every statement's text for one schema, built once when the storage opens. */
 export function statementsFor(schema: string) {
   return {
-    createJob: createJobSql(schema),
-    createClaimedJob: createClaimedJobSql(schema),
+    createJob: createJobSql(schema, false),
+    createJobWithParameters: createJobSql(schema, true),
+    createClaimedJob: createClaimedJobSql(schema, false),
+    createClaimedJobWithParameters: createClaimedJobSql(schema, true),
     createJobs: createJobsSql(schema),
     fetchJobs: fetchJobsSql(schema),
     renewLeases: renewLeasesSql(schema),

@@ -51,6 +51,24 @@ export function localClaimContract(kind: StorageKind): void {
         assert.equal(await stateOf(storage, id), 'Succeeded');
       }));
 
+    it('stores a claimed job\'s parameters, and one left to its queue keeps them too', () =>
+      withStorage(kind, async ({ storage }) => {
+        const claimed = recordingClaim();
+        const withParameters = (await storage.createJob(newJob({ parameters: { culture: 'fr', n: 2 } }), { claimOffer: () => claimed.claim }))._unsafeUnwrap();
+        assert.equal(claimed.launched.length, 1);
+        assert.deepEqual((await storage.getParameters(withParameters))._unsafeUnwrap(), { culture: 'fr', n: 2 });
+        const bare = recordingClaim();
+        const without = (await storage.createJob(newJob(), { claimOffer: () => bare.claim }))._unsafeUnwrap();
+        assert.equal(bare.launched.length, 1);
+        assert.deepEqual((await storage.getParameters(without))._unsafeUnwrap(), {});
+
+        (await storage.createJob(newJob()))._unsafeUnwrap();
+        const queued = recordingClaim();
+        const behind = (await storage.createJob(newJob({ parameters: { only: true } }), { claimOffer: () => queued.claim }))._unsafeUnwrap();
+        assert.deepEqual([queued.launched.length, queued.released()], [0, 1], 'a job waits in the queue: not claimed');
+        assert.deepEqual((await storage.getParameters(behind))._unsafeUnwrap(), { only: true });
+      }));
+
     it('does not claim a job while another waits in its queue or an earlier one: it joins the queue behind them', () =>
       withStorage(kind, async ({ storage }) => {
         const [older] = await createEach(storage, 1);
