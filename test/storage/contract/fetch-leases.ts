@@ -77,7 +77,8 @@ export function fetchContract(kind: StorageKind): void {
       }));
 
     it('finds the Processing jobs leased to an owner by one process\'s requests, other than the ones it holds, up to a limit', () =>
-      withStorage(kind, async ({ storage, sql }) => {
+      withStorage(kind, async (t) => {
+        const { storage } = t;
         const ids = (await storage.createJobs(Array.from({ length: 7 }, () => newJob())))._unsafeUnwrap();
         const mine = await fetchOk(storage, { limit: 3, owner: 'server-a', request: 'p1/1' });
         const theirs = await fetchOk(storage, { limit: 1, owner: 'server-b', request: 'p1/2' });
@@ -108,7 +109,7 @@ export function fetchContract(kind: StorageKind): void {
         assert.deepEqual((await storage.findStrayLeases('server-a', 'p1/', [mine[0]!.id], 10))._unsafeUnwrap(), [found(again[0]!.lease, 'p1/3')]);
 
         // Fetched again by a process of an older version, which leaves the column as it was: not this request's lease any more.
-        await sql(`UPDATE ${storage.schema.quoted}.jobs SET fetch_count = fetch_count + 1 WHERE id = $1`, [again[0]!.id]);
+        await t.sql(`UPDATE ${storage.schema.quoted}.jobs SET fetch_count = fetch_count + 1 WHERE id = $1`, [again[0]!.id]);
         assert.deepEqual((await storage.findStrayLeases('server-a', 'p1/', [mine[0]!.id], 10))._unsafeUnwrap(), []);
       }));
 
