@@ -2,7 +2,8 @@
 -- `:schema` is replaced by the validated, quoted schema name before this runs.
 -- Append-only: never edit this file after release; add 0006_*.sql instead.
 
--- Set with lease_owner by every fetch and local claim: the requesting server
+-- Set with lease_owner by every fetch and local claim, and cleared with it
+-- when the job leaves Processing: the requesting server
 -- process's own prefix and a number it gives each request, then '#' and the
 -- fetch count the request set (so a value an older version's fetch left in
 -- place, not writing this column, no longer matches). A server can then

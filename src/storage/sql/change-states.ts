@@ -47,6 +47,7 @@ WITH input AS (
                         WHEN c.to_head THEN coalesce(job.enqueued_at, now())
                         ELSE now() END,
       lease_owner = NULL,
+      lease_request = NULL,
       run_at = CASE WHEN c.target = 'Scheduled' THEN c.run_at END,
       retry_count = coalesce(c.retry_count, job.retry_count),
       expire_at = CASE WHEN c.target IN ('Succeeded', 'Deleted')

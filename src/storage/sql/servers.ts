@@ -26,7 +26,7 @@ WITH dead AS (
   RETURNING name
 ), released AS (
   UPDATE ${schema}.jobs AS job
-  SET state = 'Enqueued', visible_at = coalesce(job.enqueued_at, now()), lease_owner = NULL, state_changed_at = now()
+  SET state = 'Enqueued', visible_at = coalesce(job.enqueued_at, now()), lease_owner = NULL, lease_request = NULL, state_changed_at = now()
   FROM dead
   WHERE job.lease_owner = dead.name AND job.state = 'Processing'
   RETURNING job.id, job.queue, dead.name AS server

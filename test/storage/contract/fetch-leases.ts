@@ -86,6 +86,9 @@ export function fetchContract(kind: StorageKind): void {
         const unnamed = await fetchOk(storage, { limit: 1, owner: 'server-a' });
         assert.deepEqual([...mine, ...theirs, ...sameNameOtherProcess, ...unnamed].map((job) => job.id), ids.slice(0, 6));
         assert.equal(await succeed(storage, mine[2]!), true, 'a finished job is no longer leased');
+        const leaseRequestOf = async (id: string) => (await t.sql<{ lease_request: string | null }>(`SELECT lease_request FROM ${storage.schema.quoted}.jobs WHERE id = $1`, [id]))[0]?.lease_request;
+        assert.equal(await leaseRequestOf(mine[0]!.id), 'p1/1#1', 'the request id and the fetch count it set');
+        assert.equal(await leaseRequestOf(mine[2]!.id), null, 'a finished job keeps no lease request');
         const found = (lease: { jobId: string; token: number }, request: string) => ({ ...lease, request });
 
         const stray = (await storage.findStrayLeases('server-a', 'p1/', [mine[0]!.id], 10))._unsafeUnwrap();
@@ -102,6 +105,7 @@ export function fetchContract(kind: StorageKind): void {
         // What a server does with them: hand them back, fenced by the lease.
         assert.deepEqual((await storage.releaseJobs(stray, 'stray'))._unsafeUnwrap(), [mine[1]!.id]);
         assert.equal(await stateOf(storage, mine[1]!.id), 'Enqueued');
+        assert.equal(await leaseRequestOf(mine[1]!.id), null, 'nor does one handed back');
         assert.deepEqual((await storage.findStrayLeases('server-a', 'p1/', [], 10))._unsafeUnwrap(), [found(mine[0]!.lease, 'p1/1')]);
         // Fetched again by another request of the same process: the job carries the new request.
         const again = await fetchOk(storage, { limit: 1, owner: 'server-a', request: 'p1/3' });

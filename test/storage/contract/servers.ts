@@ -32,7 +32,7 @@ export function serverContract(kind: StorageKind): void {
         (await storage.announceServer({ name: 'dead', workerCount: 2, queues: ['default'] }))._unsafeUnwrap();
         (await storage.announceServer({ name: 'alive', workerCount: 2, queues: ['default'] }))._unsafeUnwrap();
         const [a, b, c] = await createEach(storage, 3);
-        const deadJobs = await fetchOk(storage, { owner: 'dead', limit: 2 });
+        const deadJobs = await fetchOk(storage, { owner: 'dead', limit: 2, request: 'dead/1' });
         const [aliveJob] = await fetchOk(storage, { owner: 'alive', limit: 1 });
         assert.deepEqual(deadJobs.map((j) => j.id), [a, b]);
         assert.equal(aliveJob?.id, c);
@@ -47,6 +47,7 @@ export function serverContract(kind: StorageKind): void {
         const details = (await storage.jobDetails(a!))._unsafeUnwrap()!;
         assert.equal(details.state, 'Enqueued');
         assert.equal(details.leaseOwner, undefined);
+        assert.deepEqual(await t.sql(`SELECT lease_request FROM ${storage.schema.quoted}.jobs WHERE id = $1`, [a]), [{ lease_request: null }], 'the lease\'s request goes with it');
         assert.deepEqual([details.history[0]?.name, details.history[0]?.reason, details.history[0]?.data], ['Enqueued', 'Server timed out; job released to its queue', { server: 'dead' }]);
 
         const refetched = await fetchOk(storage, { owner: 'alive', limit: 10 });
