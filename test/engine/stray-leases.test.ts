@@ -44,6 +44,27 @@ function loseNextClaimAnswer(storage: JobStorage): void {
   };
 }
 
+/**
+ * Holds back the answer of every fetch that leased jobs until `open` is
+ * called: the fetch has committed, and the pool is still waiting for it.
+ * `committed` resolves once the first such fetch has committed.
+ */
+function holdFetchAnswers(storage: JobStorage): { committed: Promise<void>; open: () => void } {
+  let open!: () => void;
+  const gate = new Promise<void>((resolve) => (open = resolve));
+  let fetchCommitted!: () => void;
+  const committed = new Promise<void>((resolve) => (fetchCommitted = resolve));
+  const fetchJobs = storage.fetchJobs.bind(storage);
+  storage.fetchJobs = (request) => fetchJobs(request).map(async (outcomes) => {
+    if (outcomes.length > 0) {
+      fetchCommitted();
+      await gate;
+    }
+    return outcomes;
+  });
+  return { committed, open };
+}
+
 async function history(e: TestEngine, id: JobId): Promise<[string, string | undefined][]> {
   const details = (await e.t.storage.jobDetails(id))._unsafeUnwrap()!;
   return details.history.map((h) => [h.name, h.reason]).reverse() as [string, string | undefined][];
@@ -76,24 +97,12 @@ for (const kind of STORAGE_KINDS) {
     it('a job whose fetch answer is still on its way is not stray: a check that read it meanwhile leaves it, and the job runs once', async () => {
       const runs = new Map<number, number>();
       const e = await engineCounting(kind, runs);
-      let openGate!: () => void;
-      const gate = new Promise<void>((resolve) => (openGate = resolve));
+      const fetches = holdFetchAnswers(e.t.storage);
       try {
         const storage = e.t.storage;
         // Through the queue: no local claim, so the job reaches the worker by notification and fetch.
         const createJobs = storage.createJobs.bind(storage);
         storage.createJobs = (jobs, options) => createJobs(jobs, { ...options, claimOffer: undefined });
-
-        let fetchCommitted!: () => void;
-        const committed = new Promise<void>((resolve) => (fetchCommitted = resolve));
-        const fetchJobs = storage.fetchJobs.bind(storage);
-        storage.fetchJobs = (request) => fetchJobs(request).map(async (outcomes) => {
-          if (outcomes.length > 0) {
-            fetchCommitted();
-            await gate;
-          }
-          return outcomes;
-        });
 
         // The first check enqueues a job and reads once that job's fetch has committed, before the pool has its answer.
         const seenByCheck: StrayLease[][] = [];
@@ -102,7 +111,7 @@ for (const kind of STORAGE_KINDS) {
         storage.findStrayLeases = (owner, prefix, held, limit) => {
           if (enqueued !== undefined) return findStrayLeases(owner, prefix, held, limit);
           enqueued = e.engine.client.enqueue(new Echo(1));
-          return ResultAsync.fromSafePromise(committed)
+          return ResultAsync.fromSafePromise(fetches.committed)
             .andThen(() => findStrayLeases(owner, prefix, held, limit))
             .map((found) => (seenByCheck.push([...found]), found));
         };
@@ -120,13 +129,13 @@ for (const kind of STORAGE_KINDS) {
         assert.deepEqual(seenByCheck[0]?.map((lease) => lease.jobId), [id], 'the check read the job as leased and not held: the race was real');
         // Let the pool act on what the check read before the fetch answer arrives.
         await new Promise((resolve) => setImmediate(resolve));
-        openGate();
+        fetches.open();
         await e.waitForState(id, 'Succeeded');
         assert.deepEqual([...runs], [[1, 1]]);
         assert.deepEqual(released, [], 'nothing was handed back');
         assert.deepEqual((await history(e, id)).map(([name]) => name), ['Enqueued', 'Processing', 'Succeeded']);
       } finally {
-        openGate();
+        fetches.open();
         await e.dispose();
       }
     });
@@ -134,8 +143,7 @@ for (const kind of STORAGE_KINDS) {
     it('a lost answer is handed back while another fetch is still on its way (no quiet moment needed)', async () => {
       const runs = new Map<number, number>();
       const e = await engineCounting(kind, runs);
-      let openGate!: () => void;
-      const gate = new Promise<void>((resolve) => (openGate = resolve));
+      const fetches = holdFetchAnswers(e.t.storage);
       try {
         const storage = e.t.storage;
         // The first job goes through the queue, and its fetch's answer is held back: that fetch stays in flight.
@@ -144,19 +152,9 @@ for (const kind of STORAGE_KINDS) {
           storage.createJobs = createJobs;
           return createJobs(jobs, { ...options, claimOffer: undefined });
         };
-        let fetchCommitted!: () => void;
-        const committed = new Promise<void>((resolve) => (fetchCommitted = resolve));
-        const fetchJobs = storage.fetchJobs.bind(storage);
-        storage.fetchJobs = (request) => fetchJobs(request).map(async (outcomes) => {
-          if (outcomes.length > 0) {
-            fetchCommitted();
-            await gate;
-          }
-          return outcomes;
-        });
         await e.startServer();
         const held = (await e.engine.client.enqueue(new Echo(1)))._unsafeUnwrap();
-        await committed;
+        await fetches.committed;
         // The second job is claimed by an idle worker as it is created, and that answer is lost.
         loseNextClaimAnswer(storage);
         const lost = (await e.engine.client.enqueue(new Echo(2)))._unsafeUnwrap();
@@ -164,13 +162,13 @@ for (const kind of STORAGE_KINDS) {
         await eventually(async () => ((await history(e, lost)).some(([, reason]) => reason === STRAY_LEASE_REASON) ? true : undefined), 'the lost job handed back', 20_000);
         assert.equal((await storage.getState(held))._unsafeUnwrap(), 'Processing', 'the job whose answer is on its way is left leased');
         assert.deepEqual([...runs], [], 'the held fetch has not answered yet');
-        openGate();
+        fetches.open();
         await e.waitForState(held, 'Succeeded');
         await e.waitForState(lost, 'Succeeded');
         assert.deepEqual([...runs].sort(), [[1, 1], [2, 1]]);
         assert.deepEqual((await history(e, held)).map(([name]) => name), ['Enqueued', 'Processing', 'Succeeded']);
       } finally {
-        openGate();
+        fetches.open();
         await e.dispose();
       }
     });
