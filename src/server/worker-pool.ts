@@ -93,8 +93,6 @@ export class WorkerPool {
   private readonly openClaims = new Set<Promise<void>>();
   /** Fetches and claims by id, and which of them are still on their way (see releaseStrayLeases). */
   private readonly leaseRequests = new LeaseRequests();
-  /** Malformed jobs being failed: leased, not held, and not stray. */
-  private readonly failingMalformed = new Set<JobId>();
   private strayCheck: Promise<void> | undefined;
   private loop: Promise<unknown> | undefined;
   private renewTimer: NodeJS.Timeout | undefined;
@@ -149,7 +147,6 @@ export class WorkerPool {
       if (!open) return false;
       open = false;
       this.claiming--;
-      this.leaseRequests.end(request);
       this.openClaims.delete(settled);
       settle();
       return true;
@@ -161,13 +158,18 @@ export class WorkerPool {
       queuesUpTo: this.settings.queues.slice(0, position + 1),
       launch: (outcome: FetchOutcome) => {
         if (!close()) return;
-        if (outcome.isErr()) void this.failMalformed(outcome.error);
+        if (outcome.isErr()) {
+          // The request stays open while the job is failed: its lease is not stray meanwhile (as in a fetch).
+          void this.failMalformed(outcome.error).finally(() => this.leaseRequests.end(request));
+          return;
+        }
         // Stopping meanwhile: stop() collects it with the jobs handed back.
-        else if (this.stopping.signal.aborted) this.interrupted.push(outcome.value.lease);
+        if (this.stopping.signal.aborted) this.interrupted.push(outcome.value.lease);
         else this.launch(outcome.value);
+        this.leaseRequests.end(request);
       },
       release: () => {
-        close();
+        if (close()) this.leaseRequests.end(request);
       },
     };
   }
@@ -309,9 +311,7 @@ export class WorkerPool {
 
   private async failMalformed(malformed: { jobId: JobId; lease: Lease; message: string }): Promise<void> {
     this.logger.error(malformed.message, { jobId: malformed.jobId });
-    this.failingMalformed.add(malformed.jobId);
     const failed = await this.storage.changeState({ jobId: malformed.jobId, from: ['Processing'], lease: malformed.lease, to: { name: 'Failed' }, reason: malformed.message, data: { errorType: 'MalformedJob', message: malformed.message, stack: null } });
-    this.failingMalformed.delete(malformed.jobId);
     if (failed.isErr()) this.logger.error(`Failing malformed job ${malformed.jobId} failed: ${failed.error.kind}`, { error: failed.error });
   }
 
@@ -354,8 +354,8 @@ export class WorkerPool {
    * holds: a fetch or local claim that committed but whose answer was lost
    * with its connection, which would otherwise wait out InvisibilityTimeout.
    * Every fetch and claim records its request id on the jobs it leases, and
-   * the pool ends a request only once its jobs are launched (or its failure
-   * is logged). So a job read here whose request is over, and that no worker
+   * the pool ends a request only once its jobs are launched (or failed as
+   * malformed, or its failure is logged). So a job read here whose request is over, and that no worker
    * holds once the answer is back, has no worker waiting for it. Decided when
    * the answer is back, not from the snapshot: a request that started after
    * the read is still open, or its jobs are held, by then. Only this pool's
@@ -369,9 +369,7 @@ export class WorkerPool {
       this.logger.warn(`Looking for jobs leased to this server but not held failed; retrying at the next check: ${found.error.kind}`, { error: found.error });
       return;
     }
-    const stray = found.value
-      .filter((lease) => !this.leaseRequests.isOpen(lease.request) && !this.running.has(lease.jobId) && !this.failingMalformed.has(lease.jobId))
-      .map(({ jobId, token }): Lease => ({ jobId, token }));
+    const stray = found.value.filter((lease) => !this.leaseRequests.isOpen(lease.request) && !this.running.has(lease.jobId));
     // Stopping meanwhile: stop() hands back what this pool holds; anything else waits for its lease.
     if (stray.length === 0 || this.stopping.signal.aborted) return;
     const released = await this.storage.releaseJobs(stray, STRAY_LEASE_REASON);

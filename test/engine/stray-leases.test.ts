@@ -44,6 +44,15 @@ function loseNextClaimAnswer(storage: JobStorage): void {
   };
 }
 
+/** The next enqueue goes through the queue (no local claim), so its job reaches a worker by notification and fetch. */
+function nextEnqueueThroughQueue(storage: JobStorage): void {
+  const createJobs = storage.createJobs.bind(storage);
+  storage.createJobs = (jobs, options) => {
+    storage.createJobs = createJobs;
+    return createJobs(jobs, { ...options, claimOffer: undefined });
+  };
+}
+
 /**
  * Holds back the answer of every fetch that leased jobs until `open` is
  * called: the fetch has committed, and the pool is still waiting for it.
@@ -100,9 +109,7 @@ for (const kind of STORAGE_KINDS) {
       const fetches = holdFetchAnswers(e.t.storage);
       try {
         const storage = e.t.storage;
-        // Through the queue: no local claim, so the job reaches the worker by notification and fetch.
-        const createJobs = storage.createJobs.bind(storage);
-        storage.createJobs = (jobs, options) => createJobs(jobs, { ...options, claimOffer: undefined });
+        nextEnqueueThroughQueue(storage);
 
         // The first check enqueues a job and reads once that job's fetch has committed, before the pool has its answer.
         const seenByCheck: StrayLease[][] = [];
@@ -147,11 +154,7 @@ for (const kind of STORAGE_KINDS) {
       try {
         const storage = e.t.storage;
         // The first job goes through the queue, and its fetch's answer is held back: that fetch stays in flight.
-        const createJobs = storage.createJobs.bind(storage);
-        storage.createJobs = (jobs, options) => {
-          storage.createJobs = createJobs;
-          return createJobs(jobs, { ...options, claimOffer: undefined });
-        };
+        nextEnqueueThroughQueue(storage);
         await e.startServer();
         const held = (await e.engine.client.enqueue(new Echo(1)))._unsafeUnwrap();
         await fetches.committed;

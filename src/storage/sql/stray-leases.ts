@@ -17,7 +17,7 @@ export const strayLeasesSql = (schema: string): string => `
 SELECT id::text AS id, fetch_count, split_part(lease_request, '#', 1) AS lease_request
 FROM ${schema}.jobs
 WHERE state = 'Processing' AND lease_owner = $1 AND starts_with(lease_request, $2)
-  AND lease_request = split_part(lease_request, '#', 1) || '#' || fetch_count
+  AND split_part(lease_request, '#', 2) = fetch_count::text
   AND NOT (id = ANY($3::bigint[]))
 ORDER BY id
 LIMIT $4`;
