@@ -5,6 +5,7 @@
  * another's, and makes "drained by one process" literal.
  */
 import type { ChildAnswer, ChildTask, Metrics } from './child-task.js';
+import { CpuMeter } from './cpu.js';
 import { measureEnqueueAwait } from './scenarios/enqueue-await.js';
 import { measureEnqueue } from './scenarios/enqueue.js';
 import { fillFinishedHistory } from './scenarios/finished-history.js';
@@ -40,6 +41,11 @@ function subjectFor(): BenchSubject {
   }
 }
 
+/** The embedded database runs inside this process: its CPU is already this process's. */
+function processingMeter(): CpuMeter {
+  return new CpuMeter(task.subject === 'mediator-jobs-embedded' ? undefined : task.url);
+}
+
 async function measure(): Promise<Metrics> {
   if (task.scenario === 'ceiling') return { ...(await measurePostgresCeiling(task.url, task.schema, task.sizes)), ...(await measureProcessingCeiling(task.url, task.schema, task.sizes)) };
   if (task.scenario === 'storage-ceiling') return measureStorageCeiling(task.url, task.schema, task.sizes);
@@ -50,7 +56,7 @@ async function measure(): Promise<Metrics> {
       case 'enqueue':
         return await measureEnqueue(subject, task.sizes);
       case 'processing':
-        return { process: await measureProcessing(subject, task.sizes, log) };
+        return await measureProcessing(subject, task.sizes, processingMeter(), 'process', log);
       case 'latency':
         return await measureStartLatency(subject, task.sizes);
       case 'enqueue-await':
@@ -59,7 +65,7 @@ async function measure(): Promise<Metrics> {
       case 'processing-history': {
         if (!(subject instanceof OursSubject)) throw new Error('the history fill writes our tables only');
         const fillSeconds = await fillFinishedHistory(subject.raw, task.schema, task.sizes.finishedHistoryJobs, log);
-        return { 'process.history': await measureProcessing(subject, task.sizes, log), 'history.fill.s': fillSeconds };
+        return { ...(await measureProcessing(subject, task.sizes, processingMeter(), 'process.history', log)), 'history.fill.s': fillSeconds };
       }
     }
   } finally {

@@ -15,7 +15,8 @@ export type Target =
 export interface Row {
   readonly label: string;
   readonly metric: string;
-  readonly unit: 'jobs/s' | 'ms';
+  /** `µs`: CPU time per job (lower is better, as for `ms`). */
+  readonly unit: 'jobs/s' | 'ms' | 'µs';
   /** `compared`: ours against graphile-worker and pg-boss; otherwise only this subject has the figure. */
   readonly source: 'compared' | SubjectName;
   readonly target?: Target;
@@ -30,6 +31,8 @@ export function tableRows(sizes: Sizes): Row[] {
     { label: `enqueue, ${sizes.concurrentCallers} concurrent callers`, metric: 'enqueue.concurrent', unit: 'jobs/s', source: 'compared', target: { kind: 'ratio', atLeast: 4, text: '≥ 4x' } },
     { label: `enqueue, batches of ${sizes.batchSize.toLocaleString('en')}`, metric: 'enqueue.batch', unit: 'jobs/s', source: 'compared', target: { kind: 'ratio', atLeast: 3, text: '≥ 3x' } },
     { label: `process ${jobs} queued no-op jobs, one process`, metric: 'process', unit: 'jobs/s', source: 'compared', target: { kind: 'ratio', atLeast: 1.5, text: '≥ 1.5x' } },
+    { label: 'processing: CPU per job in the library\'s own process', metric: 'process.cpu.process', unit: 'µs', source: 'compared' },
+    { label: 'processing: CPU per job in PostgreSQL (all its processes)', metric: 'process.cpu.postgres', unit: 'µs', source: 'compared' },
     { label: `start latency p50 (${latency})`, metric: 'latency.p50', unit: 'ms', source: 'compared', target: { kind: 'at-most-ms', ms: 2.5, text: '≤ 2.5 ms' } },
     { label: 'start latency p95', metric: 'latency.p95', unit: 'ms', source: 'compared' },
     { label: 'start latency p99', metric: 'latency.p99', unit: 'ms', source: 'compared', target: { kind: 'ratio', atLeast: 1, text: 'no worse than best peer' } },
@@ -40,6 +43,7 @@ export function tableRows(sizes: Sizes): Row[] {
     { label: 'enqueueAwait round trip p95', metric: 'await.p95', unit: 'ms', source: 'mediator-jobs' },
     { label: 'enqueueAwait round trip p99', metric: 'await.p99', unit: 'ms', source: 'mediator-jobs' },
     { label: `embedded (PGlite): process ${jobs} queued jobs`, metric: 'process', unit: 'jobs/s', source: 'mediator-jobs-embedded' },
+    { label: 'embedded (PGlite): CPU per job while processing (database included)', metric: 'process.cpu.process', unit: 'µs', source: 'mediator-jobs-embedded' },
     { label: 'embedded (PGlite): start latency p50', metric: 'latency.p50', unit: 'ms', source: 'mediator-jobs-embedded' },
     { label: 'embedded (PGlite): start latency p95', metric: 'latency.p95', unit: 'ms', source: 'mediator-jobs-embedded' },
     { label: 'embedded (PGlite): start latency p99', metric: 'latency.p99', unit: 'ms', source: 'mediator-jobs-embedded' },

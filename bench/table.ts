@@ -52,7 +52,7 @@ function figure(medians: Medians, subject: SubjectName, metric: string): number 
   return value === undefined || !Number.isFinite(value) ? undefined : value;
 }
 
-/** Above 1 means ours is better: throughput ours ÷ best peer, latency best peer ÷ ours. */
+/** Above 1 means ours is better: throughput ours ÷ best peer, latency (and CPU per job) best peer ÷ ours. */
 function ratioOf(row: Row, ours: number | undefined, peers: readonly (number | undefined)[]): number | undefined {
   const present = peers.filter((peer): peer is number => peer !== undefined);
   if (ours === undefined || present.length === 0) return undefined;
@@ -66,5 +66,6 @@ function cell(medians: Medians, subject: SubjectName, metric: string, unit: Row[
 }
 
 function format(value: number, unit: Row['unit']): string {
-  return unit === 'jobs/s' ? `${Math.round(value).toLocaleString('en')} /s` : `${value.toFixed(2)} ms`;
+  if (unit === 'jobs/s') return `${Math.round(value).toLocaleString('en')} /s`;
+  return unit === 'µs' ? `${Math.round(value).toLocaleString('en')} µs` : `${value.toFixed(2)} ms`;
 }
