@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ResultAsync } from 'neverthrow';
+import { ResultAsync, err } from 'neverthrow';
 import { Request } from '../../src/mediator/index.js';
 import { STRAY_LEASE_REASON } from '../../src/server/worker-pool.js';
 import type { JobStorage } from '../../src/storage/job-storage.js';
@@ -72,6 +72,42 @@ function holdFetchAnswers(storage: JobStorage): { committed: Promise<void>; open
     return outcomes;
   });
   return { committed, open };
+}
+
+/** The next local claim's job reaches the pool as malformed (as a row the worker cannot decode would), with its real lease. */
+function malformNextClaim(storage: JobStorage): void {
+  const createJobs = storage.createJobs.bind(storage);
+  storage.createJobs = (jobs, options) => {
+    storage.createJobs = createJobs;
+    const offer = options?.claimOffer;
+    return createJobs(jobs, {
+      ...options,
+      claimOffer: offer && ((queue) => {
+        const claim = offer(queue);
+        return claim && {
+          ...claim,
+          launch: (outcome) => claim.launch(outcome.andThen((job) => err({ kind: 'MalformedJob' as const, jobId: job.id, lease: job.lease, typeName: job.typeName, message: `job ${job.id} made malformed by the test` }))),
+        };
+      }),
+    });
+  };
+}
+
+/**
+ * Holds every single state change (the write that fails a malformed job)
+ * until `open` is called; `entered` resolves once the first one is waiting.
+ */
+function holdSingleStateChanges(storage: JobStorage): { entered: Promise<void>; open: () => void } {
+  let open!: () => void;
+  const gate = new Promise<void>((resolve) => (open = resolve));
+  let enter!: () => void;
+  const entered = new Promise<void>((resolve) => (enter = resolve));
+  const changeState = storage.changeState.bind(storage);
+  storage.changeState = (change) => {
+    enter();
+    return ResultAsync.fromSafePromise(gate).andThen(() => changeState(change));
+  };
+  return { entered, open };
 }
 
 async function history(e: TestEngine, id: JobId): Promise<[string, string | undefined][]> {
@@ -175,6 +211,55 @@ for (const kind of STORAGE_KINDS) {
         await e.dispose();
       }
     });
+
+    for (const path of ['claim', 'fetch'] as const) {
+      it(`a malformed job from a ${path} is not stray while it is being failed: checks meanwhile leave it, and it ends Failed once`, async () => {
+        const runs = new Map<number, number>();
+        const e = await engineCounting(kind, runs);
+        const failing = holdSingleStateChanges(e.t.storage);
+        try {
+          const storage = e.t.storage;
+          let id: JobId;
+          if (path === 'claim') {
+            await e.startServer();
+            malformNextClaim(storage);
+            id = (await e.engine.client.enqueue(new Echo(1)))._unsafeUnwrap();
+          } else {
+            // A row the worker cannot decode, waiting in the queue when the server starts.
+            id = (await e.engine.client.enqueue(new Echo(1)))._unsafeUnwrap();
+            await e.t.sql(`UPDATE ${storage.schema.quoted}.jobs SET payload = '{not json' WHERE id = $1`, [id]);
+            await e.startServer();
+          }
+          await failing.entered;
+
+          // Two checks read the job as leased to this server and not held, while its failure is being written.
+          let readIt = 0;
+          const findStrayLeases = storage.findStrayLeases.bind(storage);
+          storage.findStrayLeases = (owner, prefix, held, limit) => findStrayLeases(owner, prefix, held, limit).map((found) => {
+            if (found.some((lease) => lease.jobId === id)) readIt++;
+            return found;
+          });
+          const released: Lease[][] = [];
+          const releaseJobs = storage.releaseJobs.bind(storage);
+          storage.releaseJobs = (leases, reason) => {
+            released.push([...leases]);
+            return releaseJobs(leases, reason);
+          };
+          await eventually(async () => (readIt >= 3 ? true : undefined), 'three stray-lease checks to read the job', 20_000);
+          assert.deepEqual(released, [], 'no check handed it back');
+
+          failing.open();
+          await e.waitForState(id, 'Failed');
+          assert.deepEqual([...runs], [], 'the handler never ran');
+          const steps = await history(e, id);
+          assert.deepEqual(steps.map(([name]) => name), ['Enqueued', 'Processing', 'Failed']);
+          assert.match(steps[2]?.[1] ?? '', path === 'claim' ? /made malformed by the test/ : /is not valid JSON/);
+        } finally {
+          failing.open();
+          await e.dispose();
+        }
+      });
+    }
 
     it('servers sharing a configured name each hand back only their own lost answers, never a job the other holds', async () => {
       const runs = new Map<number, number>();
