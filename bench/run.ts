@@ -211,10 +211,12 @@ async function main(): Promise<number> {
       mkdirSync(resultsDirectory, { recursive: true });
       const stem = startedAt.toISOString().replace(/[:.]/g, '-');
       writeFileSync(join(resultsDirectory, `${stem}.md`), text);
-      writeFileSync(join(resultsDirectory, 'latest.md'), text);
+      // latest.md is the latest whole run: a --quick or narrowed run would hide its figures.
+      const whole = !options.quick && options.scenarios.length === SCENARIO_NAMES.length && options.subjects.length === SUBJECT_NAMES.length;
+      if (whole) writeFileSync(join(resultsDirectory, 'latest.md'), text);
       const json = { startedAt: startedAt.toISOString(), quick: options.quick, sizes, machine, configuration: configuration(options.pgBossWork), medians, runs: records };
       writeFileSync(join(resultsDirectory, `${stem}.json`), `${JSON.stringify(json, null, 2)}\n`);
-      progress(`written: bench/results/${stem}.md, .json and latest.md`);
+      progress(`written: bench/results/${stem}.md, .json${whole ? ' and latest.md' : ''}`);
     }
     return records.some((record) => !record.answer.ok) ? 1 : 0;
   } finally {
