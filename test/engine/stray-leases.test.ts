@@ -110,6 +110,17 @@ function holdSingleStateChanges(storage: JobStorage): { entered: Promise<void>; 
   return { entered, open };
 }
 
+/** Every set of leases the pool hands back from now on. */
+function recordReleases(storage: JobStorage): Lease[][] {
+  const released: Lease[][] = [];
+  const releaseJobs = storage.releaseJobs.bind(storage);
+  storage.releaseJobs = (leases, reason) => {
+    released.push([...leases]);
+    return releaseJobs(leases, reason);
+  };
+  return released;
+}
+
 async function history(e: TestEngine, id: JobId): Promise<[string, string | undefined][]> {
   const details = (await e.t.storage.jobDetails(id))._unsafeUnwrap()!;
   return details.history.map((h) => [h.name, h.reason]).reverse() as [string, string | undefined][];
@@ -158,12 +169,7 @@ for (const kind of STORAGE_KINDS) {
             .andThen(() => findStrayLeases(owner, prefix, held, limit))
             .map((found) => (seenByCheck.push([...found]), found));
         };
-        const released: Lease[][] = [];
-        const releaseJobs = storage.releaseJobs.bind(storage);
-        storage.releaseJobs = (leases, reason) => {
-          released.push([...leases]);
-          return releaseJobs(leases, reason);
-        };
+        const released = recordReleases(storage);
 
         await e.startServer();
         await eventually(async () => (enqueued !== undefined ? true : undefined), 'the first stray-lease check');
@@ -239,12 +245,7 @@ for (const kind of STORAGE_KINDS) {
             if (found.some((lease) => lease.jobId === id)) readIt++;
             return found;
           });
-          const released: Lease[][] = [];
-          const releaseJobs = storage.releaseJobs.bind(storage);
-          storage.releaseJobs = (leases, reason) => {
-            released.push([...leases]);
-            return releaseJobs(leases, reason);
-          };
+          const released = recordReleases(storage);
           await eventually(async () => (readIt >= 3 ? true : undefined), 'three stray-lease checks to read the job', 20_000);
           assert.deepEqual(released, [], 'no check handed it back');
 
