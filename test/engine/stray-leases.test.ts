@@ -3,10 +3,10 @@ import { describe, it } from 'node:test';
 import { ResultAsync, err } from 'neverthrow';
 import { Request } from '../../src/mediator/index.js';
 import { STRAY_LEASE_REASON } from '../../src/server/worker-pool.js';
-import type { JobStorage } from '../../src/storage/job-storage.js';
-import type { StrayLease } from '../../src/storage/job-storage.js';
+import type { JobStorage, LocalClaim, StrayLease, WriteOptions } from '../../src/storage/job-storage.js';
 import type { JobId, Lease } from '../../src/storage/job-types.js';
 import { STORAGE_KINDS, eventually, type StorageKind } from '../support/test-storage.js';
+import { deferred } from '../mediator/support/deferred.js';
 import { testEngine, type TestEngine } from './support.js';
 
 class Echo extends Request<number> {
@@ -25,32 +25,55 @@ async function engineCounting(kind: StorageKind, runs: Map<number, number>, sett
 }
 
 /**
+ * Runs `body` on an engine counting its handler runs, with `hold` holding
+ * back some of its storage's answers; whatever is held is let go before the
+ * engine is disposed, so a failed assertion cannot leave a worker waiting.
+ */
+async function withHeldEngine<Held extends { open(): void }>(
+  kind: StorageKind,
+  hold: (storage: JobStorage) => Held,
+  body: (e: TestEngine, runs: Map<number, number>, held: Held) => Promise<void>,
+): Promise<void> {
+  const runs = new Map<number, number>();
+  const e = await engineCounting(kind, runs);
+  const held = hold(e.t.storage);
+  try {
+    await body(e, runs, held);
+  } finally {
+    held.open();
+    await e.dispose();
+  }
+}
+
+/** The next enqueue's storage options are changed by `change` (later enqueues are left alone). */
+function changeNextEnqueue(storage: JobStorage, change: (options: WriteOptions | undefined) => WriteOptions): void {
+  const createJobs = storage.createJobs.bind(storage);
+  storage.createJobs = (jobs, options) => {
+    storage.createJobs = createJobs;
+    return createJobs(jobs, change(options));
+  };
+}
+
+/** The local claim an idle worker offers the next enqueue, if it offers one, is changed by `change`. */
+function changeNextClaim(storage: JobStorage, change: (claim: LocalClaim) => LocalClaim): void {
+  changeNextEnqueue(storage, (options) => {
+    const offer = options?.claimOffer;
+    return { ...options, claimOffer: offer && ((queue) => { const claim = offer(queue); return claim && change(claim); }) };
+  });
+}
+
+/**
  * The next local claim's answer is lost: its statement commits the job
  * Processing under the server's lease, but the worker never gets it, as when
  * the connection drops between the commit and the answer.
  */
 function loseNextClaimAnswer(storage: JobStorage): void {
-  const createJobs = storage.createJobs.bind(storage);
-  storage.createJobs = (jobs, options) => {
-    storage.createJobs = createJobs;
-    const offer = options?.claimOffer;
-    return createJobs(jobs, {
-      ...options,
-      claimOffer: offer && ((queue) => {
-        const claim = offer(queue);
-        return claim && { ...claim, launch: () => claim.release() };
-      }),
-    });
-  };
+  changeNextClaim(storage, (claim) => ({ ...claim, launch: () => claim.release() }));
 }
 
 /** The next enqueue goes through the queue (no local claim), so its job reaches a worker by notification and fetch. */
 function nextEnqueueThroughQueue(storage: JobStorage): void {
-  const createJobs = storage.createJobs.bind(storage);
-  storage.createJobs = (jobs, options) => {
-    storage.createJobs = createJobs;
-    return createJobs(jobs, { ...options, claimOffer: undefined });
-  };
+  changeNextEnqueue(storage, (options) => ({ ...options, claimOffer: undefined }));
 }
 
 /**
@@ -59,38 +82,25 @@ function nextEnqueueThroughQueue(storage: JobStorage): void {
  * `committed` resolves once the first such fetch has committed.
  */
 function holdFetchAnswers(storage: JobStorage): { committed: Promise<void>; open: () => void } {
-  let open!: () => void;
-  const gate = new Promise<void>((resolve) => (open = resolve));
-  let fetchCommitted!: () => void;
-  const committed = new Promise<void>((resolve) => (fetchCommitted = resolve));
+  const gate = deferred();
+  const committed = deferred();
   const fetchJobs = storage.fetchJobs.bind(storage);
   storage.fetchJobs = (request) => fetchJobs(request).map(async (outcomes) => {
     if (outcomes.length > 0) {
-      fetchCommitted();
-      await gate;
+      committed.resolve();
+      await gate.promise;
     }
     return outcomes;
   });
-  return { committed, open };
+  return { committed: committed.promise, open: () => gate.resolve() };
 }
 
 /** The next local claim's job reaches the pool as malformed (as a row the worker cannot decode would), with its real lease. */
 function malformNextClaim(storage: JobStorage): void {
-  const createJobs = storage.createJobs.bind(storage);
-  storage.createJobs = (jobs, options) => {
-    storage.createJobs = createJobs;
-    const offer = options?.claimOffer;
-    return createJobs(jobs, {
-      ...options,
-      claimOffer: offer && ((queue) => {
-        const claim = offer(queue);
-        return claim && {
-          ...claim,
-          launch: (outcome) => claim.launch(outcome.andThen((job) => err({ kind: 'MalformedJob' as const, jobId: job.id, lease: job.lease, typeName: job.typeName, message: `job ${job.id} made malformed by the test` }))),
-        };
-      }),
-    });
-  };
+  changeNextClaim(storage, (claim) => ({
+    ...claim,
+    launch: (outcome) => claim.launch(outcome.andThen((job) => err({ kind: 'MalformedJob' as const, jobId: job.id, lease: job.lease, typeName: job.typeName, message: `job ${job.id} made malformed by the test` }))),
+  }));
 }
 
 /**
@@ -98,16 +108,14 @@ function malformNextClaim(storage: JobStorage): void {
  * until `open` is called; `entered` resolves once the first one is waiting.
  */
 function holdSingleStateChanges(storage: JobStorage): { entered: Promise<void>; open: () => void } {
-  let open!: () => void;
-  const gate = new Promise<void>((resolve) => (open = resolve));
-  let enter!: () => void;
-  const entered = new Promise<void>((resolve) => (enter = resolve));
+  const gate = deferred();
+  const entered = deferred();
   const changeState = storage.changeState.bind(storage);
   storage.changeState = (change) => {
-    enter();
-    return ResultAsync.fromSafePromise(gate).andThen(() => changeState(change));
+    entered.resolve();
+    return ResultAsync.fromSafePromise(gate.promise).andThen(() => changeState(change));
   };
-  return { entered, open };
+  return { entered: entered.promise, open: () => gate.resolve() };
 }
 
 /** Every set of leases the pool hands back from now on. */
@@ -150,116 +158,92 @@ for (const kind of STORAGE_KINDS) {
       }
     });
 
-    it('a job whose fetch answer is still on its way is not stray: a check that read it meanwhile leaves it, and the job runs once', async () => {
-      const runs = new Map<number, number>();
-      const e = await engineCounting(kind, runs);
-      const fetches = holdFetchAnswers(e.t.storage);
-      try {
-        const storage = e.t.storage;
-        nextEnqueueThroughQueue(storage);
+    it('a job whose fetch answer is still on its way is not stray: a check that read it meanwhile leaves it, and the job runs once', () => withHeldEngine(kind, holdFetchAnswers, async (e, runs, fetches) => {
+      const storage = e.t.storage;
+      nextEnqueueThroughQueue(storage);
 
-        // The first check enqueues a job and reads once that job's fetch has committed, before the pool has its answer.
-        const seenByCheck: StrayLease[][] = [];
-        let enqueued: ResultAsync<JobId, unknown> | undefined;
-        const findStrayLeases = storage.findStrayLeases.bind(storage);
-        storage.findStrayLeases = (owner, prefix, held, limit) => {
-          if (enqueued !== undefined) return findStrayLeases(owner, prefix, held, limit);
-          enqueued = e.engine.client.enqueue(new Echo(1));
-          return ResultAsync.fromSafePromise(fetches.committed)
-            .andThen(() => findStrayLeases(owner, prefix, held, limit))
-            .map((found) => (seenByCheck.push([...found]), found));
-        };
-        const released = recordReleases(storage);
+      // The first check enqueues a job and reads once that job's fetch has committed, before the pool has its answer.
+      const seenByCheck: StrayLease[][] = [];
+      let enqueued: ResultAsync<JobId, unknown> | undefined;
+      const findStrayLeases = storage.findStrayLeases.bind(storage);
+      storage.findStrayLeases = (owner, prefix, held, limit) => {
+        if (enqueued !== undefined) return findStrayLeases(owner, prefix, held, limit);
+        enqueued = e.engine.client.enqueue(new Echo(1));
+        return ResultAsync.fromSafePromise(fetches.committed)
+          .andThen(() => findStrayLeases(owner, prefix, held, limit))
+          .map((found) => (seenByCheck.push([...found]), found));
+      };
+      const released = recordReleases(storage);
 
-        await e.startServer();
-        await eventually(async () => (enqueued !== undefined ? true : undefined), 'the first stray-lease check');
-        const id = (await enqueued!)._unsafeUnwrap();
-        await eventually(async () => (seenByCheck.length > 0 ? true : undefined), 'the check to read');
-        assert.deepEqual(seenByCheck[0]?.map((lease) => lease.jobId), [id], 'the check read the job as leased and not held: the race was real');
-        // Let the pool act on what the check read before the fetch answer arrives.
-        await new Promise((resolve) => setImmediate(resolve));
-        fetches.open();
-        await e.waitForState(id, 'Succeeded');
-        assert.deepEqual([...runs], [[1, 1]]);
-        assert.deepEqual(released, [], 'nothing was handed back');
-        assert.deepEqual((await history(e, id)).map(([name]) => name), ['Enqueued', 'Processing', 'Succeeded']);
-      } finally {
-        fetches.open();
-        await e.dispose();
-      }
-    });
+      await e.startServer();
+      await eventually(async () => (enqueued !== undefined ? true : undefined), 'the first stray-lease check');
+      const id = (await enqueued!)._unsafeUnwrap();
+      await eventually(async () => (seenByCheck.length > 0 ? true : undefined), 'the check to read');
+      assert.deepEqual(seenByCheck[0]?.map((lease) => lease.jobId), [id], 'the check read the job as leased and not held: the race was real');
+      // Let the pool act on what the check read before the fetch answer arrives.
+      await new Promise((resolve) => setImmediate(resolve));
+      fetches.open();
+      await e.waitForState(id, 'Succeeded');
+      assert.deepEqual([...runs], [[1, 1]]);
+      assert.deepEqual(released, [], 'nothing was handed back');
+      assert.deepEqual((await history(e, id)).map(([name]) => name), ['Enqueued', 'Processing', 'Succeeded']);
+    }));
 
-    it('a lost answer is handed back while another fetch is still on its way (no quiet moment needed)', async () => {
-      const runs = new Map<number, number>();
-      const e = await engineCounting(kind, runs);
-      const fetches = holdFetchAnswers(e.t.storage);
-      try {
-        const storage = e.t.storage;
-        // The first job goes through the queue, and its fetch's answer is held back: that fetch stays in flight.
-        nextEnqueueThroughQueue(storage);
-        await e.startServer();
-        const held = (await e.engine.client.enqueue(new Echo(1)))._unsafeUnwrap();
-        await fetches.committed;
-        // The second job is claimed by an idle worker as it is created, and that answer is lost.
-        loseNextClaimAnswer(storage);
-        const lost = (await e.engine.client.enqueue(new Echo(2)))._unsafeUnwrap();
+    it('a lost answer is handed back while another fetch is still on its way (no quiet moment needed)', () => withHeldEngine(kind, holdFetchAnswers, async (e, runs, fetches) => {
+      const storage = e.t.storage;
+      // The first job goes through the queue, and its fetch's answer is held back: that fetch stays in flight.
+      nextEnqueueThroughQueue(storage);
+      await e.startServer();
+      const held = (await e.engine.client.enqueue(new Echo(1)))._unsafeUnwrap();
+      await fetches.committed;
+      // The second job is claimed by an idle worker as it is created, and that answer is lost.
+      loseNextClaimAnswer(storage);
+      const lost = (await e.engine.client.enqueue(new Echo(2)))._unsafeUnwrap();
 
-        await eventually(async () => ((await history(e, lost)).some(([, reason]) => reason === STRAY_LEASE_REASON) ? true : undefined), 'the lost job handed back', 20_000);
-        assert.equal((await storage.getState(held))._unsafeUnwrap(), 'Processing', 'the job whose answer is on its way is left leased');
-        assert.deepEqual([...runs], [], 'the held fetch has not answered yet');
-        fetches.open();
-        await e.waitForState(held, 'Succeeded');
-        await e.waitForState(lost, 'Succeeded');
-        assert.deepEqual([...runs].sort(), [[1, 1], [2, 1]]);
-        assert.deepEqual((await history(e, held)).map(([name]) => name), ['Enqueued', 'Processing', 'Succeeded']);
-      } finally {
-        fetches.open();
-        await e.dispose();
-      }
-    });
+      await eventually(async () => ((await history(e, lost)).some(([, reason]) => reason === STRAY_LEASE_REASON) ? true : undefined), 'the lost job handed back', 20_000);
+      assert.equal((await storage.getState(held))._unsafeUnwrap(), 'Processing', 'the job whose answer is on its way is left leased');
+      assert.deepEqual([...runs], [], 'the held fetch has not answered yet');
+      fetches.open();
+      await e.waitForState(held, 'Succeeded');
+      await e.waitForState(lost, 'Succeeded');
+      assert.deepEqual([...runs].sort(), [[1, 1], [2, 1]]);
+      assert.deepEqual((await history(e, held)).map(([name]) => name), ['Enqueued', 'Processing', 'Succeeded']);
+    }));
 
     for (const path of ['claim', 'fetch'] as const) {
-      it(`a malformed job from a ${path} is not stray while it is being failed: checks meanwhile leave it, and it ends Failed once`, async () => {
-        const runs = new Map<number, number>();
-        const e = await engineCounting(kind, runs);
-        const failing = holdSingleStateChanges(e.t.storage);
-        try {
-          const storage = e.t.storage;
-          let id: JobId;
-          if (path === 'claim') {
-            await e.startServer();
-            malformNextClaim(storage);
-            id = (await e.engine.client.enqueue(new Echo(1)))._unsafeUnwrap();
-          } else {
-            // A row the worker cannot decode, waiting in the queue when the server starts.
-            id = (await e.engine.client.enqueue(new Echo(1)))._unsafeUnwrap();
-            await e.t.sql(`UPDATE ${storage.schema.quoted}.jobs SET payload = '{not json' WHERE id = $1`, [id]);
-            await e.startServer();
-          }
-          await failing.entered;
-
-          // Two checks read the job as leased to this server and not held, while its failure is being written.
-          let readIt = 0;
-          const findStrayLeases = storage.findStrayLeases.bind(storage);
-          storage.findStrayLeases = (owner, prefix, held, limit) => findStrayLeases(owner, prefix, held, limit).map((found) => {
-            if (found.some((lease) => lease.jobId === id)) readIt++;
-            return found;
-          });
-          const released = recordReleases(storage);
-          await eventually(async () => (readIt >= 3 ? true : undefined), 'three stray-lease checks to read the job', 20_000);
-          assert.deepEqual(released, [], 'no check handed it back');
-
-          failing.open();
-          await e.waitForState(id, 'Failed');
-          assert.deepEqual([...runs], [], 'the handler never ran');
-          const steps = await history(e, id);
-          assert.deepEqual(steps.map(([name]) => name), ['Enqueued', 'Processing', 'Failed']);
-          assert.match(steps[2]?.[1] ?? '', path === 'claim' ? /made malformed by the test/ : /is not valid JSON/);
-        } finally {
-          failing.open();
-          await e.dispose();
+      it(`a malformed job from a ${path} is not stray while it is being failed: checks meanwhile leave it, and it ends Failed once`, () => withHeldEngine(kind, holdSingleStateChanges, async (e, runs, failing) => {
+        const storage = e.t.storage;
+        let id: JobId;
+        if (path === 'claim') {
+          await e.startServer();
+          malformNextClaim(storage);
+          id = (await e.engine.client.enqueue(new Echo(1)))._unsafeUnwrap();
+        } else {
+          // A row the worker cannot decode, waiting in the queue when the server starts.
+          id = (await e.engine.client.enqueue(new Echo(1)))._unsafeUnwrap();
+          await e.t.sql(`UPDATE ${storage.schema.quoted}.jobs SET payload = '{not json' WHERE id = $1`, [id]);
+          await e.startServer();
         }
-      });
+        await failing.entered;
+
+        // Two checks read the job as leased to this server and not held, while its failure is being written.
+        let readIt = 0;
+        const findStrayLeases = storage.findStrayLeases.bind(storage);
+        storage.findStrayLeases = (owner, prefix, held, limit) => findStrayLeases(owner, prefix, held, limit).map((found) => {
+          if (found.some((lease) => lease.jobId === id)) readIt++;
+          return found;
+        });
+        const released = recordReleases(storage);
+        await eventually(async () => (readIt >= 3 ? true : undefined), 'three stray-lease checks to read the job', 20_000);
+        assert.deepEqual(released, [], 'no check handed it back');
+
+        failing.open();
+        await e.waitForState(id, 'Failed');
+        assert.deepEqual([...runs], [], 'the handler never ran');
+        const steps = await history(e, id);
+        assert.deepEqual(steps.map(([name]) => name), ['Enqueued', 'Processing', 'Failed']);
+        assert.match(steps[2]?.[1] ?? '', path === 'claim' ? /made malformed by the test/ : /is not valid JSON/);
+      }));
     }
 
     it('servers sharing a configured name each hand back only their own lost answers, never a job the other holds', async () => {
