@@ -68,8 +68,14 @@ for (const kind of STORAGE_KINDS) {
         assert.ok(mostFetching <= 2, `at most two fetches at once (${mostFetching})`);
 
         // Jobs one at a time: no fetch comes back full, so the second loop stays out. The backlog's
-        // last full fetch sends both loops once more; those empty fetches must be back before counting.
-        await eventually(async () => (fetching === 0 ? true : undefined), 'the backlog\'s last fetches to return');
+        // last full fetch sends both loops once more, on a wake-up that a freed worker schedules with
+        // setImmediate; so the pool is settled only when no fetch is in flight after a turn of the
+        // event loop too (a pending wake-up runs first, and the loops start their fetches in it).
+        for (;;) {
+          await eventually(async () => (fetching === 0 ? true : undefined), 'the backlog\'s last fetches to return');
+          await new Promise((resolve) => setImmediate(resolve));
+          if (fetching === 0) break;
+        }
         mostFetching = 0;
         for (let n = 400; n < 410; n++) {
           const id = (await e.engine.client.enqueue(new Tally(n)))._unsafeUnwrap();
