@@ -69,6 +69,9 @@ CREATE TABLE <schema>.jobs (
   recurring_id text,
   expire_at timestamp with time zone,
   lease_request text,
+  initial_state text,
+  initial_reason text,
+  initial_data jsonb,
   CONSTRAINT jobs_continuation_on_known CHECK (continuation_on IS NULL OR (continuation_on = ANY (ARRAY['succeeded'::text, 'finished'::text, 'deleted'::text]))),
   CONSTRAINT jobs_pkey PRIMARY KEY (id),
   CONSTRAINT jobs_state_known CHECK (state = ANY (ARRAY['Enqueued'::text, 'Scheduled'::text, 'Awaiting'::text, 'Processing'::text, 'Succeeded'::text, 'Failed'::text, 'Deleted'::text])),
@@ -128,3 +131,21 @@ CREATE UNIQUE INDEX servers_pkey ON <schema>.servers USING btree (name);
 CREATE SEQUENCE <schema>.job_counters_id_seq AS bigint START WITH 1 INCREMENT BY 1 MINVALUE 1 MAXVALUE 9223372036854775807 CACHE 1 NO CYCLE OWNED BY <schema>.job_counters.id;
 CREATE SEQUENCE <schema>.job_states_id_seq AS bigint START WITH 1 INCREMENT BY 1 MINVALUE 1 MAXVALUE 9223372036854775807 CACHE 1 NO CYCLE OWNED BY <schema>.job_states.id;
 CREATE SEQUENCE <schema>.jobs_id_seq AS bigint START WITH 1 INCREMENT BY 1 MINVALUE 1 MAXVALUE 9223372036854775807 CACHE 1 NO CYCLE OWNED BY <schema>.jobs.id;
+
+CREATE VIEW <schema>.job_history AS
+ SELECT job_states.job_id,
+    job_states.id,
+    job_states.name,
+    job_states.reason,
+    job_states.data,
+    job_states.created_at
+   FROM <schema>.job_states
+UNION ALL
+ SELECT jobs.id AS job_id,
+    0 AS id,
+    jobs.initial_state AS name,
+    jobs.initial_reason AS reason,
+    jobs.initial_data AS data,
+    jobs.created_at
+   FROM <schema>.jobs
+  WHERE jobs.initial_state IS NOT NULL;

@@ -33,6 +33,7 @@ export async function dumpSchema(db: Sql, schemaName: string): Promise<string> {
   );
   for (const { name: table } of tables) lines.push(...(await dumpTable(db, schemaName, table)), '');
   lines.push(...(await dumpSequences(db, schemaName)));
+  lines.push(...(await dumpViews(db, schemaName)));
   lines.push(...(await dumpOtherObjects(db, schemaName)));
   const text = `${lines.join('\n').trimEnd()}\n`;
   return text.replaceAll(`"${schemaName}".`, '<schema>.').replaceAll(`${schemaName}.`, '<schema>.');
@@ -101,12 +102,21 @@ async function dumpSequences(db: Sql, schemaName: string): Promise<string[]> {
   );
 }
 
-/** Anything else in the schema (views, functions, triggers, types) is listed by name, so it cannot slip in unseen. */
+async function dumpViews(db: Sql, schemaName: string): Promise<string[]> {
+  const views = await db.sql<DefinitionRow>(
+    `SELECT c.relname AS name, pg_get_viewdef(c.oid, true) AS definition FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+     WHERE n.nspname = $1 AND c.relkind = 'v' ORDER BY c.relname COLLATE "C"`,
+    [schemaName],
+  );
+  return views.flatMap((v) => ['', `CREATE VIEW <schema>.${v.name} AS`, v.definition.trimEnd()]);
+}
+
+/** Anything else in the schema (functions, triggers, types, other relations) is listed by name, so it cannot slip in unseen. */
 async function dumpOtherObjects(db: Sql, schemaName: string): Promise<string[]> {
   const others = await db.sql<{ what: string }>(
     `SELECT what FROM (
        SELECT 'relation ' || c.relname || ' (relkind ' || c.relkind::text || ')' AS what FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-       WHERE n.nspname = $1 AND c.relkind NOT IN ('r', 'p', 'i', 'S')
+       WHERE n.nspname = $1 AND c.relkind NOT IN ('r', 'p', 'i', 'S', 'v')
        UNION ALL
        SELECT 'function ' || p.proname || '(' || pg_get_function_identity_arguments(p.oid) || ')' FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
        WHERE n.nspname = $1

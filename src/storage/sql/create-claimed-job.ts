@@ -2,8 +2,9 @@
  * Creates ONE Enqueued job and, when an idle worker of a server in the
  * enqueuing process is reserved for it (see LocalClaim), claims it for that
  * server in the same commit: the job is written as Processing under the
- * server's lease, with two history entries (Enqueued, then Processing, as a
- * fetch would record). Its worker starts it as soon as this statement
+ * server's lease, with two history entries (Enqueued, in the jobs row as
+ * for any new job, see initial-history.ts; then Processing, as a fetch would
+ * record). Its worker starts it as soon as this statement
  * returns, which saves the notification and the fetch's round trip.
  *
  * The job is claimed only if no job is waiting (visible) in the server's
@@ -30,20 +31,20 @@ WITH waiting AS MATERIALIZED (
   ) AS found
 ), job AS (
   INSERT INTO ${schema}.jobs (queue, state, type_name, method_name, payload, display_name,
-                              enqueued_at, visible_at, lease_owner, lease_request, fetch_count, recurring_id)
+                              enqueued_at, visible_at, lease_owner, lease_request, fetch_count, recurring_id,
+                              initial_state, initial_reason, initial_data)
   SELECT $1, CASE WHEN found THEN 'Enqueued' ELSE 'Processing' END, $2, $3, $4, $5,
          now(),
          CASE WHEN found THEN now() ELSE now() + $11::double precision * interval '1 millisecond' END,
          CASE WHEN found THEN NULL ELSE $10::text END,
          CASE WHEN found THEN NULL ELSE $12::text || '#1' END,
          CASE WHEN found THEN 0 ELSE 1 END,
-         $6
+         $6,
+         'Enqueued', $7, jsonb_build_object('queue', $1::text)
   FROM waiting
   RETURNING id, queue, state, type_name, method_name, payload, display_name, fetch_count, retry_count, created_at
 ), history AS (
   INSERT INTO ${schema}.job_states (job_id, name, reason, data)
-  SELECT id, 'Enqueued', $7, jsonb_build_object('queue', queue) FROM job
-  UNION ALL
   SELECT id, 'Processing', 'Fetched by a worker', jsonb_build_object('server', $10::text, 'fetchCount', fetch_count, 'onEnqueue', true)
   FROM job WHERE state = 'Processing'
 )${withParameters ? `, parameters AS (

@@ -1,6 +1,9 @@
+import { initialData } from './initial-history.js';
+
 /**
- * Creates ONE job with its first history entry (and its parameters, in the
- * `withParameters` form): the single-call enqueue path. Same outcome as
+ * Creates ONE job with its first history entry (in the jobs row, see
+ * initial-history.ts) and its parameters (in the `withParameters` form):
+ * the single-call enqueue path. Same outcome as
  * createJobsSql with one entry, in a statement PostgreSQL executes with less
  * work (scalar parameters, no unnest, no materialised input): enqueueing one
  * job at a time is bound by this statement's round trip. Most jobs have no
@@ -17,16 +20,13 @@
 export const createJobSql = (schema: string, withParameters: boolean): string => `
 WITH job AS (
   INSERT INTO ${schema}.jobs (queue, state, type_name, method_name, payload, display_name,
-                              enqueued_at, visible_at, run_at, parent_id, continuation_on, recurring_id)
+                              enqueued_at, visible_at, run_at, parent_id, continuation_on, recurring_id,
+                              initial_state, initial_reason, initial_data)
   VALUES ($1, $2, $3, $4, $5, $6,
           CASE WHEN $2 = 'Enqueued' THEN now() END, CASE WHEN $2 = 'Enqueued' THEN now() END,
-          $7, $8, $9, $10)
-  RETURNING id, queue, state, run_at, parent_id, continuation_on
-), history AS (
-  INSERT INTO ${schema}.job_states (job_id, name, reason, data)
-  SELECT id, state, $11,
-         NULLIF(jsonb_strip_nulls(jsonb_build_object('queue', queue, 'runAt', run_at, 'parentId', parent_id::text, 'on', continuation_on)), '{}')
-  FROM job
+          $7, $8, $9, $10,
+          $2, $11, ${initialData('$1::text', '$7::timestamptz', '$8::bigint', '$9::text')})
+  RETURNING id, queue, state
 )${withParameters ? `, parameters AS (
   INSERT INTO ${schema}.job_parameters (job_id, name, value)
   SELECT job.id, p.name, p.value FROM job, unnest($13::text[], $14::text[]) AS p(name, value)

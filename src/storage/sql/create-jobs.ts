@@ -1,7 +1,10 @@
+import { initialData } from './initial-history.js';
+
 /**
- * Creates a batch of jobs with their first history entry and parameters, in
- * one statement. Ids are drawn in input order before inserting, so the caller
- * gets them back in order and parameters can be joined to their job. One
+ * Creates a batch of jobs with their first history entry (kept in the jobs
+ * row, see initial-history.ts) and parameters, in one statement. Ids are
+ * drawn in input order before inserting, so the caller gets them back in
+ * order and parameters can be joined to their job. One
  * NOTIFY per distinct queue, sent by PostgreSQL only if the transaction commits.
  *
  * $1..$11 job columns as parallel arrays (queue, state, type_name, method_name,
@@ -18,18 +21,15 @@ WITH input AS MATERIALIZED (
                             run_at, parent_id, continuation_on, recurring_id, reason, ordinal)
 ), inserted AS (
   INSERT INTO ${schema}.jobs (id, queue, state, type_name, method_name, payload, display_name,
-                              enqueued_at, visible_at, run_at, parent_id, continuation_on, recurring_id)
+                              enqueued_at, visible_at, run_at, parent_id, continuation_on, recurring_id,
+                              initial_state, initial_reason, initial_data)
   SELECT id, queue, state, type_name, method_name, payload, display_name,
          CASE WHEN state = 'Enqueued' THEN now() END,
          CASE WHEN state = 'Enqueued' THEN now() END,
-         run_at, parent_id, continuation_on, recurring_id
+         run_at, parent_id, continuation_on, recurring_id,
+         state, reason, ${initialData('queue', 'run_at', 'parent_id', 'continuation_on')}
   FROM input ORDER BY ordinal
   RETURNING id
-), history AS (
-  INSERT INTO ${schema}.job_states (job_id, name, reason, data)
-  SELECT id, state, reason,
-         NULLIF(jsonb_strip_nulls(jsonb_build_object('queue', queue, 'runAt', run_at, 'parentId', parent_id::text, 'on', continuation_on)), '{}')
-  FROM input ORDER BY ordinal
 ), parameters AS (
   INSERT INTO ${schema}.job_parameters (job_id, name, value)
   SELECT input.id, p.name, p.value

@@ -264,11 +264,11 @@ async function waitForAllFinal(checker: Checker, schema: string, atLeast: number
 async function readJobs(checker: Checker, schema: string): Promise<JobRow[]> {
   const rows = await checker.rows<{ id: string; state: string; recurring_id: string | null; tick: string | null; reasons: string[]; last_reason: string | null; last_error_type: string | null }>(`
     SELECT job.id::text AS id, job.state, job.recurring_id, tick.value AS tick,
-           (SELECT array_agg(coalesce(s.reason, '') ORDER BY s.id) FROM "${schema}".job_states s WHERE s.job_id = job.id) AS reasons,
+           (SELECT array_agg(coalesce(s.reason, '') ORDER BY s.id) FROM "${schema}".job_history s WHERE s.job_id = job.id) AS reasons,
            last.reason AS last_reason, last.data->>'errorType' AS last_error_type
     FROM "${schema}".jobs job
     LEFT JOIN "${schema}".job_parameters tick ON tick.job_id = job.id AND tick.name = 'RecurringTick'
-    LEFT JOIN LATERAL (SELECT reason, data FROM "${schema}".job_states s WHERE s.job_id = job.id ORDER BY s.id DESC LIMIT 1) last ON true`);
+    LEFT JOIN LATERAL (SELECT reason, data FROM "${schema}".job_history s WHERE s.job_id = job.id ORDER BY s.id DESC LIMIT 1) last ON true`);
   return rows.map((row) => ({
     jobId: row.id,
     state: row.state,

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { JsonValue } from '../../../src/storage/job-types.js';
 import type { StorageKind } from '../../support/test-storage.js';
-import { countsWith, fetchOk, newJob, withStorage } from './support.js';
+import { countsWith, fetchOk, newJob, succeed, withStorage } from './support.js';
 
 export function creationContract(kind: StorageKind): void {
   describe(`creating jobs (${kind})`, () => {
@@ -39,6 +39,44 @@ export function creationContract(kind: StorageKind): void {
         assert.equal(parentDetails.payloadText, '{"n":0}');
         assert.equal(parentDetails.fetchCount, 0);
         assert.deepEqual((await storage.stateCounts())._unsafeUnwrap(), countsWith({ Enqueued: 2, Scheduled: 1, Awaiting: 1 }));
+      }));
+
+    it('keeps each new job\'s first history entry in its own row: creating jobs writes no job_states row', () =>
+      withStorage(kind, async (t) => {
+        const { storage } = t;
+        const parent = (await storage.createJob(newJob({ reason: 'alone' })))._unsafeUnwrap();
+        const withParameters = (await storage.createJob(newJob({ reason: 'with parameters', parameters: { culture: 'fr' } })))._unsafeUnwrap();
+        const runAt = new Date(Date.now() + 60_000);
+        const batch = (await storage.createJobs([
+          newJob({ queue: 'critical', reason: 'in a batch' }),
+          newJob({ state: { name: 'Scheduled', runAt }, reason: 'scheduled' }),
+          newJob({ state: { name: 'Awaiting', parentId: parent, on: 'succeeded' }, reason: 'continuation' }),
+        ]))._unsafeUnwrap();
+        const count = async (relation: string) => (await t.sql<{ n: number }>(`SELECT count(*)::int AS n FROM ${storage.schema.quoted}.${relation}`))[0]?.n;
+        assert.equal(await count('job_states'), 0, 'no history row was written');
+        assert.equal(await count('job_history'), 5, 'every job has its first entry');
+        const firstEntries = await Promise.all([parent, withParameters, ...batch].map(async (id) => {
+          const details = (await storage.jobDetails(id))._unsafeUnwrap()!;
+          assert.equal(details.history.length, 1);
+          assert.equal(details.history[0]!.createdAt.getTime(), details.createdAt.getTime(), 'the entry is as old as the job');
+          return [details.history[0]!.name, details.history[0]!.reason, details.history[0]!.data];
+        }));
+        const { runAt: recordedRunAt, ...scheduledData } = firstEntries[3]![2] as Record<string, string>;
+        assert.equal(new Date(recordedRunAt!).getTime(), runAt.getTime(), 'the Scheduled entry records when it is due');
+        assert.deepEqual([...firstEntries.slice(0, 3), [...firstEntries[3]!.slice(0, 2), scheduledData], firstEntries[4]], [
+          ['Enqueued', 'alone', { queue: 'default' }],
+          ['Enqueued', 'with parameters', { queue: 'default' }],
+          ['Enqueued', 'in a batch', { queue: 'critical' }],
+          ['Scheduled', 'scheduled', { queue: 'default' }],
+          ['Awaiting', 'continuation', { queue: 'default', parentId: parent, on: 'succeeded' }],
+        ]);
+
+        // Later states append to job_states after the first entry, newest first as always.
+        const [fetched] = await fetchOk(storage, { queues: ['default'] });
+        assert.equal(fetched!.id, parent);
+        assert.equal(await succeed(storage, fetched!), true);
+        const history = (await storage.jobDetails(parent))._unsafeUnwrap()!.history;
+        assert.deepEqual(history.map((h) => [h.name, h.reason]), [['Succeeded', undefined], ['Processing', 'Fetched by a worker'], ['Enqueued', 'alone']]);
       }));
 
     it('stores a job created alone exactly as the same job created in a batch', () =>
@@ -128,7 +166,7 @@ export function creationContract(kind: StorageKind): void {
         ]) {
           assert.equal((await storage.createJob(job))._unsafeUnwrapErr().kind, 'InvalidInput', JSON.stringify(job));
         }
-        const rows = await t.sql<{ count: number }>(`SELECT count(*)::int AS count FROM ${storage.schema.quoted}.job_states`);
+        const rows = await t.sql<{ count: number }>(`SELECT count(*)::int AS count FROM ${storage.schema.quoted}.job_history`);
         assert.equal(rows[0]?.count, 1, 'only the valid job wrote history');
         assert.deepEqual((await storage.stateCounts())._unsafeUnwrap(), countsWith({ Enqueued: 1 }));
       }));

@@ -1,4 +1,4 @@
-/** Schema preparation: concurrent migrators, an idempotent re-run, refusing newer or missing schemas. */
+/** Schema preparation: concurrent migrators, an idempotent re-run, upgrading a populated schema, refusing newer or missing schemas. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { shippedMigrations } from '../../../src/storage/migrations.js';
@@ -47,10 +47,43 @@ export function migrationContract(kind: StorageKind): void {
         assert.deepEqual(reports.flatMap((r) => r.applied).sort((a, b) => a - b), ALL_VERSIONS, 'between them, every migration was applied exactly once');
         assert.ok(reports.some((r) => r.applied.length === 0), 'the second migrator found nothing left to do');
         assert.deepEqual(await ledger(sql, options.schemaName!), ALL_VERSIONS, 'the ledger holds each version once');
-        assert.deepEqual(await tablesIn(sql, options.schemaName!), ['job_counter_totals', 'job_counters', 'job_parameters', 'job_results', 'job_states', 'jobs', 'migrations', 'recurring_jobs', 'servers']);
+        assert.deepEqual(await tablesIn(sql, options.schemaName!), ['job_counter_totals', 'job_counters', 'job_history', 'job_parameters', 'job_results', 'job_states', 'jobs', 'migrations', 'recurring_jobs', 'servers']);
 
         assert.deepEqual(await openAndClose(options), { applied: [], version: LATEST }, 'opening again applies nothing');
         assert.deepEqual(await ledger(sql, options.schemaName!), ALL_VERSIONS);
+      }));
+
+    it('migration 6 keeps the history of jobs created before it, whose first entry is a job_states row', () =>
+      withFreshSchema(kind, async (options, sql) => {
+        // A version-5 schema: the current one with migration 6 undone (it is the latest; a later
+        // migration must be undone here too, so this test fails until it is extended).
+        assert.equal(LATEST, 6, 'undo every migration after 6 below as well');
+        await openAndClose(options);
+        const schema = `"${options.schemaName!}"`;
+        await sql(`DROP VIEW ${schema}.job_history`);
+        await sql(`ALTER TABLE ${schema}.jobs DROP COLUMN initial_state, DROP COLUMN initial_reason, DROP COLUMN initial_data`);
+        await sql(`DELETE FROM ${schema}.migrations WHERE version = 6`);
+        // A job as version 5 wrote it: its row, and its first history entry in job_states.
+        const [old] = await sql<{ id: string; created_at: Date }>(
+          `INSERT INTO ${schema}.jobs (queue, state, type_name, payload, enqueued_at, visible_at) VALUES ('default', 'Enqueued', 'Ping', 'null', now(), now())
+           RETURNING id::text AS id, created_at`,
+        );
+        await sql(`INSERT INTO ${schema}.job_states (job_id, name, reason, data, created_at) VALUES ($1, 'Enqueued', 'Enqueued by version 5', '{"queue": "default"}', $2)`, [old!.id, old!.created_at]);
+
+        const { storage, migration } = (await openStorage(options))._unsafeUnwrap();
+        try {
+          assert.deepEqual(migration, { applied: [6], version: 6 });
+          const entries = async (id: string) => (await storage.jobDetails(id))._unsafeUnwrap()!.history.map((h) => [h.name, h.reason, h.data]);
+          assert.deepEqual(await entries(old!.id), [['Enqueued', 'Enqueued by version 5', { queue: 'default' }]]);
+          const fresh = (await storage.createJob({ queue: 'default', state: { name: 'Enqueued' }, typeName: 'Ping', payload: null, reason: 'Enqueued by version 6' }))._unsafeUnwrap();
+          const fetched = (await storage.fetchJobs({ queues: ['default'], limit: 2, owner: 'server', leaseMs: 30_000 }))._unsafeUnwrap().map((outcome) => outcome._unsafeUnwrap());
+          assert.deepEqual(fetched.map((job) => job.id), [old!.id, fresh], 'both are fetched, the older first');
+          for (const job of fetched) (await storage.changeState({ jobId: job.id, from: ['Processing'], lease: job.lease, to: { name: 'Succeeded' } }))._unsafeUnwrap();
+          assert.deepEqual((await entries(old!.id)).map(([name, reason]) => [name, reason]), [['Succeeded', undefined], ['Processing', 'Fetched by a worker'], ['Enqueued', 'Enqueued by version 5']]);
+          assert.deepEqual((await entries(fresh)).map(([name, reason]) => [name, reason]), [['Succeeded', undefined], ['Processing', 'Fetched by a worker'], ['Enqueued', 'Enqueued by version 6']]);
+        } finally {
+          (await storage.close())._unsafeUnwrap();
+        }
       }));
 
     it('refuses a schema written by a newer mediator-jobs, changing nothing', () =>

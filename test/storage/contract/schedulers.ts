@@ -5,10 +5,10 @@ import type { JobId } from '../../../src/storage/job-types.js';
 import type { StorageKind, TestStorage } from '../../support/test-storage.js';
 import { fetchOk, newJob, stateOf, succeed, withStorage } from './support.js';
 
-/** How many rows each job-owned table still holds for these jobs. */
+/** How many rows each job-owned table (and the job_history view over two of them) still holds for these jobs. */
 async function rowsOwnedBy(t: TestStorage, ids: readonly JobId[]): Promise<Record<string, number>> {
   const counts: Record<string, number> = {};
-  for (const table of ['jobs', 'job_states', 'job_parameters', 'job_results']) {
+  for (const table of ['jobs', 'job_states', 'job_history', 'job_parameters', 'job_results']) {
     const column = table === 'jobs' ? 'id' : 'job_id';
     const rows = await t.sql<{ count: number }>(`SELECT count(*)::int AS count FROM ${t.storage.schema.quoted}.${table} WHERE ${column} = ANY ($1::bigint[])`, [ids]);
     counts[table] = rows[0]?.count ?? -1;
@@ -59,11 +59,11 @@ export function schedulerContract(kind: StorageKind): void {
             { jobId: failed!, from: ['Processing'], lease: f!.lease, to: { name: 'Failed' } },
           ]))._unsafeUnwrap();
           const everyone = [succeeded!, deleted!, failed!, waiting!];
-          assert.deepEqual(await rowsOwnedBy(t, everyone), { jobs: 4, job_states: 10, job_parameters: 4, job_results: 1 });
+          assert.deepEqual(await rowsOwnedBy(t, everyone), { jobs: 4, job_states: 6, job_history: 10, job_parameters: 4, job_results: 1 }, 'first history entries are kept in the jobs rows');
 
           assert.equal((await storage.expireJobs(100))._unsafeUnwrap(), 2, 'jobExpirationTimeoutMs is 0: both are due at once');
-          assert.deepEqual(await rowsOwnedBy(t, [succeeded!, deleted!]), { jobs: 0, job_states: 0, job_parameters: 0, job_results: 0 }, 'nothing of theirs is left');
-          assert.deepEqual(await rowsOwnedBy(t, [failed!, waiting!]), { jobs: 2, job_states: 4, job_parameters: 2, job_results: 0 }, 'the others are untouched');
+          assert.deepEqual(await rowsOwnedBy(t, [succeeded!, deleted!]), { jobs: 0, job_states: 0, job_history: 0, job_parameters: 0, job_results: 0 }, 'nothing of theirs is left');
+          assert.deepEqual(await rowsOwnedBy(t, [failed!, waiting!]), { jobs: 2, job_states: 2, job_history: 4, job_parameters: 2, job_results: 0 }, 'the others are untouched');
           assert.equal(await stateOf(storage, succeeded!), undefined);
           assert.equal((await storage.jobDetails(deleted!))._unsafeUnwrap(), undefined);
           assert.equal(await stateOf(storage, failed!), 'Failed', 'Failed jobs never expire');
