@@ -26,7 +26,7 @@ for (const kind of STORAGE_KINDS) {
         assert.equal(runs.size, 1000);
         assert.deepEqual([...runs.values()].filter((count) => count !== 1), [], 'no job ran twice');
         const owners = await e.t.sql<{ server: string; jobs: number }>(
-          `SELECT data->>'server' AS server, count(*)::int AS jobs FROM ${e.t.storage.schema.quoted}.job_states WHERE name = 'Processing' GROUP BY 1 ORDER BY 1`,
+          `SELECT data->>'server' AS server, count(*)::int AS jobs FROM ${e.t.storage.schema.quoted}.job_history WHERE name = 'Processing' GROUP BY 1 ORDER BY 1`,
         );
         assert.deepEqual(owners.map((o) => o.server), ['server-a', 'server-b'], 'both servers took jobs');
         const stored = (await e.t.storage.getResult(ids[7]!))._unsafeUnwrap();

@@ -21,9 +21,9 @@ SELECT ${summaryColumns}, payload, fetch_count, retry_count, expire_at,
        (SELECT value FROM ${schema}.job_results WHERE job_id = job.id) AS result
 FROM ${schema}.jobs AS job WHERE id = $1`;
 
-/** History of job $1, newest first. */
+/** History of job $1, newest first (the job_history view: see initial-history.ts). */
 export const jobHistorySql = (schema: string): string => `
-SELECT name, reason, data, created_at FROM ${schema}.job_states WHERE job_id = $1 ORDER BY id DESC`;
+SELECT name, reason, data, created_at FROM ${schema}.job_history WHERE job_id = $1 ORDER BY id DESC`;
 
 /** Parameters of job $1 as raw JSON text. */
 export const jobParametersSql = (schema: string): string => `

@@ -71,12 +71,15 @@ export function creationContract(kind: StorageKind): void {
           ['Awaiting', 'continuation', { queue: 'default', parentId: parent, on: 'succeeded' }],
         ]);
 
-        // Later states append to job_states after the first entry, newest first as always.
-        const [fetched] = await fetchOk(storage, { queues: ['default'] });
+        // Later states follow the first entry, newest first as always.
+        const [fetched] = await fetchOk(storage, { queues: ['default'], limit: 1 });
         assert.equal(fetched!.id, parent);
         assert.equal(await succeed(storage, fetched!), true);
         const history = (await storage.jobDetails(parent))._unsafeUnwrap()!.history;
         assert.deepEqual(history.map((h) => [h.name, h.reason]), [['Succeeded', undefined], ['Processing', 'Fetched by a worker'], ['Enqueued', 'alone']]);
+        const rows = await t.sql<{ job_id: string; name: string }>(`SELECT job_id::text, name FROM ${storage.schema.quoted}.job_states ORDER BY name DESC`);
+        assert.deepEqual(rows.map((row) => [row.job_id, row.name]), [[parent, 'Succeeded'], [parent, 'Processing'], [batch[2], 'Enqueued']],
+          'job_states holds the entries after the first: the parent\'s, and the released continuation\'s');
       }));
 
     it('stores a job created alone exactly as the same job created in a batch', () =>

@@ -53,7 +53,7 @@ export function migrationContract(kind: StorageKind): void {
         assert.deepEqual(await ledger(sql, options.schemaName!), ALL_VERSIONS);
       }));
 
-    it('migration 6 keeps the history of jobs created before it, whose first entry is a job_states row', () =>
+    it('migration 6 keeps the history of jobs written before it, whose first entry is a job_states row', () =>
       withFreshSchema(kind, async (options, sql) => {
         // A version-5 schema: the current one with migration 6 undone (it is the latest; a later
         // migration must be undone here too, so this test fails until it is extended).
@@ -61,26 +61,38 @@ export function migrationContract(kind: StorageKind): void {
         await openAndClose(options);
         const schema = `"${options.schemaName!}"`;
         await sql(`DROP VIEW ${schema}.job_history`);
-        await sql(`ALTER TABLE ${schema}.jobs DROP COLUMN initial_state, DROP COLUMN initial_reason, DROP COLUMN initial_data`);
+        await sql(`ALTER TABLE ${schema}.jobs ${['initial_state', 'initial_reason', 'initial_data'].map((column) => `DROP COLUMN ${column}`).join(', ')}`);
         await sql(`DELETE FROM ${schema}.migrations WHERE version = 6`);
-        // A job as version 5 wrote it: its row, and its first history entry in job_states.
-        const [old] = await sql<{ id: string; created_at: Date }>(
-          `INSERT INTO ${schema}.jobs (queue, state, type_name, payload, enqueued_at, visible_at) VALUES ('default', 'Enqueued', 'Ping', 'null', now(), now())
-           RETURNING id::text AS id, created_at`,
+        // Jobs as version 5 wrote them, every history entry in job_states: one waiting, and one
+        // whose worker died, its lease run out.
+        const [waiting, abandoned] = await sql<{ id: string }>(
+          `INSERT INTO ${schema}.jobs (queue, state, type_name, payload, enqueued_at, visible_at, lease_owner, fetch_count)
+           VALUES ('default', 'Enqueued', 'Ping', 'null', now(), now(), NULL, 0),
+                  ('default', 'Processing', 'Ping', 'null', now() - interval '2 minutes', now() - interval '1 minute', 'old-server', 1)
+           RETURNING id::text AS id`,
         );
-        await sql(`INSERT INTO ${schema}.job_states (job_id, name, reason, data, created_at) VALUES ($1, 'Enqueued', 'Enqueued by version 5', '{"queue": "default"}', $2)`, [old!.id, old!.created_at]);
+        await sql(
+          `INSERT INTO ${schema}.job_states (job_id, name, reason, data)
+           VALUES ($1, 'Enqueued', 'Enqueued by version 5', '{"queue": "default"}'),
+                  ($2, 'Enqueued', 'Enqueued by version 5', '{"queue": "default"}'),
+                  ($2, 'Processing', 'Fetched by version 5', '{"server": "old-server", "fetchCount": 1}')`,
+          [waiting!.id, abandoned!.id],
+        );
 
         const { storage, migration } = (await openStorage(options))._unsafeUnwrap();
         try {
           assert.deepEqual(migration, { applied: [6], version: 6 });
           const entries = async (id: string) => (await storage.jobDetails(id))._unsafeUnwrap()!.history.map((h) => [h.name, h.reason, h.data]);
-          assert.deepEqual(await entries(old!.id), [['Enqueued', 'Enqueued by version 5', { queue: 'default' }]]);
+          assert.deepEqual(await entries(waiting!.id), [['Enqueued', 'Enqueued by version 5', { queue: 'default' }]]);
+          assert.deepEqual(await entries(abandoned!.id), [['Processing', 'Fetched by version 5', { server: 'old-server', fetchCount: 1 }], ['Enqueued', 'Enqueued by version 5', { queue: 'default' }]]);
           const fresh = (await storage.createJob({ queue: 'default', state: { name: 'Enqueued' }, typeName: 'Ping', payload: null, reason: 'Enqueued by version 6' }))._unsafeUnwrap();
-          const fetched = (await storage.fetchJobs({ queues: ['default'], limit: 2, owner: 'server', leaseMs: 30_000 }))._unsafeUnwrap().map((outcome) => outcome._unsafeUnwrap());
-          assert.deepEqual(fetched.map((job) => job.id), [old!.id, fresh], 'both are fetched, the older first');
+          const fetched = (await storage.fetchJobs({ queues: ['default'], limit: 3, owner: 'server', leaseMs: 30_000 }))._unsafeUnwrap().map((outcome) => outcome._unsafeUnwrap());
+          assert.deepEqual(fetched.map((job) => job.id), [abandoned!.id, waiting!.id, fresh], 'all three are fetched, oldest first');
           for (const job of fetched) (await storage.changeState({ jobId: job.id, from: ['Processing'], lease: job.lease, to: { name: 'Succeeded' } }))._unsafeUnwrap();
-          assert.deepEqual((await entries(old!.id)).map(([name, reason]) => [name, reason]), [['Succeeded', undefined], ['Processing', 'Fetched by a worker'], ['Enqueued', 'Enqueued by version 5']]);
-          assert.deepEqual((await entries(fresh)).map(([name, reason]) => [name, reason]), [['Succeeded', undefined], ['Processing', 'Fetched by a worker'], ['Enqueued', 'Enqueued by version 6']]);
+          const reasons = async (id: string) => (await entries(id)).map(([name, reason]) => [name, reason]);
+          assert.deepEqual(await reasons(abandoned!.id), [['Succeeded', undefined], ['Processing', 'Lease expired; fetched again'], ['Processing', 'Fetched by version 5'], ['Enqueued', 'Enqueued by version 5']]);
+          assert.deepEqual(await reasons(waiting!.id), [['Succeeded', undefined], ['Processing', 'Fetched by a worker'], ['Enqueued', 'Enqueued by version 5']]);
+          assert.deepEqual(await reasons(fresh), [['Succeeded', undefined], ['Processing', 'Fetched by a worker'], ['Enqueued', 'Enqueued by version 6']]);
         } finally {
           (await storage.close())._unsafeUnwrap();
         }
