@@ -4,11 +4,11 @@
 
 -- Creating a job wrote two rows, the job and its first history entry (the state
 -- it was created in, why, and its queue, due time or parent), with five index
--- entries between them. Kept in the job's own row, the entry costs no row and
--- no index entry of its own: PostgreSQL's CPU per job of a batch enqueue fell
--- by about a third (docs/PERFORMANCE.md). Jobs created before this migration
--- keep their first entry in job_states, with these columns NULL. Nullable
--- and without defaults: adding them does not rewrite the table.
+-- entries between them. Kept in the job's own row, which the creating
+-- statement writes anyway, the entry costs no row and no index entry of its
+-- own (docs/PERFORMANCE.md has the figures). Jobs created before this
+-- migration keep their first entry in job_states, with these columns NULL.
+-- Nullable and without defaults: adding them does not rewrite the table.
 ALTER TABLE :schema.jobs
   ADD COLUMN initial_state text,
   ADD COLUMN initial_reason text,

@@ -4,8 +4,8 @@
  * server in the same commit: the job is written as Processing under the
  * server's lease, with two history entries (Enqueued, in the jobs row as
  * for any new job, see initial-history.ts; then Processing, as a fetch would
- * record). Its worker starts it as soon as this statement
- * returns, which saves the notification and the fetch's round trip.
+ * record). Its worker starts it as soon as this statement returns, which
+ * saves the notification and the fetch's round trip.
  *
  * The job is claimed only if no job is waiting (visible) in the server's
  * queues up to and including its own, so it never runs ahead of older work

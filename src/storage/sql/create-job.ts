@@ -3,8 +3,8 @@ import { initialData } from './initial-history.js';
 /**
  * Creates ONE job with its first history entry (in the jobs row, see
  * initial-history.ts) and its parameters (in the `withParameters` form):
- * the single-call enqueue path. Same outcome as
- * createJobsSql with one entry, in a statement PostgreSQL executes with less
+ * the single-call enqueue path. Same outcome as createJobsSql with one
+ * entry, in a statement PostgreSQL executes with less
  * work (scalar parameters, no unnest, no materialised input): enqueueing one
  * job at a time is bound by this statement's round trip. Most jobs have no
  * parameters, and an INSERT step that writes no row still opens its table and

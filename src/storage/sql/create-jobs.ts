@@ -4,8 +4,8 @@ import { initialData } from './initial-history.js';
  * Creates a batch of jobs with their first history entry (kept in the jobs
  * row, see initial-history.ts) and parameters, in one statement. Ids are
  * drawn in input order before inserting, so the caller gets them back in
- * order and parameters can be joined to their job. One
- * NOTIFY per distinct queue, sent by PostgreSQL only if the transaction commits.
+ * order and parameters can be joined to their job. One NOTIFY per distinct
+ * queue, sent by PostgreSQL only if the transaction commits.
  *
  * $1..$11 job columns as parallel arrays (queue, state, type_name, method_name,
  * payload, display_name, run_at, parent_id, continuation_on, recurring_id,
