@@ -355,12 +355,13 @@ export class WorkerPool {
    * with its connection, which would otherwise wait out InvisibilityTimeout.
    * Every fetch and claim records its request id on the jobs it leases, and
    * the pool ends a request only once its jobs are launched (or failed as
-   * malformed, or its failure is logged). So a job read here whose request is over, and that no worker
-   * holds once the answer is back, has no worker waiting for it. Decided when
-   * the answer is back, not from the snapshot: a request that started after
-   * the read is still open, or its jobs are held, by then. Only this pool's
-   * requests are read, so another process under the same configured
-   * ServerName is never touched. The hand-back is fenced by the lease.
+   * malformed, or its failure is logged). So a job read here whose request
+   * is over, and that no worker holds once the answer is back, has no worker
+   * waiting for it. Decided when the answer is back, not from the snapshot:
+   * a request that started after the read is still open, or its jobs are
+   * held, by then. Only this pool's requests are read, so another process
+   * under the same configured ServerName is never touched. The hand-back is
+   * fenced by the lease.
    */
   private async releaseStrayLeases(): Promise<void> {
     if (this.stopping.signal.aborted) return;
