@@ -47,7 +47,8 @@ export class JobFilterRegistry {
 
   /** Whether any filter for `typeName` has `hook`: callers skip building a context nobody would read (per-job paths). */
   anyHas(typeName: string, hook: keyof JobFilter): boolean {
-    return this.filtersFor(typeName).some((filter) => filter[hook] !== undefined);
+    for (const filter of this.filtersFor(typeName)) if (filter[hook] !== undefined) return true;
+    return false;
   }
 }
 

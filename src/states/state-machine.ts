@@ -1,7 +1,7 @@
 import { err, ok, ResultAsync, type Result } from 'neverthrow';
 import type { JobFilterRegistry } from '../filters/filter-registry.js';
 import { parameterAccess } from '../filters/job-parameters.js';
-import type { ApplyStateContext, ElectStateContext, JobContext } from '../filters/job-filter.js';
+import type { ApplyStateContext, ElectStateContext, JobContext, JobFilter } from '../filters/job-filter.js';
 import { storageFailed, type JobError } from '../jobs/job-error.js';
 import { describeError, type Logger } from '../logging/logger.js';
 import type { JobStorage } from '../storage/job-storage.js';
@@ -22,6 +22,12 @@ export interface Transition {
   readonly candidate: ElectedState;
   /** What failed, when the candidate is Failed (retry filters read it). */
   readonly error?: unknown;
+}
+
+/** What the elect-state filters decided, and the candidates they replaced (for the history). */
+interface Election {
+  readonly elected: ElectedState;
+  readonly replaced: RecordedState[];
 }
 
 /** What a transition ended as. */
@@ -63,7 +69,8 @@ export class StateMachine {
    * native promise skips the extra turn a thenable costs.
    */
   async transitionPromise(transition: Transition): Promise<Result<TransitionOutcome, JobError>> {
-    const { elected, replaced } = await this.elect(transition);
+    const election = this.elect(transition);
+    const { elected, replaced } = isPromiseLike(election) ? await election : election;
     const applied = await this.applyChanges([
       {
         jobId: transition.job.jobId,
@@ -77,11 +84,17 @@ export class StateMachine {
     ]);
     if (applied.isErr()) return err(storageFailed(applied.error));
     const outcome = { applied: applied.value[0] === true, elected };
-    if (outcome.applied) await this.afterApplied(transition, elected);
+    // Checked before the call: an async call and its await allocate on every job, and most have no such filter.
+    if (outcome.applied && this.filters.anyHas(transition.job.typeName, 'onStateApplied')) await this.afterApplied(transition, elected);
     return ok(outcome);
   }
 
-  private async elect(transition: Transition): Promise<{ elected: ElectedState; replaced: RecordedState[] }> {
+  /**
+   * Runs the elect-state filters. Synchronous while they are (the usual ones,
+   * AutomaticRetry among them, decide at once): a promise only once a filter
+   * returns one, so the common completion awaits nothing here.
+   */
+  private elect(transition: Transition): Election | Promise<Election> {
     const replaced: RecordedState[] = [];
     const { jobId, typeName, methodName, queue, retryCount } = transition.job;
     const { getParameter, setParameter } = parameterAccess(this.storage, jobId);
@@ -94,21 +107,49 @@ export class StateMachine {
       replaced,
       getParameter, setParameter,
     };
-    for (const filter of this.filters.filtersFor(transition.job.typeName)) {
-      if (filter.onStateElection === undefined) continue;
-      try {
-        // Only a filter that returned a promise is awaited: the usual ones (AutomaticRetry) decide at once.
-        const pending = filter.onStateElection(context);
-        if (isPromiseLike(pending)) await pending;
-      } catch (error) {
-        this.logger.error(`An elect-state filter failed for job ${transition.job.jobId}; keeping the candidate: ${describeError(error)}`, { jobId: transition.job.jobId, error });
-      }
+    const filters = this.filters.filtersFor(transition.job.typeName);
+    for (let index = 0; index < filters.length; index++) {
+      const pending = this.runElectFilter(filters[index] as JobFilter, context);
+      if (pending !== undefined) return this.electAfter(pending, filters, index + 1, context);
     }
     return { elected: context.candidate, replaced };
   }
 
+  /** The rest of the election once a filter returned a promise: each later filter awaited in turn. */
+  private async electAfter(pending: PromiseLike<unknown>, filters: readonly JobFilter[], next: number, context: ElectStateContext): Promise<Election> {
+    await this.settleElectFilter(pending, context);
+    for (let index = next; index < filters.length; index++) {
+      const later = this.runElectFilter(filters[index] as JobFilter, context);
+      if (later !== undefined) await this.settleElectFilter(later, context);
+    }
+    return { elected: context.candidate, replaced: context.replaced };
+  }
+
+  /** Calls one filter's onStateElection; its promise when it returned one. A throw is logged and the filter skipped. */
+  private runElectFilter(filter: JobFilter, context: ElectStateContext): PromiseLike<unknown> | undefined {
+    if (filter.onStateElection === undefined) return undefined;
+    try {
+      const pending = filter.onStateElection(context);
+      return isPromiseLike(pending) ? pending : undefined;
+    } catch (error) {
+      this.logElectFailure(context, error);
+      return undefined;
+    }
+  }
+
+  private async settleElectFilter(pending: PromiseLike<unknown>, context: ElectStateContext): Promise<void> {
+    try {
+      await pending;
+    } catch (error) {
+      this.logElectFailure(context, error);
+    }
+  }
+
+  private logElectFailure(context: ElectStateContext, error: unknown): void {
+    this.logger.error(`An elect-state filter failed for job ${context.jobId}; keeping the candidate: ${describeError(error)}`, { jobId: context.jobId, error });
+  }
+
   private async afterApplied(transition: Transition, elected: ElectedState): Promise<void> {
-    if (!this.filters.anyHas(transition.job.typeName, 'onStateApplied')) return;
     const context: ApplyStateContext = { jobId: transition.job.jobId, typeName: transition.job.typeName, oldState: transition.currentState, newState: elected };
     for (const filter of this.filters.filtersFor(transition.job.typeName)) {
       if (filter.onStateApplied === undefined) continue;

@@ -108,8 +108,12 @@ export class SqlJobStorage implements JobStorage {
 
   changeStates(changes: readonly StateChange[], options?: WriteOptions): ResultAsync<boolean[], StorageError> {
     if (changes.length === 0) return okAsync([]);
-    const checked = Result.combine(changes.map(checkChange));
-    if (checked.isErr()) return errAsync(checked.error);
+    const checked: CheckedChange[] = [];
+    for (const change of changes) {
+      const one = checkChange(change);
+      if (one.isErr()) return errAsync(one.error);
+      checked.push(one.value);
+    }
     return this.runner
       .rows<{ applied: boolean }>('changing job states', this.sql.changeStates, [
         changes.map((c) => c.jobId),
@@ -121,11 +125,11 @@ export class SqlJobStorage implements JobStorage {
         changes.map((c) => (c.to.name === 'Scheduled' ? c.to.runAt : null)),
         changes.map((c) => (c.to.name === 'Succeeded' ? (c.to.result ?? null) : null)),
         changes.map((c) => (c.reason === undefined ? null : storableText(c.reason))),
-        checked.value.map((encoded) => encoded.data),
+        checked.map((encoded) => encoded.data),
         this.settings.jobExpirationTimeoutMs,
         this.channel,
         changes.map((c) => retryCountOf(c.to)),
-        checked.value.map((encoded) => encoded.replaced),
+        checked.map((encoded) => encoded.replaced),
       ], options?.transaction)
       .map((rows) => rows.map((row) => row.applied));
   }
@@ -321,17 +325,37 @@ export class SqlJobStorage implements JobStorage {
 }
 
 /** Validates a state change and encodes its history data and replaced states as JSON text. */
-function checkChange(change: StateChange): Result<{ data: string | null; replaced: string | null }, StorageError> {
+function checkChange(change: StateChange): Result<CheckedChange, StorageError> {
+  // Early returns rather than Result.combine: this runs for every completed job, and each combined Result allocates.
   const op = 'changing a job state';
+  const id = parseJobId(change.jobId, op);
+  if (id.isErr()) return err(id.error);
+  if (change.from.length === 0) return errResult(op, 'a state change needs at least one expected state');
+  if (change.to.name === 'Enqueued' && change.to.queue !== undefined) {
+    const queue = checkQueueName(change.to.queue, op);
+    if (queue.isErr()) return err(queue.error);
+  }
+  let data: string | null = null;
+  if (change.data !== undefined) {
+    const text = toJsonText(storableData(change.data), op);
+    if (text.isErr()) return err(text.error);
+    data = text.value;
+  }
   const replaced = change.replaced ?? [];
-  return Result.combine([
-    parseJobId(change.jobId, op),
-    change.from.length === 0 ? errResult(op, 'a state change needs at least one expected state') : okResult(null),
-    change.to.name === 'Enqueued' && change.to.queue !== undefined ? checkQueueName(change.to.queue, op) : okResult(null),
-    change.data === undefined ? okResult(null) : toJsonText(storableData(change.data), op),
-    replaced.some((state) => !JOB_STATES.includes(state.name)) ? errResult(op, 'a replaced state must be a job state') : okResult(null),
-    replaced.length === 0 ? okResult(null) : toJsonText(replaced.map(storableRecord), op),
-  ]).map(([, , , data, , replacedText]) => ({ data, replaced: replacedText }));
+  if (replaced.some((state) => !JOB_STATES.includes(state.name))) return errResult(op, 'a replaced state must be a job state');
+  let replacedText: string | null = null;
+  if (replaced.length > 0) {
+    const text = toJsonText(replaced.map(storableRecord), op);
+    if (text.isErr()) return err(text.error);
+    replacedText = text.value;
+  }
+  return ok({ data, replaced: replacedText });
+}
+
+/** A change's history data and replaced states as the statement takes them (JSON text). */
+interface CheckedChange {
+  readonly data: string | null;
+  readonly replaced: string | null;
 }
 
 /** A replaced state as the history can store it (see storable-text.ts). */
@@ -344,10 +368,6 @@ function retryCountOf(to: StateChange['to']): number | null {
   if (to.name === 'Scheduled') return to.retryCount ?? null;
   if (to.name === 'Enqueued' && to.resetRetries === true) return 0;
   return null;
-}
-
-function okResult<T>(value: T): Result<T, StorageError> {
-  return ok(value);
 }
 
 function errResult(operation: string, message: string): Result<never, StorageError> {

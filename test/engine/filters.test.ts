@@ -83,6 +83,34 @@ for (const kind of STORAGE_KINDS) {
       }
     });
 
+    it('elect-state filters that return promises are awaited in order; one that rejects is logged and skipped', async () => {
+      const calls: string[] = [];
+      const e = await testEngine(kind, (registry) => {
+        registry.addHandler(Work, { handle: (r: Work) => r.label })._unsafeUnwrap();
+      }, {}, { retry: false });
+      e.engine.filters.add({ onStateElection: (c) => void calls.push(`sync first saw ${c.candidate.to.name}`) });
+      e.engine.filters.add({
+        onStateElection: async (c) => {
+          await new Promise((resolve) => setImmediate(resolve));
+          calls.push(`async saw ${c.candidate.to.name}`);
+          c.candidate = { to: { name: 'Deleted' }, reason: 'decided after a turn of the event loop' };
+        },
+      });
+      e.engine.filters.add({ onStateElection: () => Promise.reject(new Error('async election filter broke')) });
+      e.engine.filters.add({ onStateElection: (c) => void calls.push(`sync last saw ${c.candidate.to.name}`) });
+      try {
+        const id = (await e.engine.client.enqueue(new Work('x')))._unsafeUnwrap();
+        await e.startServer();
+        await e.waitForState(id, 'Deleted');
+        assert.deepEqual(calls, ['sync first saw Succeeded', 'async saw Succeeded', 'sync last saw Deleted']);
+        const [latest] = (await e.t.storage.jobDetails(id))._unsafeUnwrap()!.history;
+        assert.deepEqual([latest?.name, latest?.reason], ['Deleted', 'decided after a turn of the event loop']);
+        assert.ok(e.logger.errors().some((m) => m.includes('async election filter broke')));
+      } finally {
+        await e.dispose();
+      }
+    });
+
     it('a throwing filter never stops the worker', async () => {
       const e = await testEngine(kind, (registry) => {
         registry.addHandler(Work, { handle: (r: Work) => r.label })._unsafeUnwrap();
