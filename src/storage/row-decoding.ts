@@ -14,7 +14,8 @@ export interface FetchedRow {
   display_name: string | null;
   fetch_count: number;
   retry_count: number;
-  created_at: Date;
+  /** Milliseconds since the epoch (see sql/created-at-ms.ts). */
+  created_at_ms: number;
 }
 
 /**
@@ -41,7 +42,7 @@ export function decodeFetchedRow(row: FetchedRow): Result<FetchedJob, MalformedJ
     fetchCount: row.fetch_count,
     retryCount: row.retry_count,
     lease,
-    createdAt: row.created_at,
+    createdAt: new Date(row.created_at_ms),
   });
 }
 

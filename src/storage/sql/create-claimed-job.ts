@@ -1,3 +1,5 @@
+import { createdAtMs } from './created-at-ms.js';
+
 /**
  * Creates ONE Enqueued job and, when an idle worker of a server in the
  * enqueuing process is reserved for it (see LocalClaim), claims it for that
@@ -54,5 +56,5 @@ WITH waiting AS MATERIALIZED (
   SELECT pg_notify($8, 'E' || queue) FROM job WHERE state = 'Enqueued'
 )
 SELECT id::text AS id, state = 'Processing' AS claimed, queue, type_name, method_name, payload, display_name,
-       fetch_count, retry_count, created_at, (SELECT count(*) FROM notified) AS notified
+       fetch_count, retry_count, ${createdAtMs('created_at')} AS created_at_ms, (SELECT count(*) FROM notified) AS notified
 FROM job`;

@@ -1,3 +1,5 @@
+import { createdAtMs } from './created-at-ms.js';
+
 /**
  * The worker's hot path: claims up to $2 visible jobs from the queues $1, in
  * queue order (earlier queues first) and oldest first within a queue, marks
@@ -52,6 +54,7 @@ WITH candidates AS (
          jsonb_build_object('server', $3::text, 'fetchCount', fetch_count)
   FROM claimed
 )
-SELECT id::text AS id, queue, type_name, method_name, payload, display_name, fetch_count, retry_count, created_at
+SELECT id::text AS id, queue, type_name, method_name, payload, display_name, fetch_count, retry_count,
+       ${createdAtMs('created_at')} AS created_at_ms
 FROM claimed
 ORDER BY position, previous_visible_at, id`;

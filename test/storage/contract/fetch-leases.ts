@@ -143,7 +143,9 @@ export function fetchContract(kind: StorageKind): void {
         assert.equal(last.id, ids[4]);
         assert.deepEqual(last.payload, { n: 4 });
         assert.equal(last.typeName, 'Ping');
-        assert.ok(last.createdAt instanceof Date);
+        const details = (await storage.jobDetails(last.id))._unsafeUnwrap();
+        assert.ok(last.createdAt instanceof Date && details !== undefined);
+        assert.equal(last.createdAt.getTime(), details.createdAt.getTime(), 'the fetched job carries its creation time, to the millisecond');
       }));
 
     it('never fetches Scheduled, Awaiting or finished jobs', () =>

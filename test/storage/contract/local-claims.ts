@@ -40,6 +40,7 @@ export function localClaimContract(kind: StorageKind): void {
         assert.equal(await stateOf(storage, id), 'Processing');
         const details = (await storage.jobDetails(id))._unsafeUnwrap()!;
         assert.equal(details.leaseOwner, 'local-server');
+        assert.equal(job.createdAt.getTime(), details.createdAt.getTime(), 'the claimed job carries its creation time, to the millisecond');
         assert.deepEqual(details.history.map((h) => [h.name, h.reason, h.data]), [
           ['Processing', 'Fetched by a worker', { server: 'local-server', fetchCount: 1, onEnqueue: true }],
           ['Enqueued', 'Enqueued by the client', { queue: 'default' }],
