@@ -2,16 +2,26 @@ import type { JsonValue } from './job-types.js';
 import { setOwnField } from './own-field.js';
 
 /**
- * What stands in for a NUL character in a job's history. PostgreSQL's text
- * and jsonb cannot hold U+0000, and a handler's error message or a filter's
- * reason may contain one; refusing the state change would leave the job in
- * Processing until its lease ran out, again and again.
+ * What stands in for a NUL character (and a lone surrogate, below) in a
+ * job's history. PostgreSQL's text and jsonb cannot hold U+0000, and a
+ * handler's error message or a filter's reason may contain one; refusing the
+ * state change would leave the job in Processing until its lease ran out,
+ * again and again.
  */
 export const NUL_REPLACEMENT = '\uFFFD';
 
-/** The text with every NUL replaced, so the history can store it. */
+/**
+ * Half of a UTF-16 surrogate pair without its other half (a message cut in
+ * the middle of an emoji, say). It has no UTF-8 form, and PostgreSQL refuses
+ * it in JSON: a history entry's data holding one made the whole completion
+ * statement fail, for every job in its batch, and left them in Processing.
+ */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/** The text with every NUL and every lone surrogate replaced by U+FFFD, so the history can store it. */
 export function storableText(text: string): string {
-  return text.includes('\u0000') ? text.replaceAll('\u0000', NUL_REPLACEMENT) : text;
+  const withoutNul = text.includes('\u0000') ? text.replaceAll('\u0000', NUL_REPLACEMENT) : text;
+  return withoutNul.replace(LONE_SURROGATE, NUL_REPLACEMENT);
 }
 
 /** A history entry's data with NUL replaced in every string, keys included. */

@@ -62,6 +62,9 @@ function registerHostile(registry: MediatorRegistry, heard: string[]): void {
           throw undefined;
         case 'nul':
           throw new Error('message with a NUL \u0000 inside');
+        case 'lone surrogate':
+          // Half of a surrogate pair (a message cut in the middle of an emoji): not valid UTF-8, not valid JSON for PostgreSQL.
+          throw new Error('half an emoji \ud83d inside');
         case 'unprintable':
           // eslint-disable-next-line @typescript-eslint/only-throw-error -- the hostile case: not an Error
           throw Object.assign(Object.create(null) as object, { toString: undefined });
@@ -112,7 +115,7 @@ for (const kind of STORAGE_KINDS) {
       try {
         registerHostile(e.registry, heard);
         await e.startServer();
-        for (const how of ['error', 'string', 'undefined', 'nul', 'unprintable', 'cyclic', 'unstorable result']) {
+        for (const how of ['error', 'string', 'undefined', 'nul', 'lone surrogate', 'unprintable', 'cyclic', 'unstorable result']) {
           const id = (await e.engine.client.enqueue(new Throw(how)))._unsafeUnwrap();
           // Retried (AutomaticRetry): the failure is recorded and the job is Scheduled, not stuck in Processing.
           await eventually(async () => {
@@ -123,6 +126,10 @@ for (const kind of STORAGE_KINDS) {
           const failure = (await e.engine.monitoring.jobDetails(id))._unsafeUnwrap().history.find((entry) => entry.name === 'Failed');
           assert.ok(failure !== undefined, `job ${id} (${how}) has a Failed entry in its history`);
           if (how === 'nul') assert.match(failure.data?.message as string, /message with a NUL .* inside/);
+          if (how === 'lone surrogate') {
+            assert.equal(failure.data?.message, 'half an emoji \ufffd inside', 'the lone half is stored as U+FFFD');
+            assert.equal(failure.reason, 'half an emoji \ufffd inside');
+          }
           await stillTakesJobs(e, `after ${how}`);
         }
       } finally {
