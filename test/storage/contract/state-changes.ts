@@ -58,6 +58,8 @@ export function stateChangeContract(kind: StorageKind): void {
           { jobId: 'abc', from: ['Enqueued'], to: { name: 'Deleted' } },
           { jobId: id, from: ['Enqueued'], to: { name: 'Enqueued', queue: 'no spaces' } },
           { jobId: id, from: ['Enqueued'], to: { name: 'Deleted' }, data: { n: 1n } },
+          { jobId: id, from: ['Enqueued'], to: { name: 'Scheduled', runAt: new Date(Number.NaN) } },
+          { jobId: id, from: ['Enqueued'], to: { name: 'Scheduled', runAt: '2030-01-01' } },
         ] as const) {
           const error = (await storage.changeStates([{ jobId: id, from: ['Enqueued'], to: { name: 'Failed' } }, bad as never]))._unsafeUnwrapErr();
           assert.equal(error.kind, 'InvalidInput', JSON.stringify(bad, (_, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v)));
