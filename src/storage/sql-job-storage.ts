@@ -108,14 +108,29 @@ export class SqlJobStorage implements JobStorage {
 
   changeStates(changes: readonly StateChange[], options?: WriteOptions): ResultAsync<boolean[], StorageError> {
     if (changes.length === 0) return okAsync([]);
-    const rows: ChangeRow[] = [];
+    const checked: CheckedChange[] = [];
     for (const change of changes) {
-      const checked = checkChange(change);
-      if (checked.isErr()) return errAsync(checked.error);
-      rows.push(changeRow(change, checked.value));
+      const one = checkChange(change);
+      if (one.isErr()) return errAsync(one.error);
+      checked.push(one.value);
     }
     return this.runner
-      .rows<{ applied: boolean }>('changing job states', this.sql.changeStates, [JSON.stringify(rows), this.settings.jobExpirationTimeoutMs, this.channel], options?.transaction)
+      .rows<{ applied: boolean }>('changing job states', this.sql.changeStates, [
+        changes.map((c) => c.jobId),
+        changes.map((c) => c.from.join(',')),
+        changes.map((c) => c.lease?.token ?? null),
+        changes.map((c) => c.to.name),
+        changes.map((c) => (c.to.name === 'Enqueued' ? (c.to.queue ?? null) : null)),
+        changes.map((c) => (c.to.name === 'Enqueued' && c.to.toHead === true)),
+        changes.map((c) => (c.to.name === 'Scheduled' ? c.to.runAt : null)),
+        changes.map((c) => (c.to.name === 'Succeeded' ? (c.to.result ?? null) : null)),
+        changes.map((c) => (c.reason === undefined ? null : storableText(c.reason))),
+        checked.map((encoded) => encoded.data),
+        this.settings.jobExpirationTimeoutMs,
+        this.channel,
+        changes.map((c) => retryCountOf(c.to)),
+        checked.map((encoded) => encoded.replaced),
+      ], options?.transaction)
       .map((rows) => rows.map((row) => row.applied));
   }
 
@@ -316,7 +331,7 @@ function checkChange(change: StateChange): Result<CheckedChange, StorageError> {
   const id = parseJobId(change.jobId, op);
   if (id.isErr()) return err(id.error);
   if (change.from.length === 0) return errResult(op, 'a state change needs at least one expected state');
-  // JSON would carry an invalid date as null: a Scheduled job that never comes due.
+  // Caught here rather than by the database: an invalid date would fail the statement, and with it every change of the batch.
   if (change.to.name === 'Scheduled' && !(change.to.runAt instanceof Date && Number.isFinite(change.to.runAt.getTime()))) {
     return errResult(op, 'a Scheduled state needs a valid runAt date');
   }
@@ -339,39 +354,6 @@ function checkChange(change: StateChange): Result<CheckedChange, StorageError> {
     replacedText = text.value;
   }
   return ok({ data, replaced: replacedText });
-}
-
-/** One change as the statement reads it (see sql/change-states.ts). */
-interface ChangeRow {
-  readonly id: JobId;
-  readonly expected: string;
-  readonly token: number | null;
-  readonly target: StateName;
-  readonly queue: string | null;
-  readonly to_head: boolean;
-  readonly run_at: Date | null;
-  readonly result: string | null;
-  readonly reason: string | null;
-  readonly data: string | null;
-  readonly retry_count: number | null;
-  readonly replaced: string | null;
-}
-
-function changeRow(c: StateChange, checked: CheckedChange): ChangeRow {
-  return {
-    id: c.jobId,
-    expected: c.from.join(','),
-    token: c.lease?.token ?? null,
-    target: c.to.name,
-    queue: c.to.name === 'Enqueued' ? (c.to.queue ?? null) : null,
-    to_head: c.to.name === 'Enqueued' && c.to.toHead === true,
-    run_at: c.to.name === 'Scheduled' ? c.to.runAt : null,
-    result: c.to.name === 'Succeeded' ? (c.to.result ?? null) : null,
-    reason: c.reason === undefined ? null : storableText(c.reason),
-    data: checked.data,
-    retry_count: retryCountOf(c.to),
-    replaced: checked.replaced,
-  };
 }
 
 /** A change's history data and replaced states as the statement takes them (JSON text). */

@@ -34,7 +34,7 @@ type HotStatement = 'fetchJobs' | 'changeStates' | 'renewLeases' | 'createClaime
 /** Arguments of each hot statement (SQL literals), as a batch of one would pass them. */
 const SAMPLE_ARGUMENTS: Record<HotStatement, string> = {
   fetchJobs: `'{default}', 100, 'plan-probe', 60000, 'probe/1'`,
-  changeStates: `'[{"id": "1", "expected": "Processing", "token": 1, "target": "Succeeded", "to_head": false, "reason": "Completed"}]', 60000, 'plan-probe'`,
+  changeStates: `'{1}', '{Processing}', '{1}', '{Succeeded}', '{NULL}', '{f}', '{NULL}', '{NULL}', '{Completed}', '{NULL}', 60000, 'plan-probe', '{NULL}', '{NULL}'`,
   renewLeases: `'{1}', '{1}', 60000`,
   createClaimedJob: `'default', 'Probe', NULL, '{}', NULL, NULL, 'probe', 'plan_probe', '{default}', 'plan-probe', 60000, 'probe/2'`,
   strayLeases: `'plan-probe', 'probe/', '{1}', 1000`,

@@ -23,21 +23,18 @@ import { continuationKeepsWaiting, continuationTarget, releasedContinuationColum
  * change, e.g. the Failed attempt a retry replaced) are recorded in the
  * history before the state applied, so every failed attempt stays visible.
  *
- * $1 the changes as one JSON array of objects, each with id, expected
- * (states, comma separated), token, target, queue (NULL keeps it), to_head
- * (back to the head of the queue), run_at, result, reason, data (JSON
- * text), retry_count (NULL keeps it) and replaced (JSON text): one
- * JSON.stringify in the worker's process, where fourteen parallel arrays
- * cost the driver about 2 KB of temporary strings per job. $2 expiration in
- * ms for Succeeded and Deleted jobs; $3 the notification channel.
+ * $1 id, $2 expected states, $3 token, $4 target state, $5 queue (NULL keeps
+ * it), $6 back to the head of the queue, $7 run_at, $8 result, $9 reason,
+ * $10 data (JSON text), $13 retry count (NULL keeps it), $14 replaced states,
+ * all parallel arrays; $11 expiration in ms for Succeeded and Deleted jobs;
+ * $12 the notification channel.
  */
 export const changeStatesSql = (schema: string): string => `
 WITH input AS (
-  SELECT * FROM ROWS FROM (
-    json_to_recordset($1::json) AS (id bigint, expected text, token int, target text, queue text, to_head boolean,
-                                    run_at timestamptz, result text, reason text, data text, retry_count int, replaced text)
-  ) WITH ORDINALITY AS c(id, expected, token, target, queue, to_head, run_at, result, reason, data,
-                         retry_count, replaced, ordinal)
+  SELECT * FROM unnest($1::bigint[], $2::text[], $3::int[], $4::text[], $5::text[], $6::boolean[],
+                       $7::timestamptz[], $8::text[], $9::text[], $10::text[], $13::int[], $14::text[])
+       WITH ORDINALITY AS c(id, expected, token, target, queue, to_head, run_at, result, reason, data,
+                            retry_count, replaced, ordinal)
 ), changed AS (
   UPDATE ${schema}.jobs AS job
   SET state = c.target,
@@ -54,7 +51,7 @@ WITH input AS (
       run_at = CASE WHEN c.target = 'Scheduled' THEN c.run_at END,
       retry_count = coalesce(c.retry_count, job.retry_count),
       expire_at = CASE WHEN c.target IN ('Succeeded', 'Deleted')
-                       THEN now() + $2::double precision * interval '1 millisecond' END
+                       THEN now() + $11::double precision * interval '1 millisecond' END
   FROM input AS c
   WHERE job.id = c.id
     AND job.state = ANY (string_to_array(c.expected, ','))
@@ -100,13 +97,13 @@ WITH input AS (
     AND child.id NOT IN (SELECT id FROM input)
 ), released AS (
   UPDATE ${schema}.jobs AS child
-  SET ${releasedContinuationColumns('d.target', '$2')}
+  SET ${releasedContinuationColumns('d.target', '$11')}
   FROM continuation_decisions AS d
   WHERE child.id = d.id AND child.state = 'Awaiting'
   RETURNING child.id, child.queue, d.target, d.parent_id, d.parent_state
 ), released_history AS (${releasedContinuationHistory(schema, 'released')}
 ), notified AS (
-  SELECT pg_notify($3, payload)
+  SELECT pg_notify($12, payload)
   FROM (${jobEventPayloadsSql('(SELECT id, queue, target FROM changed UNION ALL SELECT id, queue, target FROM released) AS moved')}) AS events
 )
 SELECT input.ordinal::int AS ordinal, (changed.id IS NOT NULL) AS applied, (SELECT count(*) FROM notified) AS notified
