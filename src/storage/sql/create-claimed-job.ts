@@ -1,4 +1,5 @@
 import { createdAtMs } from './created-at-ms.js';
+import { initialData } from './initial-history.js';
 
 /**
  * Creates ONE Enqueued job and, when an idle worker of a server in the
@@ -42,7 +43,7 @@ WITH waiting AS MATERIALIZED (
          CASE WHEN found THEN NULL ELSE $12::text || '#1' END,
          CASE WHEN found THEN 0 ELSE 1 END,
          $6,
-         'Enqueued', $7, jsonb_build_object('queue', $1::text)
+         'Enqueued', $7, ${initialData('$1::text', 'NULL::timestamptz', 'NULL::bigint', 'NULL::text')}
   FROM waiting
   RETURNING id, queue, state, type_name, method_name, payload, display_name, fetch_count, retry_count, created_at
 ), history AS (
