@@ -2,7 +2,7 @@ import { err, ok, type Result } from 'neverthrow';
 import type { ApplyChanges } from '../states/state-machine.js';
 import type { JobStorage } from '../storage/job-storage.js';
 import type { StateChange } from '../storage/state-change.js';
-import { refusedByDatabase, type StorageError } from '../storage/storage-error.js';
+import { connectionLost, refusedForContent, type StorageError } from '../storage/storage-error.js';
 import { Coalescer } from '../storage/coalescer.js';
 
 /** First pause before writing outcomes again after a lost connection; doubles up to a second. */
@@ -21,14 +21,19 @@ const FIRST_RETRY_DELAY_MS = 50;
  * this, every job of the batch would run again once its lease ran out.
  * Once `giveUp` is aborted (the server's workers have stopped), a write that
  * still fails is given up: its jobs run again when their leases expire.
+ *
+ * When the database or the storage refuses a batch for what one of its
+ * changes holds (a value it cannot store), the changes are written again one
+ * by one, so only the culprit's worker gets the refusal: the other jobs of the
+ * batch would otherwise stay Processing until their leases ran out, and run
+ * again. A rare path; the usual batch costs nothing for it.
  */
 export function batchedStateChanges(storage: JobStorage, retryForMs = 0, giveUp?: AbortSignal): ApplyChanges {
   const coalescer = new Coalescer<StateChange, Result<boolean, StorageError>>(async (changes) => {
     const applied = await writeWithRetry(storage, changes, retryForMs, giveUp);
-    return applied.match(
-      (flags) => flags.map((flag) => ok(flag)),
-      (error) => changes.map(() => err(error)),
-    );
+    if (applied.isOk()) return applied.value.map((flag) => ok(flag));
+    if (changes.length > 1 && refusedForContent(applied.error)) return writeOneByOne(storage, changes, retryForMs, giveUp);
+    return changes.map(() => err(applied.error));
   });
   return (changes: readonly StateChange[]) => submitAll(coalescer, changes);
 }
@@ -56,6 +61,16 @@ async function writeWithRetry(storage: JobStorage, changes: StateChange[], retry
   }
 }
 
+/** Each change in its own statement, in order: a refused one fails alone. */
+async function writeOneByOne(storage: JobStorage, changes: StateChange[], retryForMs: number, giveUp: AbortSignal | undefined): Promise<Result<boolean, StorageError>[]> {
+  const outcomes: Result<boolean, StorageError>[] = [];
+  for (const change of changes) {
+    const applied = await writeWithRetry(storage, [change], retryForMs, giveUp);
+    outcomes.push(applied.map((flags) => flags[0] === true));
+  }
+  return outcomes;
+}
+
 /** Waits `ms`, or less if `giveUp` is aborted meanwhile (a stopped server must not be kept alive by retries). */
 function pause(ms: number, giveUp: AbortSignal | undefined): Promise<void> {
   return new Promise((resolve) => {
@@ -67,15 +82,4 @@ function pause(ms: number, giveUp: AbortSignal | undefined): Promise<void> {
     const timer = setTimeout(done, ms);
     giveUp?.addEventListener('abort', done, { once: true });
   });
-}
-
-/**
- * The connection went away (no answer, a connection exception, or the server
- * shutting down or terminating the backend): worth writing again. Any other
- * refusal would only be refused again.
- */
-function connectionLost(error: StorageError): boolean {
-  if (error.kind !== 'DatabaseError') return false;
-  if (!refusedByDatabase(error)) return true;
-  return error.code?.startsWith('08') === true || /^57P0[1-3]$/.test(error.code ?? '');
 }

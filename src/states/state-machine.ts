@@ -7,7 +7,7 @@ import { describeError, type Logger } from '../logging/logger.js';
 import type { JobStorage } from '../storage/job-storage.js';
 import type { JobId, Lease, StateName } from '../storage/job-types.js';
 import type { StateChange } from '../storage/state-change.js';
-import type { StorageError } from '../storage/storage-error.js';
+import { formatStorageError, refusedForContent, type StorageError } from '../storage/storage-error.js';
 import type { ElectedState, RecordedState } from './elected-state.js';
 
 /** A transition to elect and apply. */
@@ -71,22 +71,49 @@ export class StateMachine {
   async transitionPromise(transition: Transition): Promise<Result<TransitionOutcome, JobError>> {
     const election = this.elect(transition);
     const { elected, replaced } = isPromiseLike(election) ? await election : election;
-    const applied = await this.applyChanges([
-      {
-        jobId: transition.job.jobId,
-        from: transition.alsoFrom === undefined ? [transition.currentState] : [transition.currentState, ...transition.alsoFrom],
-        lease: transition.lease,
-        to: elected.to,
-        reason: elected.reason,
-        data: elected.data,
-        replaced,
-      },
-    ]);
-    if (applied.isErr()) return err(storageFailed(applied.error));
+    const applied = await this.applyChanges([this.changeTo(transition, elected, replaced)]);
+    if (applied.isErr()) {
+      // A worker's job left as it is would only run again and end the same way: Hangfire records such a job as Failed.
+      if (transition.lease !== undefined && refusedForContent(applied.error)) return this.failUnstorable(transition, elected, applied.error);
+      return err(storageFailed(applied.error));
+    }
     const outcome = { applied: applied.value[0] === true, elected };
     // Checked before the call: an async call and its await allocate on every job, and most have no such filter.
     if (outcome.applied && this.filters.anyHas(transition.job.typeName, 'onStateApplied')) await this.afterApplied(transition, elected);
     return ok(outcome);
+  }
+
+  private changeTo(transition: Transition, elected: ElectedState, replaced: readonly RecordedState[]): StateChange {
+    return {
+      jobId: transition.job.jobId,
+      from: transition.alsoFrom === undefined ? [transition.currentState] : [transition.currentState, ...transition.alsoFrom],
+      lease: transition.lease,
+      to: elected.to,
+      reason: elected.reason,
+      data: elected.data,
+      replaced,
+    };
+  }
+
+  /**
+   * The elected state could not be stored (a filter put in a value the
+   * history cannot hold, say): the job is recorded as Failed instead, with
+   * why, and without filters, as Hangfire does, since a filter may well be
+   * what failed. The elected state's own data and replaced states are lost
+   * with it; the log keeps the storage's message.
+   */
+  private async failUnstorable(transition: Transition, elected: ElectedState, refusal: StorageError): Promise<Result<TransitionOutcome, JobError>> {
+    const { jobId } = transition.job;
+    const message = formatStorageError(refusal);
+    this.logger.error(`The ${elected.to.name} state elected for job ${jobId} could not be stored; recording it as Failed, without filters: ${message}`, { jobId, error: refusal });
+    const failed: ElectedState = {
+      to: { name: 'Failed' },
+      reason: `The ${elected.to.name} state elected for this job could not be stored: ${message}`,
+      data: { errorType: 'StateNotStorable', message, stack: null, electedState: elected.to.name },
+    };
+    const applied = await this.applyChanges([this.changeTo(transition, failed, [])]);
+    if (applied.isErr()) return err(storageFailed(applied.error));
+    return ok({ applied: applied.value[0] === true, elected: failed });
   }
 
   /**

@@ -49,6 +49,28 @@ export function refusedByDatabase(error: StorageError): boolean {
   return error.kind === 'DatabaseError' && error.code !== undefined && /^[0-9A-Z]{5}$/.test(error.code);
 }
 
+/**
+ * The connection went away (no answer, a connection exception, or the server
+ * shutting down or terminating the backend): the statement may or may not
+ * have committed, and the same statement may well succeed on a new connection.
+ */
+export function connectionLost(error: StorageError): boolean {
+  if (error.kind !== 'DatabaseError') return false;
+  if (!refusedByDatabase(error)) return true;
+  return error.code?.startsWith('08') === true || /^57P0[1-3]$/.test(error.code ?? '');
+}
+
+/**
+ * Refused for what the statement held: a value the storage cannot encode, or
+ * one the database rejects (data exception, constraint, size limit). Nothing
+ * of the statement applied; sent again unchanged it would be refused again,
+ * but the other rows of a batch sent without the culprit would not.
+ */
+export function refusedForContent(error: StorageError): boolean {
+  if (error.kind === 'InvalidInput') return true;
+  return error.kind === 'DatabaseError' && refusedByDatabase(error) && /^(22|23|54)/.test(error.code ?? '');
+}
+
 /** A one-line description of a storage error, for logs. */
 export function formatStorageError(error: StorageError): string {
   switch (error.kind) {

@@ -111,6 +111,38 @@ for (const kind of STORAGE_KINDS) {
       }
     });
 
+    it('a state its filters made unstorable fails only that job, and it ends Failed instead of running forever', async () => {
+      // One worker's bad outcome must not sink the outcomes batched with it (the completion path writes many jobs per statement).
+      const e = await testEngine(kind, (registry) => {
+        registry.addHandler(Work, { handle: (r: Work) => r.label })._unsafeUnwrap();
+      }, { WorkerCount: 8 }, { retry: false });
+      let poisoned = '';
+      e.engine.filters.add({
+        onStateElection: (c) => {
+          // A BigInt cannot be stored as JSON: what a careless filter might put in the history.
+          if (c.candidate.reason === 'Completed' && c.jobId === poisoned) c.candidate = { ...c.candidate, data: { big: 10n as unknown as number } };
+        },
+      });
+      try {
+        const labels = Array.from({ length: 40 }, (_, i) => `job ${i}`);
+        const ids = (await e.engine.client.enqueueBatch(labels.map((label) => new Work(label))))._unsafeUnwrap();
+        poisoned = ids[20]!;
+        await e.startServer();
+        await e.waitForState(poisoned, 'Failed');
+        for (const id of ids.filter((id) => id !== poisoned)) {
+          await e.waitForState(id, 'Succeeded');
+          assert.equal((await e.t.storage.jobDetails(id))._unsafeUnwrap()!.fetchCount, 1, `job ${id} ran once: its outcome was not lost with the poisoned one`);
+        }
+        const history = (await e.t.storage.jobDetails(poisoned))._unsafeUnwrap()!.history;
+        assert.deepEqual(history.map((h) => h.name), ['Failed', 'Processing', 'Enqueued'], 'ran once, then Failed');
+        assert.match(history[0]!.reason ?? '', /could not be stored/);
+        assert.equal(history[0]!.data?.electedState, 'Succeeded');
+        assert.ok(e.logger.errors().some((m) => m.includes(`job ${poisoned}`) && m.includes('could not be stored')));
+      } finally {
+        await e.dispose();
+      }
+    });
+
     it('a throwing filter never stops the worker', async () => {
       const e = await testEngine(kind, (registry) => {
         registry.addHandler(Work, { handle: (r: Work) => r.label })._unsafeUnwrap();

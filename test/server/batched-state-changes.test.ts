@@ -1,12 +1,15 @@
 /**
  * The completion path writes a batch again when the connection was lost
- * mid-statement (the fencing token makes that safe), and only then.
+ * mid-statement (the fencing token makes that safe), and only then; a batch
+ * refused for what one change holds is written again change by change, so
+ * only that change fails.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { errAsync } from 'neverthrow';
 import { batchedStateChanges } from '../../src/server/batched-state-changes.js';
 import type { JobStorage } from '../../src/storage/job-storage.js';
+import type { FetchedJob } from '../../src/storage/job-types.js';
 import type { StorageError } from '../../src/storage/storage-error.js';
 import type { StateChange } from '../../src/storage/state-change.js';
 import { eventually, openTestStorage } from '../support/test-storage.js';
@@ -26,7 +29,7 @@ function failingFirst(storage: JobStorage, failures: StorageError[]): { storage:
   return { storage: faulty, calls: () => calls };
 }
 
-async function fetchedJob(storage: JobStorage) {
+async function fetchedJob(storage: JobStorage): Promise<FetchedJob> {
   (await storage.createJob({ queue: 'default', state: { name: 'Enqueued' }, typeName: 'Noop', payload: {} }))._unsafeUnwrap();
   const [fetched] = (await storage.fetchJobs({ queues: ['default'], limit: 1, owner: 'test', leaseMs: 60_000 }))._unsafeUnwrap();
   return fetched!._unsafeUnwrap();
@@ -85,6 +88,38 @@ describe('batched state changes', () => {
       assert.equal((await batchedStateChanges(noBudget.storage, 0)([change]))._unsafeUnwrapErr(), connectionLost);
       assert.equal(noBudget.calls(), 1);
       assert.equal((await t.storage.getState(job.id))._unsafeUnwrap(), 'Processing', 'nothing was written');
+    } finally {
+      await t.dispose();
+    }
+  });
+
+  it('writes a batch refused for one change again one by one: only that change fails', async () => {
+    const t = await openTestStorage('PostgreSql');
+    try {
+      const jobs: FetchedJob[] = [];
+      for (let i = 0; i < 5; i++) jobs.push(await fetchedJob(t.storage));
+      const sizes: number[] = [];
+      const counting = Object.create(t.storage) as JobStorage;
+      counting.changeStates = (changes: readonly StateChange[]) => {
+        sizes.push(changes.length);
+        return t.storage.changeStates(changes);
+      };
+      const apply = batchedStateChanges(counting, 10_000);
+      const succeed = (job: FetchedJob, result?: string): StateChange => ({ jobId: job.id, from: ['Processing'], lease: job.lease, to: { name: 'Succeeded', result } });
+      // The first call is written at once, alone; the four behind it wait and go together.
+      const outcomes = await Promise.all([
+        apply([succeed(jobs[0]!)]),
+        apply([succeed(jobs[1]!)]),
+        // The storage cannot encode a BigInt: refused before the database sees the batch.
+        apply([{ ...succeed(jobs[2]!), data: { big: 1n as unknown as number } }]),
+        // The database refuses a NUL character in text.
+        apply([succeed(jobs[3]!, 'a\u0000b')]),
+        apply([succeed(jobs[4]!)]),
+      ]);
+      assert.deepEqual(sizes.slice(0, 2), [1, 4], 'the four waiting changes went as one batch');
+      assert.deepEqual(outcomes.map((o) => (o.isOk() ? o.value : o.error.kind)), [[true], [true], 'InvalidInput', 'DatabaseError', [true]]);
+      const states = await Promise.all(jobs.map(async (job) => (await t.storage.getState(job.id))._unsafeUnwrap()));
+      assert.deepEqual(states, ['Succeeded', 'Succeeded', 'Processing', 'Processing', 'Succeeded']);
     } finally {
       await t.dispose();
     }
