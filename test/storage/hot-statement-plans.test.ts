@@ -55,10 +55,12 @@ async function planOf(db: Database, schema: string, name: HotStatement): Promise
 /**
  * Whatever the statistics say, a batch statement never reads the whole jobs
  * table; nor does the stray-lease check, which every server runs each
- * QueuePollInterval.
+ * QueuePollInterval. Checked twice: right after the burst, on statistics that
+ * still describe an almost empty table (a drain planned then used to join the
+ * completion's changes by a scan of the whole table, when they came as one
+ * JSON document), and after an ANALYZE.
  */
 async function assertNoJobsScan(db: Database, schema: string): Promise<void> {
-  await db.query(`ANALYZE "${schema}".jobs`);
   for (const name of ['fetchJobs', 'changeStates', 'renewLeases', 'createClaimedJob', 'strayLeases'] as const) {
     const plan = await planOf(db, schema, name);
     assert.doesNotMatch(plan, /Seq Scan on jobs\b/, `${name}:\n${plan}`);
@@ -96,7 +98,12 @@ describe('the plans of the hot statements, with 20,000 jobs queued', () => {
       assertIndexOrdered(await planOf(db, test.options.schemaName!, 'fetchJobs'));
     });
 
+    it('right after the burst, fetch, completion, renewal, claiming creation and the stray-lease check read no whole table', async () => {
+      await assertNoJobsScan(db, test.options.schemaName!);
+    });
+
     it('once the statistics know the table, fetch, completion, renewal, claiming creation and the stray-lease check read no whole table', async () => {
+      await db.query(`ANALYZE "${test.options.schemaName!}".jobs`);
       await assertNoJobsScan(db, test.options.schemaName!);
     });
   });
@@ -116,13 +123,21 @@ describe('the plans of the hot statements, with 20,000 jobs queued', () => {
       assertIndexOrdered(await planOf(db, schema.name, 'fetchJobs'));
     });
 
+    it('right after the burst, fetch, completion, renewal, claiming creation and the stray-lease check read no whole table', async () => {
+      await assertNoJobsScan(db, schema.name);
+    });
+
     it('once the statistics know the table, fetch, completion, renewal, claiming creation and the stray-lease check read no whole table', async () => {
+      await db.query(`ANALYZE "${schema.name}".jobs`);
       await assertNoJobsScan(db, schema.name);
     });
   });
 
   describe('PostgreSql: statements planned while the table was small (500 jobs: a fresh schema, the first fetch)', () => {
-    for (const name of ['fetchJobs', 'createClaimedJob'] as const) {
+    // Not the completion (changeStates): planned on a table under about ten pages, its generic plan joins the
+    // changes to the jobs by a scan of the whole table, and keeps doing so until the table's next ANALYZE
+    // (autovacuum's, within about a minute of the growth) replans it. See docs/PERFORMANCE.md.
+    for (const name of ['fetchJobs', 'renewLeases', 'createClaimedJob', 'strayLeases'] as const) {
       it(`${name} still reads no whole table once 20,000 jobs are queued`, async () => {
         const test = await openTestStorage('PostgreSql');
         const db = new PgDatabase({ connection: await testDatabaseUrl(), maxConnections: 1 });
