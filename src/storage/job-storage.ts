@@ -83,6 +83,13 @@ export interface RenewOutcome {
  * Persistence for jobs, shaped by job semantics rather than by one database.
  * Every call returns a `ResultAsync`; nothing throws.
  */
+/** What one step of the continuation sweep did, and where the next one starts. */
+export interface ContinuationSweep {
+  readonly released: JobId[];
+  /** The last waiting continuation this step read; undefined when it read the last one (the next step starts over). */
+  readonly next: JobId | undefined;
+}
+
 export interface JobStorage {
   // Creating jobs
   createJob(job: NewJob, options?: WriteOptions): ResultAsync<JobId, StorageError>;
@@ -130,12 +137,19 @@ export interface JobStorage {
   /** When the next Scheduled job is due; `undefined` when none is scheduled. */
   nextScheduledAt(): ResultAsync<Date | undefined, StorageError>;
   /**
-   * Moves continuations whose parent finished: to their queue, or to Deleted
-   * when the parent's outcome does not match their option. `parentIds`
-   * narrows it to those parents; `'all'` sweeps every waiting continuation.
-   * Returns the ids moved.
+   * Moves the continuations of these parents whose parent finished: to their
+   * queue, or to Deleted when the parent's outcome does not match their
+   * option. Returns the ids moved.
    */
-  releaseContinuations(parentIds: readonly JobId[] | 'all', limit?: number): ResultAsync<JobId[], StorageError>;
+  releaseContinuations(parentIds: readonly JobId[], limit?: number): ResultAsync<JobId[], StorageError>;
+  /**
+   * One step of the sweep over every waiting continuation: reads at most
+   * `limit` of them, in id order after `after` (from the first when
+   * undefined), and moves on those whose parent finished or no longer
+   * exists, as `releaseContinuations` does. `next` is where the next step
+   * starts: undefined once the step reached the last one.
+   */
+  sweepContinuations(after: JobId | undefined, limit?: number): ResultAsync<ContinuationSweep, StorageError>;
   /** Deletes expired jobs with their history, parameters and results, at most `limit` per call. */
   expireJobs(limit: number): ResultAsync<number, StorageError>;
 

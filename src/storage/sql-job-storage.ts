@@ -1,7 +1,7 @@
 import { err, errAsync, ok, okAsync, Result, ResultAsync } from 'neverthrow';
 import type { Database, Unsubscribe } from './database.js';
 import { checkName, checkQueueName, parseJobId, toJsonText } from './input-validation.js';
-import type { FetchOutcome, FetchRequest, JobStorage, RenewOutcome, StrayLease, WriteOptions } from './job-storage.js';
+import type { ContinuationSweep, FetchOutcome, FetchRequest, JobStorage, RenewOutcome, StrayLease, WriteOptions } from './job-storage.js';
 import { JOB_STATES, type FetchedJob, type JobId, type JsonValue, type Lease, type NewJob, type StateName } from './job-types.js';
 import type { HistoryPoint, JobDetails, JobSearch, JobSummary, Page, QueueSummary, ServerAnnouncement, ServerInfo, StateCounts, StateHistory, StateHistoryRequest } from './monitoring-types.js';
 import type { DueRecurringHandler, RecurringDefinition, RecurringJob } from './recurring-types.js';
@@ -189,14 +189,28 @@ export class SqlJobStorage implements JobStorage {
     return this.runner.rows<{ next: Date | null }>('finding the next scheduled job', this.sql.nextScheduled).map((rows) => rows[0]?.next ?? undefined);
   }
 
-  releaseContinuations(parentIds: readonly JobId[] | 'all', limit = DEFAULT_CONTINUATION_BATCH): ResultAsync<JobId[], StorageError> {
+  releaseContinuations(parentIds: readonly JobId[], limit = DEFAULT_CONTINUATION_BATCH): ResultAsync<JobId[], StorageError> {
     const op = 'releasing continuations';
-    const ids = parentIds === 'all' ? ok(null) : Result.combine(parentIds.map((id) => parseJobId(id, op)));
+    const ids = Result.combine(parentIds.map((id) => parseJobId(id, op)));
     if (ids.isErr()) return errAsync(ids.error);
-    if (ids.value !== null && ids.value.length === 0) return okAsync([]);
+    if (ids.value.length === 0) return okAsync([]);
     return this.runner
-      .rows<{ released: string[] }>(op, ids.value === null ? this.sql.sweepContinuations : this.sql.releaseContinuationsOf, [ids.value, limit, this.channel, this.settings.jobExpirationTimeoutMs])
+      .rows<{ released: string[] }>(op, this.sql.releaseContinuationsOf, [ids.value, limit, this.channel, this.settings.jobExpirationTimeoutMs])
       .map((rows) => rows[0]?.released ?? []);
+  }
+
+  sweepContinuations(after: JobId | undefined, limit = DEFAULT_CONTINUATION_BATCH): ResultAsync<ContinuationSweep, StorageError> {
+    const op = 'sweeping continuations';
+    const from = after === undefined ? ok('0') : parseJobId(after, op);
+    if (from.isErr()) return errAsync(from.error);
+    return this.runner
+      .rows<{ released: string[]; last_scanned: string | null; scanned: number }>(op, this.sql.sweepContinuations, [from.value, limit, this.channel, this.settings.jobExpirationTimeoutMs])
+      .map((rows) => {
+        const row = rows[0];
+        // A step that read fewer than it could reached the end: the next one starts over.
+        const next = row === undefined || row.scanned < limit || row.last_scanned === null ? undefined : row.last_scanned;
+        return { released: row?.released ?? [], next };
+      });
   }
 
   expireJobs(limit: number): ResultAsync<number, StorageError> {

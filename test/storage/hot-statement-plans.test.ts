@@ -29,7 +29,7 @@ import { openTestStorage, testDatabaseUrl, type TestStorage } from '../support/t
 
 const BACKLOG = 20_000;
 
-type HotStatement = 'fetchJobs' | 'changeStates' | 'renewLeases' | 'createClaimedJob' | 'strayLeases' | 'releaseContinuationsOf';
+type HotStatement = 'fetchJobs' | 'changeStates' | 'renewLeases' | 'createClaimedJob' | 'strayLeases' | 'releaseContinuationsOf' | 'sweepContinuations';
 
 /** Arguments of each hot statement (SQL literals), as a batch of one would pass them. */
 const SAMPLE_ARGUMENTS: Record<HotStatement, string> = {
@@ -39,6 +39,7 @@ const SAMPLE_ARGUMENTS: Record<HotStatement, string> = {
   createClaimedJob: `'default', 'Probe', NULL, '{}', NULL, NULL, 'probe', 'plan_probe', '{default}', 'plan-probe', 60000, 'probe/2'`,
   strayLeases: `'plan-probe', 'probe/', '{1}', 1000`,
   releaseContinuationsOf: `'{1}', 100, 'plan-probe', 60000`,
+  sweepContinuations: `0, 100, 'plan-probe', 60000`,
 };
 
 /** A statement's plan as the database would run it on `db`'s connection, without running it. */
@@ -87,19 +88,25 @@ async function createWaitingContinuations(storage: JobStorage, count: number): P
 /**
  * Statistics taken while no job was Awaiting make `state = 'Awaiting'` look
  * like one row. The completion and the check after creating a continuation
- * must still find continuations through their parents: reading every Awaiting
- * job instead made each completion statement read them all once per Awaiting
- * job (400 ms instead of 11 with 1,000 of them).
+ * must still find continuations through their parents, and a step of the
+ * sweep must read only its range: reading every Awaiting job instead made
+ * each completion statement read them all once per Awaiting job (400 ms
+ * instead of 11 with 1,000 of them).
  */
 async function assertContinuationsFoundThroughParents(db: Database, schema: string, storage: JobStorage): Promise<void> {
   await enqueueBacklog(storage, 2_000);
   await db.query(`ANALYZE "${schema}".jobs`);
   await createWaitingContinuations(storage, 2_000);
+  const awaitingOnly = /Index Cond: \(state = 'Awaiting'::text\)/;
   for (const name of ['changeStates', 'releaseContinuationsOf'] as const) {
     const plan = await planOf(db, schema, name);
     assert.match(plan, /jobs_parent_idx/, `${name}:\n${plan}`);
-    assert.doesNotMatch(plan, /Index Cond: \(state = 'Awaiting'::text\)/, `${name}:\n${plan}`);
+    assert.doesNotMatch(plan, awaitingOnly, `${name}:\n${plan}`);
   }
+  // The sweep reads a bounded range of the Awaiting jobs, then each of them by id.
+  const sweep = await planOf(db, schema, 'sweepContinuations');
+  assert.match(sweep, /Index Cond: \(\(state = 'Awaiting'::text\) AND \(id > /, sweep);
+  assert.doesNotMatch(sweep, awaitingOnly, sweep);
 }
 
 function assertIndexOrdered(plan: string): void {
@@ -188,7 +195,7 @@ describe('the plans of the hot statements, with 20,000 jobs queued', () => {
   });
 
   describe('statements planned on statistics from before any continuation, with 2,000 continuations waiting', () => {
-    it('PostgreSql: the completion and the continuation check find continuations through their parents', async () => {
+    it('PostgreSql: the completion and the continuation check find continuations through their parents; the sweep reads its range', async () => {
       const test = await openTestStorage('PostgreSql');
       const db = new PgDatabase({ connection: await testDatabaseUrl(), maxConnections: 1 });
       try {
@@ -199,7 +206,7 @@ describe('the plans of the hot statements, with 20,000 jobs queued', () => {
       }
     });
 
-    it('Embedded: the completion and the continuation check find continuations through their parents', async () => {
+    it('Embedded: the completion and the continuation check find continuations through their parents; the sweep reads its range', async () => {
       const db = await PgliteDatabase.open();
       const schema = parseSchemaName('plan_probe')._unsafeUnwrap();
       try {

@@ -21,6 +21,19 @@ async function statesOf(storage: JobStorage, ids: Record<ContinuationOption, Job
   return { succeeded: await stateOf(storage, ids.succeeded), finished: await stateOf(storage, ids.finished), deleted: await stateOf(storage, ids.deleted) };
 }
 
+/** A whole pass of the sweep, step by step; the ids it released, in order. */
+async function sweepAll(storage: JobStorage, limit?: number): Promise<JobId[]> {
+  const released: JobId[] = [];
+  let after: JobId | undefined;
+  for (let step = 0; step < 1_000; step++) {
+    const swept = (await storage.sweepContinuations(after, limit))._unsafeUnwrap();
+    released.push(...swept.released);
+    if (swept.next === undefined) return released;
+    after = swept.next;
+  }
+  throw new Error('the sweep never came back to the start');
+}
+
 export function continuationContract(kind: StorageKind): void {
   describe(`continuations and retry bookkeeping (${kind})`, () => {
     it('waits in Awaiting while the parent runs', () =>
@@ -49,7 +62,7 @@ export function continuationContract(kind: StorageKind): void {
     it('parent Failed: only finished runs; the others wait, since the parent may be retried', () =>
       withStorage(kind, async ({ storage }) => {
         const { children } = await parentWithContinuations(storage, 'Failed');
-        assert.deepEqual((await storage.releaseContinuations('all'))._unsafeUnwrap(), [], 'the sweep leaves them waiting too');
+        assert.deepEqual(await sweepAll(storage), [], 'the sweep leaves them waiting too');
         assert.deepEqual(await statesOf(storage, children), { succeeded: 'Awaiting', finished: 'Enqueued', deleted: 'Awaiting' });
       }));
 
@@ -61,9 +74,30 @@ export function continuationContract(kind: StorageKind): void {
         // Finished behind the storage's back, as if the releasing statement never ran.
         await t.sql(`UPDATE ${storage.schema.quoted}.jobs SET state = 'Succeeded', visible_at = NULL WHERE id = ANY ($1::bigint[])`, [parents]);
         assert.deepEqual((await storage.releaseContinuations([parents[0]!]))._unsafeUnwrap(), [children[0]]);
-        assert.deepEqual((await storage.releaseContinuations('all'))._unsafeUnwrap(), [children[1]]);
-        assert.deepEqual((await storage.releaseContinuations('all'))._unsafeUnwrap(), []);
+        assert.deepEqual(await sweepAll(storage), [children[1]]);
+        assert.deepEqual(await sweepAll(storage), []);
         for (const child of children) assert.equal(await stateOf(storage, child), 'Enqueued');
+      }));
+
+    it('the sweep goes step by step, each reading at most its limit, and releases every stuck continuation once', () =>
+      withStorage(kind, async (t) => {
+        const { storage } = t;
+        const parents = (await storage.createJobs([newJob(), newJob(), newJob(), newJob(), newJob()]))._unsafeUnwrap();
+        const children = (await storage.createJobs(parents.map((parentId) => newJob({ state: { name: 'Awaiting', parentId, on: 'succeeded' } }))))._unsafeUnwrap();
+        // Parents 0, 2, 3 and 4 finished behind the storage's back; parent 1 still waits to run.
+        const finished = [parents[0]!, parents[2]!, parents[3]!, parents[4]!];
+        await t.sql(`UPDATE ${storage.schema.quoted}.jobs SET state = 'Succeeded', visible_at = NULL WHERE id = ANY ($1::bigint[])`, [finished]);
+
+        const first = (await storage.sweepContinuations(undefined, 2))._unsafeUnwrap();
+        assert.deepEqual(first, { released: [children[0]], next: children[1] }, 'read children 0 and 1, released 0');
+        const second = (await storage.sweepContinuations(first.next, 2))._unsafeUnwrap();
+        assert.deepEqual(second, { released: [children[2], children[3]], next: children[3] });
+        const third = (await storage.sweepContinuations(second.next, 2))._unsafeUnwrap();
+        assert.deepEqual(third, { released: [children[4]], next: undefined }, 'read one of two: the end, so the next step starts over');
+        assert.deepEqual(await sweepAll(storage, 2), [], 'a second pass finds nothing');
+        assert.equal(await stateOf(storage, children[1]!), 'Awaiting');
+
+        assert.equal((await storage.sweepContinuations('not-an-id'))._unsafeUnwrapErr().kind, 'InvalidInput');
       }));
 
     it('a continuation whose parent no longer exists runs only on finished', () =>
@@ -73,7 +107,7 @@ export function continuationContract(kind: StorageKind): void {
         const onSuccess = (await storage.createJob(newJob({ state: { name: 'Awaiting', parentId: parent, on: 'succeeded' } })))._unsafeUnwrap();
         const onFinish = (await storage.createJob(newJob({ state: { name: 'Awaiting', parentId: parent, on: 'finished' } })))._unsafeUnwrap();
         await t.sql(`DELETE FROM ${storage.schema.quoted}.jobs WHERE id = $1`, [parent]);
-        (await storage.releaseContinuations('all'))._unsafeUnwrap();
+        await sweepAll(storage);
         assert.equal(await stateOf(storage, onSuccess), 'Deleted');
         assert.equal(await stateOf(storage, onFinish), 'Enqueued');
       }));
