@@ -79,10 +79,6 @@ export interface RenewOutcome {
   readonly lost: readonly JobId[];
 }
 
-/**
- * Persistence for jobs, shaped by job semantics rather than by one database.
- * Every call returns a `ResultAsync`; nothing throws.
- */
 /** What one step of the continuation sweep did, and where the next one starts. */
 export interface ContinuationSweep {
   readonly released: JobId[];
@@ -90,6 +86,10 @@ export interface ContinuationSweep {
   readonly next: JobId | undefined;
 }
 
+/**
+ * Persistence for jobs, shaped by job semantics rather than by one database.
+ * Every call returns a `ResultAsync`; nothing throws.
+ */
 export interface JobStorage {
   // Creating jobs
   createJob(job: NewJob, options?: WriteOptions): ResultAsync<JobId, StorageError>;
