@@ -32,7 +32,7 @@ async function settle<T, E, F>(call: () => HandlerResult<T, E>, onThrow: (cause:
   try {
     // A plain value or a Result (most handlers of short jobs) needs no await: one microtask and its promise less per call.
     // Inside the try: reading `then` runs a getter of the user's object, which may throw.
-    if (!isThenable(produced)) return isResult(produced) ? (produced as Result<T, E>) : ok(produced as T);
+    if (!isPromiseLike(produced)) return isResult(produced) ? (produced as Result<T, E>) : ok(produced as T);
     // await adopts Promises and ResultAsync (a thenable) alike.
     const settled: unknown = await produced;
     return isResult(settled) ? (settled as Result<T, E>) : ok(settled as T);
@@ -41,7 +41,8 @@ async function settle<T, E, F>(call: () => HandlerResult<T, E>, onThrow: (cause:
   }
 }
 
-function isThenable(value: unknown): boolean {
+/** Whether `value` is a promise or another thenable (a ResultAsync), which `await` would adopt. */
+export function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
   return typeof (value as PromiseLike<unknown> | null | undefined)?.then === 'function';
 }
 

@@ -4,6 +4,7 @@ import { parameterAccess } from '../filters/job-parameters.js';
 import type { ApplyStateContext, ElectStateContext, JobContext, JobFilter } from '../filters/job-filter.js';
 import { storageFailed, type JobError } from '../jobs/job-error.js';
 import { describeError, type Logger } from '../logging/logger.js';
+import { isPromiseLike } from '../mediator/to-result-async.js';
 import type { JobStorage } from '../storage/job-storage.js';
 import type { JobId, Lease, StateName } from '../storage/job-types.js';
 import type { StateChange } from '../storage/state-change.js';
@@ -199,8 +200,4 @@ export class StateMachine {
     const released = await this.storage.releaseContinuations(parentIds);
     if (released.isErr()) this.logger.error(`Releasing continuations failed; the scheduler's sweep will retry: ${released.error.kind}`, { parentIds, error: released.error });
   }
-}
-
-function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
-  return typeof (value as PromiseLike<unknown> | undefined)?.then === 'function';
 }

@@ -11,17 +11,17 @@ import { setOwnField } from './own-field.js';
 export const NUL_REPLACEMENT = '\uFFFD';
 
 /**
- * Half of a UTF-16 surrogate pair without its other half (a message cut in
- * the middle of an emoji, say). It has no UTF-8 form, and PostgreSQL refuses
- * it in JSON: a history entry's data holding one made the whole completion
- * statement fail, for every job in its batch, and left them in Processing.
+ * The text with every NUL replaced by U+FFFD, and every lone surrogate too
+ * (half of a UTF-16 surrogate pair without its other half, a message cut in
+ * the middle of an emoji, say: it has no UTF-8 form, and PostgreSQL refuses
+ * it in JSON, so a history entry's data holding one made the whole
+ * completion statement fail, for every job in its batch). `toWellFormed`
+ * replaces lone surrogates with U+FFFD, and `isWellFormed` skips the copy
+ * for the usual well-formed text.
  */
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
-
-/** The text with every NUL and every lone surrogate replaced by U+FFFD, so the history can store it. */
 export function storableText(text: string): string {
   const withoutNul = text.includes('\u0000') ? text.replaceAll('\u0000', NUL_REPLACEMENT) : text;
-  return withoutNul.replace(LONE_SURROGATE, NUL_REPLACEMENT);
+  return withoutNul.isWellFormed() ? withoutNul : withoutNul.toWellFormed();
 }
 
 /** A history entry's data with NUL replaced in every string, keys included. */
