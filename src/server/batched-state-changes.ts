@@ -2,7 +2,7 @@ import { err, ok, type Result } from 'neverthrow';
 import type { ApplyChanges } from '../states/state-machine.js';
 import type { JobStorage } from '../storage/job-storage.js';
 import type { StateChange } from '../storage/state-change.js';
-import { connectionLost, refusedForContent, type StorageError } from '../storage/storage-error.js';
+import { connectionLost, refusedForContent, refusedForNow, type StorageError } from '../storage/storage-error.js';
 import { Coalescer } from '../storage/coalescer.js';
 
 /** First pause before writing outcomes again after a lost connection; doubles up to a second. */
@@ -19,6 +19,10 @@ const FIRST_RETRY_DELAY_MS = 50;
  * change carries its lease's fencing token, so a write that had in fact
  * committed cannot apply twice (the retry finds the job moved on). Without
  * this, every job of the batch would run again once its lease ran out.
+ * A batch the database refused for a passing reason (a deadlock, a
+ * serialization conflict, a lock or statement timeout: `refusedForNow`) is
+ * written again within the same budget: nothing of it applied, so sending it
+ * again is safe with or without fencing tokens.
  * Once `giveUp` is aborted (the server's workers have stopped), a write that
  * still fails is given up: its jobs run again when their leases expire.
  *
@@ -55,10 +59,15 @@ async function writeWithRetry(storage: JobStorage, changes: StateChange[], retry
   let delay = FIRST_RETRY_DELAY_MS;
   for (;;) {
     const applied = await storage.changeStates(changes);
-    if (applied.isOk() || !fenced || !connectionLost(applied.error) || Date.now() + delay > giveUpAt || giveUp?.aborted === true) return applied;
+    if (applied.isOk() || !worthWritingAgain(applied.error, fenced) || Date.now() + delay > giveUpAt || giveUp?.aborted === true) return applied;
     await pause(delay, giveUp);
     delay = Math.min(delay * 2, 1_000);
   }
+}
+
+/** A lost connection may have committed the batch: only fencing tokens make writing it again safe. A refusal applied nothing. */
+function worthWritingAgain(error: StorageError, fenced: boolean): boolean {
+  return (fenced && connectionLost(error)) || refusedForNow(error);
 }
 
 /** Each change in its own statement, in order: a refused one fails alone. */

@@ -71,6 +71,17 @@ export function refusedForContent(error: StorageError): boolean {
   return error.kind === 'DatabaseError' && refusedByDatabase(error) && /^(22|23|54)/.test(error.code ?? '');
 }
 
+/**
+ * Refused for a passing reason: the database rolled the statement back to
+ * break a deadlock or a serialization conflict (class 40), gave up waiting
+ * for a lock (55P03), cancelled it (a statement timeout, 57014), or ran short
+ * of disk, memory or connections. Nothing of the statement applied, and the
+ * same statement sent again a moment later may well succeed.
+ */
+export function refusedForNow(error: StorageError): boolean {
+  return error.kind === 'DatabaseError' && refusedByDatabase(error) && /^(40...|55P03|57014|53[123]00)$/.test(error.code ?? '');
+}
+
 /** A one-line description of a storage error, for logs. */
 export function formatStorageError(error: StorageError): string {
   switch (error.kind) {
