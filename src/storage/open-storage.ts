@@ -58,7 +58,7 @@ export function openStorage(options: StorageOptions): ResultAsync<OpenedStorage,
     const prepared = options.prepareSchemaIfNecessary === false ? checkSchemaVersion(db, schema.value) : migrate(db, schema.value);
     return prepared
       .map((migration) => ({
-        storage: new SqlJobStorage(db, schema.value, { jobExpirationTimeoutMs: options.jobExpirationTimeoutMs ?? DEFAULT_JOB_EXPIRATION_TIMEOUT_MS }),
+        storage: new SqlJobStorage(db, schema.value, { jobExpirationTimeoutMs: options.jobExpirationTimeoutMs ?? DEFAULT_JOB_EXPIRATION_TIMEOUT_MS, onWarning: options.onWarning }),
         migration,
       }))
       .orElse((error) => closeQuietly(db, options).andThen(() => errAsync(error)));

@@ -1,5 +1,6 @@
 import { err, errAsync, ok, okAsync, Result, ResultAsync } from 'neverthrow';
 import type { Database, Unsubscribe } from './database.js';
+import { DeadRowCollector } from './embedded/dead-row-collector.js';
 import { checkName, checkQueueName, parseJobId, toJsonText } from './input-validation.js';
 import type { ContinuationSweep, FetchOutcome, FetchRequest, JobStorage, RenewOutcome, StrayLease, WriteOptions } from './job-storage.js';
 import { JOB_STATES, type FetchedJob, type JobId, type JsonValue, type Lease, type NewJob, type StateName } from './job-types.js';
@@ -31,6 +32,8 @@ export const MAX_HISTORY_DAYS = 30;
 export interface SqlJobStorageSettings {
   /** How long Succeeded and Deleted jobs are kept. */
   readonly jobExpirationTimeoutMs: number;
+  /** Told when something in the background failed (the embedded database's VACUUM). */
+  readonly onWarning?: ((message: string, cause: unknown) => void) | undefined;
 }
 
 /**
@@ -45,6 +48,8 @@ export class SqlJobStorage implements JobStorage {
   private readonly recurringTicks: SqlRecurringTicks;
   private readonly channel: string;
   private readonly creator: JobCreator;
+  /** The embedded database has no autovacuum: the storage vacuums it (see dead-row-collector.ts). */
+  private readonly deadRows: DeadRowCollector | undefined;
 
   constructor(
     private readonly db: Database,
@@ -57,6 +62,12 @@ export class SqlJobStorage implements JobStorage {
     this.recurringTicks = new SqlRecurringTicks(db, this.runner, this.sql);
     this.channel = channelFor(schema.name);
     this.creator = new JobCreator(this.runner, { ...this.sql, channel: this.channel });
+    this.deadRows = db.kind === 'Embedded' ? new DeadRowCollector(db, schema, settings.onWarning ?? (() => undefined)) : undefined;
+  }
+
+  /** Counts the rows a statement rewrote or deleted, for the embedded database's VACUUM. */
+  private rewrote(rows: number): void {
+    this.deadRows?.note(rows);
   }
 
   /** Which adapter the storage runs on. */
@@ -76,7 +87,10 @@ export class SqlJobStorage implements JobStorage {
   fetchJobs(request: FetchRequest): ResultAsync<FetchOutcome[], StorageError> {
     return this.runner
       .rows<FetchedRow>('fetching jobs', this.sql.fetchJobs, [request.queues, request.limit, request.owner, request.leaseMs, request.request ?? null])
-      .map((rows) => rows.map(decodeFetchedRow));
+      .map((rows) => {
+        this.rewrote(rows.length);
+        return rows.map(decodeFetchedRow);
+      });
   }
 
   renewLeases(leases: readonly Lease[], leaseMs: number): ResultAsync<RenewOutcome, StorageError> {
@@ -84,6 +98,7 @@ export class SqlJobStorage implements JobStorage {
     return this.runner
       .rows<{ id: string }>('renewing leases', this.sql.renewLeases, [leases.map((l) => l.jobId), leases.map((l) => l.token), leaseMs])
       .map((rows) => {
+        this.rewrote(rows.length);
         const renewed = new Set(rows.map((row) => row.id));
         return { renewed: [...renewed], lost: leases.map((l) => l.jobId).filter((id) => !renewed.has(id)) };
       });
@@ -131,7 +146,11 @@ export class SqlJobStorage implements JobStorage {
         changes.map((c) => retryCountOf(c.to)),
         checked.map((encoded) => encoded.replaced),
       ], options?.transaction)
-      .map((rows) => rows.map((row) => row.applied));
+      .map((rows) => {
+        const applied = rows.map((row) => row.applied);
+        this.rewrote(applied.filter(Boolean).length);
+        return applied;
+      });
   }
 
   setParameter(jobId: JobId, name: string, value: JsonValue): ResultAsync<void, StorageError> {
@@ -182,7 +201,11 @@ export class SqlJobStorage implements JobStorage {
   }
 
   promoteScheduledJobs(limit: number): ResultAsync<number, StorageError> {
-    return this.runner.rows<{ promoted: number }>('promoting scheduled jobs', this.sql.promoteScheduled, [limit, this.channel]).map((rows) => rows[0]?.promoted ?? 0);
+    return this.runner.rows<{ promoted: number }>('promoting scheduled jobs', this.sql.promoteScheduled, [limit, this.channel]).map((rows) => {
+      const promoted = rows[0]?.promoted ?? 0;
+      this.rewrote(promoted);
+      return promoted;
+    });
   }
 
   nextScheduledAt(): ResultAsync<Date | undefined, StorageError> {
@@ -214,7 +237,12 @@ export class SqlJobStorage implements JobStorage {
   }
 
   expireJobs(limit: number): ResultAsync<number, StorageError> {
-    return this.runner.rows<{ expired: number }>('expiring jobs', this.sql.expireJobs, [limit]).map((rows) => rows[0]?.expired ?? 0);
+    return this.runner.rows<{ expired: number }>('expiring jobs', this.sql.expireJobs, [limit]).map((rows) => {
+      const expired = rows[0]?.expired ?? 0;
+      // The job's row and its history rows (usually two): the deleted rows stay until a VACUUM.
+      this.rewrote(expired * 3);
+      return expired;
+    });
   }
 
   upsertRecurring(definition: RecurringDefinition): ResultAsync<void, StorageError> {
@@ -326,7 +354,8 @@ export class SqlJobStorage implements JobStorage {
 
   close(): ResultAsync<void, StorageError> {
     this.runner.markClosed();
-    return ResultAsync.fromPromise(this.db.close(), (error) => ({
+    const closed = (this.deadRows?.settled() ?? Promise.resolve()).then(() => this.db.close());
+    return ResultAsync.fromPromise(closed, (error) => ({
       kind: 'DatabaseError' as const, operation: 'closing storage', code: undefined, message: `closing storage failed: ${String(error)}`, cause: error,
     }));
   }
