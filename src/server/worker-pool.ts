@@ -2,6 +2,7 @@ import type { Logger } from '../logging/logger.js';
 import { LazyAbortController } from '../mediator/lazy-abort-controller.js';
 import type { FetchOutcome, JobStorage, LocalClaim } from '../storage/job-storage.js';
 import type { FetchedJob, JobId, Lease } from '../storage/job-types.js';
+import { formatStorageError, refusedForNow } from '../storage/storage-error.js';
 import { ServerStopping, type JobPerformer, type PerformOutcome } from './job-performer.js';
 import { LeaseRequests } from './lease-requests.js';
 
@@ -58,7 +59,12 @@ export const STRAY_LEASE_REASON = 'Leased to this server, but the answer of the 
 interface FetchLoopState {
   wake: (() => void) | undefined;
   wakeRequested: boolean;
+  /** The pause before fetching again after a refusal for a passing reason; 0 after a fetch that worked. */
+  refusedDelayMs: number;
 }
+
+/** First pause after a fetch refused for a passing reason (a deadlock, a statement timeout...); doubles up to the poll interval. */
+const FIRST_REFUSED_FETCH_DELAY_MS = 50;
 
 /** A job's `done` until its run is under way: one shared settled promise, not one per job. */
 const SETTLED: Promise<void> = Promise.resolve();
@@ -105,7 +111,7 @@ export class WorkerPool {
     private readonly logger: Logger,
   ) {
     const loops = Math.min(FETCH_LOOPS, settings.workerCount);
-    this.fetchLoops = Array.from({ length: loops }, () => ({ wake: undefined, wakeRequested: false }));
+    this.fetchLoops = Array.from({ length: loops }, () => ({ wake: undefined, wakeRequested: false, refusedDelayMs: 0 }));
   }
 
   start(): void {
@@ -258,8 +264,11 @@ export class WorkerPool {
         const request = this.leaseRequests.begin();
         const fetched = await this.storage.fetchJobs({ queues: this.settings.queues, limit, owner: this.settings.serverName, leaseMs: this.settings.invisibilityTimeoutMs, request });
         if (fetched.isErr()) {
-          this.logger.error(`Fetching jobs failed; retrying after the poll interval: ${fetched.error.kind}`, { error: fetched.error });
+          // Refused for a passing reason, the fetch goes again shortly: waiting out the poll interval would stall a backlog.
+          state.refusedDelayMs = refusedForNow(fetched.error) ? Math.min(Math.max(state.refusedDelayMs * 2, FIRST_REFUSED_FETCH_DELAY_MS), this.settings.queuePollIntervalMs) : 0;
+          this.logger.error(`Fetching jobs failed; retrying after ${state.refusedDelayMs > 0 ? `${state.refusedDelayMs} ms` : 'the poll interval'}: ${formatStorageError(fetched.error)}`, { error: fetched.error });
         } else {
+          state.refusedDelayMs = 0;
           for (const outcome of fetched.value) {
             if (outcome.isOk()) this.launch(outcome.value);
             else await this.failMalformed(outcome.error);
@@ -275,7 +284,7 @@ export class WorkerPool {
         this.claiming -= limit;
         this.leaseRequests.end(request);
       }
-      if (!fetchedAll || limit <= 0) await this.idle(state);
+      if (!fetchedAll || limit <= 0) await this.idle(state, state.refusedDelayMs > 0 ? state.refusedDelayMs : this.settings.queuePollIntervalMs);
     }
   }
 
@@ -316,13 +325,13 @@ export class WorkerPool {
   }
 
   /** Sleeps until woken (notification, freed worker, stop) or the poll interval passes. */
-  private idle(state: FetchLoopState): Promise<void> {
+  private idle(state: FetchLoopState, timeoutMs: number): Promise<void> {
     if (state.wakeRequested) {
       state.wakeRequested = false;
       return Promise.resolve();
     }
     return new Promise<void>((resolve) => {
-      const timer = setTimeout(done, this.settings.queuePollIntervalMs);
+      const timer = setTimeout(done, timeoutMs);
       function done() {
         clearTimeout(timer);
         resolve();

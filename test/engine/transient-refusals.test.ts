@@ -2,7 +2,8 @@
  * A completion the database refuses for a passing reason (a deadlock, a
  * serialization conflict, a lock or statement timeout) is written again: the
  * jobs it held are not left Processing until their leases run out, and do not
- * run twice. The refusals are raised by the database itself, from a trigger
+ * run twice. A fetch so refused goes again within milliseconds, not after the
+ * poll interval. The refusals are raised by the database itself, from a trigger
  * installed in the test's schema, so they travel the real driver's error path.
  */
 import assert from 'node:assert/strict';
@@ -17,47 +18,73 @@ class Work extends Request<string> {
   }
 }
 
-/** The first four statements that record a Succeeded job are refused, each with another passing reason. */
-function refuseFirstCompletions(schema: string): string {
-  return `
-CREATE SEQUENCE ${schema}.refusals;
-CREATE FUNCTION ${schema}.refuse_completions() RETURNS trigger LANGUAGE plpgsql AS $$
+/**
+ * SQL that makes the database refuse the first statements that move a job to
+ * `state`, one per SQLSTATE in `codes`, in order. The trigger raises the
+ * refusal; a sequence, which the refused statement does not roll back, counts them.
+ */
+function refuseFirst(schema: string, state: string, codes: readonly string[]): string[] {
+  const refusals = codes.map((code, i) => `IF attempt = ${i + 1} THEN RAISE EXCEPTION 'refused for now (injected ${code})' USING ERRCODE = '${code}'; END IF;`).join('\n    ');
+  return [
+    `CREATE SEQUENCE ${schema}.refusals`,
+    `CREATE FUNCTION ${schema}.refuse_first() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
   attempt bigint;
 BEGIN
-  IF NEW.state = 'Succeeded' THEN
-    -- A sequence is not rolled back with the refused statement: the count survives it.
+  IF NEW.state = '${state}' THEN
     attempt := nextval('${schema}.refusals');
-    IF attempt = 1 THEN RAISE EXCEPTION 'deadlock detected (injected)' USING ERRCODE = '40P01'; END IF;
-    IF attempt = 2 THEN RAISE EXCEPTION 'could not serialize access (injected)' USING ERRCODE = '40001'; END IF;
-    IF attempt = 3 THEN RAISE EXCEPTION 'could not obtain lock (injected)' USING ERRCODE = '55P03'; END IF;
-    IF attempt = 4 THEN RAISE EXCEPTION 'canceling statement due to statement timeout (injected)' USING ERRCODE = '57014'; END IF;
+    ${refusals}
   END IF;
   RETURN NEW;
-END $$;
-CREATE TRIGGER refuse_completions BEFORE UPDATE ON ${schema}.jobs FOR EACH ROW EXECUTE FUNCTION ${schema}.refuse_completions();`;
+END $$`,
+    `CREATE TRIGGER refuse_first BEFORE UPDATE ON ${schema}.jobs FOR EACH ROW EXECUTE FUNCTION ${schema}.refuse_first()`,
+  ];
+}
+
+/** How many statements reached the trigger's count (the refusals, then one more that got through). */
+async function refusalsCounted(e: { t: { sql<Row>(text: string): Promise<Row[]> } }, schema: string): Promise<number> {
+  const [row] = await e.t.sql<{ last_value: string }>(`SELECT last_value FROM ${schema}.refusals`);
+  return Number(row?.last_value);
 }
 
 for (const kind of STORAGE_KINDS) {
-  describe(`completions refused for a passing reason (${kind})`, () => {
-    it('are written again: every job Succeeded after one run, with one Succeeded entry', async () => {
+  describe(`statements refused for a passing reason (${kind})`, () => {
+    it('a refused completion is written again: every job Succeeded after one run, with one Succeeded entry', async () => {
       // A lease far longer than the test: a job left Processing would not be fetched again before the deadline.
       const e = await testEngine(kind, (registry) => {
         registry.addHandler(Work, { handle: (r: Work) => r.label })._unsafeUnwrap();
       }, { InvisibilityTimeout: '60s' }, { retry: false });
       try {
         const schema = `"${e.t.options.schemaName}"`;
-        for (const statement of refuseFirstCompletions(schema).split(/;\n(?=CREATE)/)) await e.t.sql(statement);
+        for (const statement of refuseFirst(schema, 'Succeeded', ['40P01', '40001', '55P03', '57014'])) await e.t.sql(statement);
         const ids = (await e.engine.client.enqueueBatch(Array.from({ length: 12 }, (_, i) => new Work(`job ${i}`))))._unsafeUnwrap();
         await e.startServer();
         for (const id of ids) await e.waitForState(id, 'Succeeded');
-        const [refusals] = await e.t.sql<{ last_value: string }>(`SELECT last_value FROM ${schema}.refusals`);
-        assert.ok(Number(refusals?.last_value) >= 5, `the four refusals were raised, then a completion got through (${refusals?.last_value})`);
+        const counted = await refusalsCounted(e, schema);
+        assert.ok(counted >= 5, `the four refusals were raised, then a completion got through (${counted})`);
         for (const id of ids) {
           const details = (await e.t.storage.jobDetails(id))._unsafeUnwrap()!;
           assert.equal(details.fetchCount, 1, `job ${id} ran once`);
           assert.deepEqual(details.history.map((h) => h.name), ['Succeeded', 'Processing', 'Enqueued']);
         }
+      } finally {
+        await e.dispose();
+      }
+    });
+
+    it('a refused fetch goes again shortly, not after the poll interval: a backlog is not left waiting', async () => {
+      // Nothing else wakes the workers here: the jobs are queued before the server starts, and the poll interval outlasts the test's wait.
+      const e = await testEngine(kind, (registry) => {
+        registry.addHandler(Work, { handle: (r: Work) => r.label })._unsafeUnwrap();
+      }, { QueuePollInterval: '60s' }, { retry: false });
+      try {
+        const schema = `"${e.t.options.schemaName}"`;
+        for (const statement of refuseFirst(schema, 'Processing', ['40P01', '57014', '55P03'])) await e.t.sql(statement);
+        const ids = (await e.engine.client.enqueueBatch(Array.from({ length: 6 }, (_, i) => new Work(`job ${i}`))))._unsafeUnwrap();
+        await e.startServer({ WorkerCount: 2 });
+        for (const id of ids) await e.waitForState(id, 'Succeeded', 20_000);
+        assert.ok((await refusalsCounted(e, schema)) >= 4, 'the three refusals were raised');
+        assert.ok(e.logger.errors().some((m) => m.includes('Fetching jobs failed; retrying after 50 ms') && m.includes('40P01')), e.logger.errors().join('\n'));
       } finally {
         await e.dispose();
       }
