@@ -2,10 +2,10 @@ import type { Database } from '../database.js';
 import type { SchemaName } from '../schema-name.js';
 
 /** Rewritten or deleted rows before the first VACUUM, and the fixed part of every later threshold. */
-export const DEAD_ROWS_BEFORE_VACUUM = 10_000;
+const DEAD_ROWS_BEFORE_VACUUM = 10_000;
 
 /** The share of the jobs table's live rows added to the threshold, as autovacuum does (its scale factor). */
-export const DEAD_ROW_FRACTION = 0.2;
+const DEAD_ROW_FRACTION = 0.2;
 
 /**
  * Autovacuum for the embedded database, which has none: PGlite runs one
@@ -26,17 +26,14 @@ export const DEAD_ROW_FRACTION = 0.2;
  */
 export class DeadRowCollector {
   private deadRows = 0;
-  private threshold: number;
+  private threshold = DEAD_ROWS_BEFORE_VACUUM;
   private vacuuming: Promise<void> | undefined;
 
   constructor(
     private readonly db: Database,
     private readonly schema: SchemaName,
     private readonly onFailure: (message: string, cause: unknown) => void,
-    private readonly minimum = DEAD_ROWS_BEFORE_VACUUM,
-  ) {
-    this.threshold = minimum;
-  }
+  ) {}
 
   /** Counts rows a statement rewrote or deleted; starts a VACUUM once they pass the threshold. */
   note(rows: number): void {
@@ -64,6 +61,6 @@ export class DeadRowCollector {
       'SELECT greatest(c.reltuples, 0)::float8 AS rows FROM pg_class AS c JOIN pg_namespace AS n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND c.relname = $2',
       [this.schema.name, 'jobs'],
     );
-    this.threshold = this.minimum + DEAD_ROW_FRACTION * (live.rows[0]?.rows ?? 0);
+    this.threshold = DEAD_ROWS_BEFORE_VACUUM + DEAD_ROW_FRACTION * (live.rows[0]?.rows ?? 0);
   }
 }
