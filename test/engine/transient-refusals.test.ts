@@ -9,8 +9,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Request } from '../../src/mediator/index.js';
-import { STORAGE_KINDS } from '../support/test-storage.js';
-import { testEngine } from './support.js';
+import type { JobSettingsInput } from '../../src/config/index.js';
+import { STORAGE_KINDS, type StorageKind } from '../support/test-storage.js';
+import { testEngine, type TestEngine } from './support.js';
 
 class Work extends Request<string> {
   constructor(readonly label: string) {
@@ -41,26 +42,33 @@ END $$`,
   ];
 }
 
-/** How many statements reached the trigger's count (the refusals, then one more that got through). */
-async function refusalsCounted(e: { t: { sql<Row>(text: string): Promise<Row[]> } }, schema: string): Promise<number> {
-  const [row] = await e.t.sql<{ last_value: string }>(`SELECT last_value FROM ${schema}.refusals`);
-  return Number(row?.last_value);
+/** An engine running Work, in a schema whose database refuses the first statements moving a job to `state` (see refuseFirst). */
+async function refusingEngine(kind: StorageKind, settings: JobSettingsInput, state: string, codes: readonly string[]): Promise<{ e: TestEngine; refusalsCounted: () => Promise<number> }> {
+  const e = await testEngine(kind, (registry) => {
+    registry.addHandler(Work, { handle: (r: Work) => r.label })._unsafeUnwrap();
+  }, settings, { retry: false });
+  const schema = `"${e.t.options.schemaName}"`;
+  for (const statement of refuseFirst(schema, state, codes)) await e.t.sql(statement);
+  return {
+    e,
+    /** How many statements reached the trigger's count (the refusals, then those that got through). */
+    refusalsCounted: async () => {
+      const [row] = await e.t.sql<{ last_value: string }>(`SELECT last_value FROM ${schema}.refusals`);
+      return Number(row?.last_value);
+    },
+  };
 }
 
 for (const kind of STORAGE_KINDS) {
   describe(`statements refused for a passing reason (${kind})`, () => {
     it('a refused completion is written again: every job Succeeded after one run, with one Succeeded entry', async () => {
       // A lease far longer than the test: a job left Processing would not be fetched again before the deadline.
-      const e = await testEngine(kind, (registry) => {
-        registry.addHandler(Work, { handle: (r: Work) => r.label })._unsafeUnwrap();
-      }, { InvisibilityTimeout: '60s' }, { retry: false });
+      const { e, refusalsCounted } = await refusingEngine(kind, { InvisibilityTimeout: '60s' }, 'Succeeded', ['40P01', '40001', '55P03', '57014']);
       try {
-        const schema = `"${e.t.options.schemaName}"`;
-        for (const statement of refuseFirst(schema, 'Succeeded', ['40P01', '40001', '55P03', '57014'])) await e.t.sql(statement);
         const ids = (await e.engine.client.enqueueBatch(Array.from({ length: 12 }, (_, i) => new Work(`job ${i}`))))._unsafeUnwrap();
         await e.startServer();
         for (const id of ids) await e.waitForState(id, 'Succeeded');
-        const counted = await refusalsCounted(e, schema);
+        const counted = await refusalsCounted();
         assert.ok(counted >= 5, `the four refusals were raised, then a completion got through (${counted})`);
         for (const id of ids) {
           const details = (await e.t.storage.jobDetails(id))._unsafeUnwrap()!;
@@ -74,16 +82,12 @@ for (const kind of STORAGE_KINDS) {
 
     it('a refused fetch goes again shortly, not after the poll interval: a backlog is not left waiting', async () => {
       // Nothing else wakes the workers here: the jobs are queued before the server starts, and the poll interval outlasts the test's wait.
-      const e = await testEngine(kind, (registry) => {
-        registry.addHandler(Work, { handle: (r: Work) => r.label })._unsafeUnwrap();
-      }, { QueuePollInterval: '60s' }, { retry: false });
+      const { e, refusalsCounted } = await refusingEngine(kind, { QueuePollInterval: '60s' }, 'Processing', ['40P01', '57014', '55P03']);
       try {
-        const schema = `"${e.t.options.schemaName}"`;
-        for (const statement of refuseFirst(schema, 'Processing', ['40P01', '57014', '55P03'])) await e.t.sql(statement);
         const ids = (await e.engine.client.enqueueBatch(Array.from({ length: 6 }, (_, i) => new Work(`job ${i}`))))._unsafeUnwrap();
         await e.startServer({ WorkerCount: 2 });
         for (const id of ids) await e.waitForState(id, 'Succeeded', 20_000);
-        assert.ok((await refusalsCounted(e, schema)) >= 4, 'the three refusals were raised');
+        assert.ok((await refusalsCounted()) >= 4, 'the three refusals were raised');
         assert.ok(e.logger.errors().some((m) => m.includes('Fetching jobs failed; retrying after 50 ms') && m.includes('40P01')), e.logger.errors().join('\n'));
       } finally {
         await e.dispose();
