@@ -1,13 +1,14 @@
-import { okAsync, type ResultAsync } from 'neverthrow';
+import { errAsync, okAsync, ResultAsync } from 'neverthrow';
 import type { Logger } from '../logging/logger.js';
-import type { JobStorage } from '../storage/job-storage.js';
+import type { StateMachine } from '../states/state-machine.js';
+import type { DueJob, JobStorage } from '../storage/job-storage.js';
 import type { JobId } from '../storage/job-types.js';
 import { formatStorageError } from '../storage/storage-error.js';
 import type { ServerProcess } from './server-process.js';
 
 /** Longest the scheduler sleeps: how late a job can start if its wake-up was missed. */
 export const DEFAULT_SCHEDULE_POLL_INTERVAL_MS = 1_000;
-/** Jobs promoted per statement. */
+/** Due jobs read per round (their changes go to the database in a few batched statements). */
 export const PROMOTE_BATCH_SIZE = 1_000;
 /**
  * Waiting continuations read per round by the sweep: about 3 ms of database
@@ -21,6 +22,13 @@ export const SWEEP_STEP = 250;
  * sleeps until the next one is due, but never longer than the poll interval
  * (a job scheduled meanwhile by another process). A job scheduled 200 ms
  * ahead starts within about a second, instead of Hangfire's 15-second poll.
+ *
+ * Each due job moves through the state machine, as in Hangfire: elect-state
+ * filters may redirect it (another queue, a later time, Deleted) and
+ * apply-state filters hear that it was enqueued, as for every other
+ * transition. The change is guarded by Scheduled, so when several servers
+ * read the same due job only one moves it; the elect-state filters may then
+ * run on each of them, the apply-state filters on the one that moved it.
  *
  * It also sweeps continuations whose parent finished while the process that
  * should have released them died (the backstop of the continuation handshake),
@@ -36,28 +44,49 @@ export class DelayedJobScheduler implements ServerProcess {
 
   constructor(
     private readonly storage: JobStorage,
+    private readonly states: StateMachine,
     private readonly logger: Logger,
     private readonly pollIntervalMs: number = DEFAULT_SCHEDULE_POLL_INTERVAL_MS,
   ) {}
 
   runOnce(): ResultAsync<number, { message: string }> {
     return this.storage
-      .promoteScheduledJobs(PROMOTE_BATCH_SIZE)
-      .andThen((promoted) => {
+      .dueScheduledJobs(PROMOTE_BATCH_SIZE)
+      .mapErr((error) => ({ message: formatStorageError(error) }))
+      .andThen((due) => this.promote(due).map((promoted) => ({ due: due.length, promoted })))
+      .andThen(({ due, promoted }) => {
         if (promoted > 0) this.logger.debug(`Promoted ${promoted} scheduled job(s)`);
-        if (promoted === PROMOTE_BATCH_SIZE) return okAsync(0);
-        return this.storage.sweepContinuations(this.sweepAfter, SWEEP_STEP).andThen(({ released, next }) => {
-          this.sweepAfter = next;
-          if (released.length > 0) this.logger.info(`Released ${released.length} continuation(s) whose parent had finished`, { released });
-          return this.storage.nextScheduledAt();
-        });
+        if (due === PROMOTE_BATCH_SIZE) return okAsync(0);
+        return this.storage
+          .sweepContinuations(this.sweepAfter, SWEEP_STEP)
+          .andThen(({ released, next }) => {
+            this.sweepAfter = next;
+            if (released.length > 0) this.logger.info(`Released ${released.length} continuation(s) whose parent had finished`, { released });
+            return this.storage.nextScheduledAt();
+          })
+          .mapErr((error) => ({ message: formatStorageError(error) }));
       })
       .map((next) => {
         if (typeof next === 'number') return next;
         if (next === undefined) return this.pollIntervalMs;
         // The database's clock decides due-ness; a few ms of skew only costs one extra round.
         return Math.min(this.pollIntervalMs, Math.max(0, next.getTime() - Date.now()));
-      })
-      .mapErr((error) => ({ message: formatStorageError(error) }));
+      });
+  }
+
+  /** Moves each due job on through the state machine, all at once (the server's state changes are batched); how many moved. */
+  private promote(due: readonly DueJob[]): ResultAsync<number, { message: string }> {
+    const moved = Promise.all(
+      due.map((job) => this.states.transitionPromise({ job, currentState: 'Scheduled', candidate: { to: { name: 'Enqueued' }, reason: 'Scheduled time reached' } })),
+    );
+    return ResultAsync.fromSafePromise(moved).andThen((outcomes) => {
+      let promoted = 0;
+      for (const outcome of outcomes) {
+        // A failure fails the round, and the scheduler's loop tries again: the jobs that did move are not read again.
+        if (outcome.isErr()) return errAsync({ message: outcome.error.kind === 'StorageFailed' ? formatStorageError(outcome.error.error) : outcome.error.message });
+        if (outcome.value.applied) promoted++;
+      }
+      return okAsync(promoted);
+    });
   }
 }

@@ -63,6 +63,8 @@ export class JobServer {
   readonly name: string;
   private readonly pool: WorkerPool;
   private readonly processes: ServerProcess[];
+  /** The workers' state machine: its changes are batched, the scheduler's promotions with them. */
+  private readonly states: StateMachine;
   private readonly stopping = new AbortController();
   /** Aborted once the workers have stopped: outcome writes still retrying give up (their leases will expire). */
   private readonly workersStopped = new AbortController();
@@ -78,6 +80,7 @@ export class JobServer {
     this.name = options.serverName ?? uniqueServerName();
     // Workers record outcomes through one coalesced statement per batch.
     const states = new StateMachine(storage, deps.filters, logger, batchedStateChanges(storage, options.invisibilityTimeoutMs, this.workersStopped.signal));
+    this.states = states;
     const performer = new JobPerformer({ storage, mediator: deps.mediator, catalog: deps.catalog, filters: deps.filters, states, resolver: deps.resolver, logger });
     this.pool = new WorkerPool(storage, performer, {
       serverName: this.name,
@@ -121,7 +124,7 @@ export class JobServer {
         this.pool.start();
         this.deps.localWorkers?.add(this.pool);
         const signal = this.stopping.signal;
-        this.running = [new DelayedJobScheduler(storage, logger), ...this.processes].map((process) => runProcessLoop(process, signal, logger, PROCESS_RETRY_DELAY_MS));
+        this.running = [new DelayedJobScheduler(storage, this.states, logger), ...this.processes].map((process) => runProcessLoop(process, signal, logger, PROCESS_RETRY_DELAY_MS));
         logger.info(`Server ${this.name} started: ${this.deps.options.workerCount} workers on ${this.deps.options.queues.join(', ')}`);
       });
   }

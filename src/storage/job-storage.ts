@@ -79,6 +79,19 @@ export interface RenewOutcome {
   readonly lost: readonly JobId[];
 }
 
+/**
+ * A Scheduled job whose time has come, as the state machine's filters see it:
+ * the scheduler moves it on through the state machine, as Hangfire's
+ * DelayedJobScheduler does, so elect-state and apply-state filters hear of it.
+ */
+export interface DueJob {
+  readonly jobId: JobId;
+  readonly typeName: string;
+  readonly methodName: string | undefined;
+  readonly queue: string;
+  readonly retryCount: number;
+}
+
 /** What one step of the continuation sweep did, and where the next one starts. */
 export interface ContinuationSweep {
   readonly released: JobId[];
@@ -132,8 +145,12 @@ export interface JobStorage {
   lastSucceededAt(key: string): ResultAsync<Date | undefined, StorageError>;
 
   // Schedulers
-  /** Moves due Scheduled jobs to Enqueued; returns how many moved. */
-  promoteScheduledJobs(limit: number): ResultAsync<number, StorageError>;
+  /**
+   * Up to `limit` Scheduled jobs whose run time has passed, earliest first.
+   * Reading moves nothing: the caller changes their state (guarded by
+   * Scheduled, so two servers reading the same job move it once).
+   */
+  dueScheduledJobs(limit: number): ResultAsync<DueJob[], StorageError>;
   /** When the next Scheduled job is due; `undefined` when none is scheduled. */
   nextScheduledAt(): ResultAsync<Date | undefined, StorageError>;
   /**

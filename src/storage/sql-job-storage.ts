@@ -2,7 +2,7 @@ import { err, errAsync, ok, okAsync, Result, ResultAsync } from 'neverthrow';
 import type { Database, Unsubscribe } from './database.js';
 import { DeadRowCollector } from './embedded/dead-row-collector.js';
 import { checkName, checkQueueName, parseJobId, toJsonText } from './input-validation.js';
-import type { ContinuationSweep, FetchOutcome, FetchRequest, JobStorage, RenewOutcome, StrayLease, WriteOptions } from './job-storage.js';
+import type { ContinuationSweep, DueJob, FetchOutcome, FetchRequest, JobStorage, RenewOutcome, StrayLease, WriteOptions } from './job-storage.js';
 import { JOB_STATES, type FetchedJob, type JobId, type JsonValue, type Lease, type NewJob, type StateName } from './job-types.js';
 import type { HistoryPoint, JobDetails, JobSearch, JobSummary, Page, QueueSummary, ServerAnnouncement, ServerInfo, StateCounts, StateHistory, StateHistoryRequest } from './monitoring-types.js';
 import type { DueRecurringHandler, RecurringDefinition, RecurringJob } from './recurring-types.js';
@@ -200,12 +200,10 @@ export class SqlJobStorage implements JobStorage {
       .map((rows) => rows[0]?.finished_at ?? undefined);
   }
 
-  promoteScheduledJobs(limit: number): ResultAsync<number, StorageError> {
-    return this.runner.rows<{ promoted: number }>('promoting scheduled jobs', this.sql.promoteScheduled, [limit, this.channel]).map((rows) => {
-      const promoted = rows[0]?.promoted ?? 0;
-      this.rewrote(promoted);
-      return promoted;
-    });
+  dueScheduledJobs(limit: number): ResultAsync<DueJob[], StorageError> {
+    return this.runner
+      .rows<{ id: JobId; type_name: string; method_name: string | null; queue: string; retry_count: number }>('reading due scheduled jobs', this.sql.dueScheduled, [limit])
+      .map((rows) => rows.map((row) => ({ jobId: row.id, typeName: row.type_name, methodName: row.method_name ?? undefined, queue: row.queue, retryCount: row.retry_count })));
   }
 
   nextScheduledAt(): ResultAsync<Date | undefined, StorageError> {

@@ -83,6 +83,80 @@ for (const kind of STORAGE_KINDS) {
       }
     });
 
+    it('a due Scheduled job moves on through the state machine: elect-state filters may redirect it, apply-state filters hear of it', async () => {
+      const ran: string[] = [];
+      const e = await testEngine(kind, (registry) => {
+        registry.addHandler(Work, { handle: (r: Work) => (ran.push(r.label), r.label) })._unsafeUnwrap();
+      }, {}, { retry: false });
+      const labels = new Map<string, string>();
+      const elected: string[] = [];
+      const applied: string[] = [];
+      e.engine.filters.add({
+        onStateElection: (c) => {
+          if (c.currentState !== 'Scheduled') return;
+          const label = labels.get(c.jobId) ?? '?';
+          elected.push(`${label} ${c.candidate.to.name} from ${c.queue}`);
+          if (label === 'urgent') c.candidate = { to: { name: 'Enqueued', queue: 'critical' }, reason: 'urgent work skips the line' };
+          if (label === 'withdrawn') c.candidate = { to: { name: 'Deleted' }, reason: 'withdrawn before its time' };
+        },
+        onStateApplied: (c) => {
+          if (c.oldState === 'Scheduled') applied.push(`${labels.get(c.jobId) ?? '?'} ${c.oldState}->${c.newState.to.name}`);
+        },
+      });
+      try {
+        const ids: string[] = [];
+        for (const label of ['plain', 'urgent', 'withdrawn']) {
+          const id = (await e.engine.client.schedule(new Work(label), 50))._unsafeUnwrap();
+          labels.set(id, label);
+          ids.push(id);
+          assert.equal((await e.t.storage.getState(id))._unsafeUnwrap(), 'Scheduled');
+        }
+        const [plain, urgent, withdrawn] = ids as [string, string, string];
+        await e.startServer({ Queues: ['critical', 'default'] });
+        await e.waitForState(plain, 'Succeeded');
+        await e.waitForState(urgent, 'Succeeded');
+        await e.waitForState(withdrawn, 'Deleted');
+        await eventually(async () => (applied.length >= 3 ? true : undefined), 'the apply-state filters to run');
+        assert.deepEqual(applied.sort(), ['plain Scheduled->Enqueued', 'urgent Scheduled->Enqueued', 'withdrawn Scheduled->Deleted']);
+        assert.deepEqual(elected.sort(), ['plain Enqueued from default', 'urgent Enqueued from default', 'withdrawn Enqueued from default']);
+        assert.deepEqual(ran.sort(), ['plain', 'urgent']);
+        const urgentDetails = (await e.t.storage.jobDetails(urgent))._unsafeUnwrap()!;
+        assert.equal(urgentDetails.queue, 'critical');
+        assert.deepEqual(urgentDetails.history.slice(-2).map((h) => h.name), ['Enqueued', 'Scheduled']);
+        assert.equal(urgentDetails.history.at(-2)!.reason, 'urgent work skips the line');
+        const plainHistory = (await e.t.storage.jobDetails(plain))._unsafeUnwrap()!.history;
+        assert.deepEqual(plainHistory.slice(-2).map((h) => [h.name, h.reason]), [['Enqueued', 'Scheduled time reached'], ['Scheduled', plainHistory.at(-1)!.reason]]);
+        assert.match((await e.t.storage.jobDetails(withdrawn))._unsafeUnwrap()!.history[0]!.reason ?? '', /withdrawn before its time/);
+      } finally {
+        await e.dispose();
+      }
+    });
+
+    it('servers that read the same due jobs move each once: one history entry, one apply-state call', async () => {
+      const e = await testEngine(kind, (registry) => {
+        registry.addHandler(Work, { handle: (r: Work) => r.label })._unsafeUnwrap();
+      }, {}, { retry: false });
+      const applied = new Map<string, number>();
+      e.engine.filters.add({
+        onStateApplied: (c) => {
+          if (c.oldState === 'Scheduled') applied.set(c.jobId, (applied.get(c.jobId) ?? 0) + 1);
+        },
+      });
+      try {
+        const ids = (await Promise.all(Array.from({ length: 60 }, (_, n) => e.engine.client.schedule(new Work(`due ${n}`), 50)))).map((id) => id._unsafeUnwrap());
+        await Promise.all([e.startServer(), e.startServer(), e.startServer()]);
+        for (const id of ids) await e.waitForState(id, 'Succeeded');
+        await eventually(async () => (applied.size >= ids.length ? true : undefined), 'the apply-state filters to run');
+        assert.deepEqual([...new Set(applied.values())], [1], 'each job was moved once');
+        for (const id of ids) {
+          const history = (await e.t.storage.jobDetails(id))._unsafeUnwrap()!.history;
+          assert.deepEqual(history.map((h) => h.name), ['Succeeded', 'Processing', 'Enqueued', 'Scheduled'], `history of ${id}`);
+        }
+      } finally {
+        await e.dispose();
+      }
+    });
+
     it('elect-state filters that return promises are awaited in order; one that rejects is logged and skipped', async () => {
       const calls: string[] = [];
       const e = await testEngine(kind, (registry) => {

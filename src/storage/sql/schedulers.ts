@@ -1,27 +1,13 @@
 /**
- * Moves up to $1 Scheduled jobs whose time has come into their queue, with
- * history, and wakes workers ($2 the channel). SKIP LOCKED lets every server
- * run this at once without double promotion.
+ * Up to $1 Scheduled jobs whose run time has passed, earliest first, with
+ * what the state machine's filters are told about them. One step of
+ * jobs_scheduled_idx, whatever the number of jobs waiting for later.
  */
-export const promoteScheduledSql = (schema: string): string => `
-WITH due AS (
-  SELECT id FROM ${schema}.jobs
-  WHERE state = 'Scheduled' AND run_at <= now()
-  ORDER BY run_at, id
-  LIMIT $1
-  FOR UPDATE SKIP LOCKED
-), promoted AS (
-  UPDATE ${schema}.jobs AS job
-  SET state = 'Enqueued', enqueued_at = now(), visible_at = now(), run_at = NULL, state_changed_at = now()
-  FROM due WHERE job.id = due.id
-  RETURNING job.id, job.queue
-), history AS (
-  INSERT INTO ${schema}.job_states (job_id, name, reason)
-  SELECT id, 'Enqueued', 'Scheduled time reached' FROM promoted
-), notified AS (
-  SELECT pg_notify($2, 'E' || queue) FROM (SELECT DISTINCT queue FROM promoted) AS queues
-)
-SELECT (SELECT count(*) FROM promoted)::int AS promoted, (SELECT count(*) FROM notified)::int AS notified`;
+export const dueScheduledSql = (schema: string): string => `
+SELECT id::text AS id, type_name, method_name, queue, retry_count FROM ${schema}.jobs
+WHERE state = 'Scheduled' AND run_at <= now()
+ORDER BY run_at, id
+LIMIT $1`;
 
 /** When the next Scheduled job is due (NULL when none is), so the scheduler can sleep until then. */
 export const nextScheduledSql = (schema: string): string => `

@@ -5,7 +5,7 @@ import { fetchJobsSql } from './fetch-jobs.js';
 import { renewLeasesSql } from './renew-leases.js';
 import { strayLeasesSql } from './stray-leases.js';
 import { changeStatesSql } from './change-states.js';
-import { expireJobsSql, nextScheduledSql, promoteScheduledSql } from './schedulers.js';
+import { dueScheduledSql, expireJobsSql, nextScheduledSql } from './schedulers.js';
 import { releaseContinuationsOfSql, sweepContinuationsSql } from './continuations.js';
 import { announceServerSql, heartbeatSql, removeDeadServersSql, removeServerSql } from './servers.js';
 import { getParametersSql, getResultSql, setParameterSql } from './job-data.js';
@@ -28,7 +28,7 @@ export function statementsFor(schema: string) {
     renewLeases: renewLeasesSql(schema),
     strayLeases: strayLeasesSql(schema),
     changeStates: changeStatesSql(schema),
-    promoteScheduled: promoteScheduledSql(schema),
+    dueScheduled: dueScheduledSql(schema),
     expireJobs: expireJobsSql(schema),
     nextScheduled: nextScheduledSql(schema),
     releaseContinuationsOf: releaseContinuationsOfSql(schema),

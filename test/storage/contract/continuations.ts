@@ -4,7 +4,7 @@ import { describe, it } from 'node:test';
 import type { JobStorage } from '../../../src/storage/job-storage.js';
 import type { ContinuationOption, JobId, StateName } from '../../../src/storage/job-types.js';
 import type { StorageKind } from '../../support/test-storage.js';
-import { fetchOk, newJob, stateOf, withStorage } from './support.js';
+import { fetchOk, newJob, promoteDue, stateOf, withStorage } from './support.js';
 
 /** Creates a parent, one continuation per option, and finishes the parent in `outcome`. */
 async function parentWithContinuations(storage: JobStorage, outcome: 'Succeeded' | 'Failed' | 'Deleted') {
@@ -130,7 +130,7 @@ export function continuationContract(kind: StorageKind): void {
         assert.equal(details.history[1]!.data?.message, 'boom');
         assert.equal(details.retryCount, 1);
         assert.equal((await storage.nextScheduledAt())._unsafeUnwrap()?.getTime(), runAt.getTime());
-        (await storage.promoteScheduledJobs(10))._unsafeUnwrap();
+        await promoteDue(storage);
         const [again] = await fetchOk(storage);
         assert.equal(again!.retryCount, 1, 'the retry count travels with the job');
         assert.equal((await storage.jobDetails(id))._unsafeUnwrap()!.runAt, undefined, 'a promoted job no longer shows a run time');

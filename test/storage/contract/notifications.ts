@@ -4,7 +4,7 @@ import { describe, it } from 'node:test';
 import { openStorage } from '../../../src/storage/open-storage.js';
 import { FINISHED_IDS_PER_PAYLOAD } from '../../../src/storage/sql/job-event-payloads.js';
 import type { StorageKind } from '../../support/test-storage.js';
-import { createEach, fetchOk, isEnqueued, isFinished, newJob, recordEvents, succeed, withStorage } from './support.js';
+import { createEach, fetchOk, isEnqueued, isFinished, newJob, promoteDue, recordEvents, succeed, withStorage } from './support.js';
 
 export function notificationContract(kind: StorageKind): void {
   describe(`notifications (${kind})`, () => {
@@ -63,7 +63,7 @@ export function notificationContract(kind: StorageKind): void {
         await t.sql(`UPDATE ${storage.schema.quoted}.servers SET heartbeat_at = now() - interval '1 hour'`);
         const recorder = await recordEvents(storage);
 
-        assert.equal((await storage.promoteScheduledJobs(10))._unsafeUnwrap(), 1);
+        assert.equal(await promoteDue(storage), 1);
         assert.equal((await storage.changeState({ jobId: requeued!, from: ['Failed'], to: { name: 'Enqueued' } }))._unsafeUnwrap(), true);
         (await storage.releaseJobs([held!.lease], 'stopping'))._unsafeUnwrap();
         assert.deepEqual((await storage.removeDeadServers(1_000))._unsafeUnwrap().releasedJobs, [orphaned]);

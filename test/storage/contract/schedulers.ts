@@ -1,9 +1,9 @@
-/** Background chores: promoting due Scheduled jobs and expiring finished ones with everything they own. */
+/** Background chores: reading and promoting due Scheduled jobs, and expiring finished ones with everything they own. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { JobId } from '../../../src/storage/job-types.js';
 import type { StorageKind, TestStorage } from '../../support/test-storage.js';
-import { fetchOk, newJob, stateOf, succeed, withStorage } from './support.js';
+import { fetchOk, newJob, promoteDue, stateOf, succeed, withStorage } from './support.js';
 
 /** How many rows each job-owned table (and the job_history view over two of them) still holds for these jobs. */
 async function rowsOwnedBy(t: TestStorage, ids: readonly JobId[]): Promise<Record<string, number>> {
@@ -26,22 +26,31 @@ export function schedulerContract(kind: StorageKind): void {
         ]))._unsafeUnwrap();
         assert.deepEqual(await fetchOk(storage, { queues: ['reports'] }), [], 'a Scheduled job is not fetchable');
 
-        assert.equal((await storage.promoteScheduledJobs(100))._unsafeUnwrap(), 1);
+        assert.equal(await promoteDue(storage), 1);
         assert.equal(await stateOf(storage, due!), 'Enqueued');
         assert.equal(await stateOf(storage, future!), 'Scheduled');
         const history = (await storage.jobDetails(due!))._unsafeUnwrap()!.history;
         assert.deepEqual(history.map((h) => [h.name, h.reason]), [['Enqueued', 'Scheduled time reached'], ['Scheduled', undefined]]);
         assert.deepEqual((await fetchOk(storage, { queues: ['reports'] })).map((j) => j.id), [due]);
-        assert.equal((await storage.promoteScheduledJobs(100))._unsafeUnwrap(), 0, 'nothing more is due');
+        assert.equal(await promoteDue(storage), 0, 'nothing more is due');
       }));
 
-    it('promotes at most the limit, earliest due first', () =>
+    it('reads at most the limit of due jobs, earliest due first, with what filters are told, and moves none', () =>
       withStorage(kind, async ({ storage }) => {
         const now = Date.now();
-        const ids = (await storage.createJobs([3, 1, 2].map((minutes) => newJob({ state: { name: 'Scheduled', runAt: new Date(now - minutes * 60_000) } }))))._unsafeUnwrap();
-        assert.equal((await storage.promoteScheduledJobs(2))._unsafeUnwrap(), 2);
-        assert.deepEqual(await Promise.all(ids.map((id) => stateOf(storage, id))), ['Enqueued', 'Scheduled', 'Enqueued']);
-        assert.equal((await storage.promoteScheduledJobs(2))._unsafeUnwrap(), 1);
+        const ids = (await storage.createJobs([
+          ...[3, 1, 2].map((minutes) => newJob({ state: { name: 'Scheduled', runAt: new Date(now - minutes * 60_000) } })),
+          newJob({ queue: 'later', typeName: 'Report', state: { name: 'Scheduled', runAt: new Date(now + 3_600_000) } }),
+        ]))._unsafeUnwrap();
+        const due = (await storage.dueScheduledJobs(2))._unsafeUnwrap();
+        assert.deepEqual(due, [
+          { jobId: ids[0], typeName: 'Ping', methodName: undefined, queue: 'default', retryCount: 0 },
+          { jobId: ids[2], typeName: 'Ping', methodName: undefined, queue: 'default', retryCount: 0 },
+        ]);
+        assert.deepEqual(await Promise.all(ids.map((id) => stateOf(storage, id))), ['Scheduled', 'Scheduled', 'Scheduled', 'Scheduled'], 'reading moves nothing');
+        assert.equal(await promoteDue(storage, 2), 2);
+        assert.deepEqual(await Promise.all(ids.map((id) => stateOf(storage, id))), ['Enqueued', 'Scheduled', 'Enqueued', 'Scheduled']);
+        assert.deepEqual((await storage.dueScheduledJobs(10))._unsafeUnwrap().map((job) => job.jobId), [ids[1]], 'the job due later is not read');
       }));
 
     it('expires Succeeded and Deleted jobs with their history, parameters and results, and keeps Failed ones', () =>

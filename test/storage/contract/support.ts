@@ -38,6 +38,13 @@ export async function succeed(storage: JobStorage, job: FetchedJob, result?: str
   return (await storage.changeState({ jobId: job.id, from: ['Processing'], lease: job.lease, to: { name: 'Succeeded', result } }))._unsafeUnwrap();
 }
 
+/** What the delayed-job scheduler does with due jobs, without its state machine: each moved to Enqueued, guarded by Scheduled. */
+export async function promoteDue(storage: JobStorage, limit = 100): Promise<number> {
+  const due = (await storage.dueScheduledJobs(limit))._unsafeUnwrap();
+  const applied = (await storage.changeStates(due.map((job) => ({ jobId: job.jobId, from: ['Scheduled'], to: { name: 'Enqueued' }, reason: 'Scheduled time reached' }))))._unsafeUnwrap();
+  return applied.filter(Boolean).length;
+}
+
 export async function stateOf(storage: JobStorage, jobId: JobId): Promise<StateName | undefined> {
   return (await storage.getState(jobId))._unsafeUnwrap();
 }
