@@ -3,6 +3,7 @@ import type pg from 'pg';
 import type { PGlite } from '@electric-sql/pglite';
 import { DEFAULT_JOB_EXPIRATION_TIMEOUT_MS, DEFAULT_SCHEMA_NAME } from '../config/defaults.js';
 import type { MediatorJobsOptions } from '../config/options.js';
+import { consoleLogger, describeError } from '../logging/logger.js';
 import type { Database } from './database.js';
 import { PgliteDatabase } from './embedded/pglite-database.js';
 import { checkSchemaVersion, migrate, type MigrationReport } from './migrator.js';
@@ -32,7 +33,12 @@ export interface StorageOptions {
   /** Create or upgrade the schema on open (default true); when false, refuse a schema of another version. */
   readonly prepareSchemaIfNecessary?: boolean | undefined;
   readonly jobExpirationTimeoutMs?: number | undefined;
-  /** Told about problems the storage recovers from by itself (a dropped listening connection...). */
+  /**
+   * Told about problems the storage recovers from by itself (a dropped
+   * listening connection, a failed VACUUM of the embedded database...).
+   * Default: a warning on the console, as the engine's default logger writes
+   * them; pass your logger's `warn` to route them elsewhere.
+   */
   readonly onWarning?: ((message: string, cause: unknown) => void) | undefined;
 }
 
@@ -47,7 +53,9 @@ export interface OpenedStorage {
  * then prepares (or checks) the schema. On any failure the connection is
  * closed again and the error is returned.
  */
-export function openStorage(options: StorageOptions): ResultAsync<OpenedStorage, StorageError> {
+export function openStorage(given: StorageOptions): ResultAsync<OpenedStorage, StorageError> {
+  // Left unset, a recovered failure would pass in silence: an operator would never learn the listener keeps dropping.
+  const options = { ...given, onWarning: given.onWarning ?? warnOnConsole };
   const schema = parseSchemaName(options.schemaName ?? DEFAULT_SCHEMA_NAME);
   if (schema.isErr()) return errAsync(schema.error);
   const connected = connect(options);
@@ -63,6 +71,11 @@ export function openStorage(options: StorageOptions): ResultAsync<OpenedStorage,
       }))
       .orElse((error) => closeQuietly(db, options).andThen(() => errAsync(error)));
   });
+}
+
+/** The default `onWarning`: what happened and why, as a warning on the console. */
+function warnOnConsole(message: string, cause: unknown): void {
+  consoleLogger().warn(`Storage: ${message}: ${describeError(cause)}`);
 }
 
 /** Storage options from the resolved configuration (appsettings, environment, code). */
