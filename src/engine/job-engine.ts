@@ -56,6 +56,8 @@ export class JobEngine {
     this.catalog = { requests: setup.registry, services: this.services };
     if (setup.retry !== false) this.filters.add(new AutomaticRetry(setup.retry ?? {}));
     this.states = new StateMachine(setup.storage, this.filters, this.logger);
+    // Continuations move on inside their parent's statement (any of this engine's servers, or its client): their filters hear of it here.
+    setup.storage.onContinuationsReleased((released) => void this.states.continuationsReleased(released));
     this.client = new BackgroundJobClient(setup.storage, this.catalog, this.filters, this.states, this.logger, undefined, this.localWorkers);
     this.monitoring = new MonitoringApi(setup.storage);
     this.recurring = new RecurringJobManager(setup.storage, this.client, this.catalog);

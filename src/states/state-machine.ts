@@ -5,9 +5,9 @@ import type { ApplyStateContext, ElectStateContext, JobContext, JobFilter } from
 import { storageFailed, type JobError } from '../jobs/job-error.js';
 import { describeError, type Logger } from '../logging/logger.js';
 import { isPromiseLike } from '../mediator/to-result-async.js';
-import type { JobStorage } from '../storage/job-storage.js';
+import type { JobStorage, ReleasedContinuation } from '../storage/job-storage.js';
 import type { JobId, Lease, StateName } from '../storage/job-types.js';
-import type { StateChange } from '../storage/state-change.js';
+import type { StateChange, TargetState } from '../storage/state-change.js';
 import { formatStorageError, refusedForContent, type StorageError } from '../storage/storage-error.js';
 import type { ElectedState, RecordedState } from './elected-state.js';
 
@@ -80,7 +80,9 @@ export class StateMachine {
     }
     const outcome = { applied: applied.value[0] === true, elected };
     // Checked before the call: an async call and its await allocate on every job, and most have no such filter.
-    if (outcome.applied && this.filters.anyHas(transition.job.typeName, 'onStateApplied')) await this.afterApplied(transition, elected);
+    if (outcome.applied && this.filters.anyHas(transition.job.typeName, 'onStateApplied')) {
+      await this.afterApplied({ jobId: transition.job.jobId, typeName: transition.job.typeName, oldState: transition.currentState, newState: elected });
+    }
     return ok(outcome);
   }
 
@@ -177,17 +179,33 @@ export class StateMachine {
     this.logger.error(`An elect-state filter failed for job ${context.jobId}; keeping the candidate: ${describeError(error)}`, { jobId: context.jobId, error });
   }
 
-  private async afterApplied(transition: Transition, elected: ElectedState): Promise<void> {
-    const context: ApplyStateContext = { jobId: transition.job.jobId, typeName: transition.job.typeName, oldState: transition.currentState, newState: elected };
-    for (const filter of this.filters.filtersFor(transition.job.typeName)) {
+  private async afterApplied(context: ApplyStateContext): Promise<void> {
+    for (const filter of this.filters.filtersFor(context.typeName)) {
       if (filter.onStateApplied === undefined) continue;
       try {
         await filter.onStateApplied(context);
       } catch (error) {
-        this.logger.error(`An apply-state filter failed for job ${transition.job.jobId}: ${describeError(error)}`, { jobId: transition.job.jobId, error });
+        this.logger.error(`An apply-state filter failed for job ${context.jobId}: ${describeError(error)}`, { jobId: context.jobId, error });
       }
     }
-    // Continuations of a job that reached a final state were released by the same statement.
+  }
+
+  /**
+   * Tells the apply-state filters of continuations the storage moved on when
+   * their parent finished. The move happens inside the parent's own statement
+   * (no extra round trip on the completion path), so unlike Hangfire, where
+   * the parent's filter changes each continuation's state in turn, no
+   * elect-state filter runs for it: the apply-state filters hear what
+   * happened, Awaiting to Enqueued (or to Deleted when the parent's outcome
+   * did not match the continuation's option).
+   */
+  async continuationsReleased(released: readonly ReleasedContinuation[]): Promise<void> {
+    for (const continuation of released) {
+      if (!this.filters.anyHas(continuation.typeName, 'onStateApplied')) continue;
+      const to: TargetState = continuation.state === 'Enqueued' ? { name: 'Enqueued', queue: continuation.queue } : { name: 'Deleted' };
+      const data = { parentId: continuation.parentId, parentState: continuation.parentState ?? null };
+      await this.afterApplied({ jobId: continuation.jobId, typeName: continuation.typeName, oldState: 'Awaiting', newState: { to, reason: continuation.reason, data } });
+    }
   }
 
   /**

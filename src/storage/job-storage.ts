@@ -92,6 +92,25 @@ export interface DueJob {
   readonly retryCount: number;
 }
 
+/**
+ * A continuation this process's statement moved on because its parent
+ * finished (or no longer exists): into its queue, or Deleted when the
+ * parent's outcome did not match its option.
+ */
+export interface ReleasedContinuation {
+  readonly jobId: JobId;
+  readonly typeName: string;
+  readonly methodName: string | undefined;
+  readonly queue: string;
+  readonly retryCount: number;
+  readonly state: 'Enqueued' | 'Deleted';
+  /** The history entry's reason ("Parent job 12 Succeeded"). */
+  readonly reason: string;
+  readonly parentId: JobId;
+  /** The parent's final state; undefined when the parent no longer exists. */
+  readonly parentState: StateName | undefined;
+}
+
 /** What one step of the continuation sweep did, and where the next one starts. */
 export interface ContinuationSweep {
   readonly released: JobId[];
@@ -238,6 +257,12 @@ export interface JobStorage {
   aggregateCounters(limit: number): ResultAsync<number, StorageError>;
 
   // Wake-ups
+  /**
+   * Hears, in this process only, of every continuation this storage's own
+   * statements moved on (the completion, the client's check, the sweep):
+   * the engine tells the apply-state filters. Called once per statement.
+   */
+  onContinuationsReleased(listener: (released: readonly ReleasedContinuation[]) => void): () => void;
   /** Hears job events from every process sharing the database (delivered on commit). */
   subscribe(listener: (event: StorageEvent) => void, onReconnect?: () => void): ResultAsync<Unsubscribe, StorageError>;
 

@@ -3,6 +3,7 @@ import type { FetchedJob, JsonValue, StateName, StateRecord } from './job-types.
 import type { JobSummary, ServerInfo } from './monitoring-types.js';
 import type { MisfirePolicy, RecurringJob } from './recurring-types.js';
 import type { MalformedJob } from './storage-error.js';
+import type { ReleasedContinuation } from './job-storage.js';
 
 /** A row of the fetch statement. */
 export interface FetchedRow {
@@ -157,4 +158,15 @@ export function parseStoredJson(text: string): { ok: true; value: JsonValue } | 
   } catch (error) {
     return { ok: false, message: `Stored JSON does not parse: ${error instanceof Error ? error.message : String(error)}` };
   }
+}
+
+/**
+ * The continuations a statement moved on, from the JSON text the statement
+ * built (continuation-rules.ts); none for NULL. Built by our own SQL from
+ * typed columns, so it is trusted as it is.
+ */
+export function decodeReleasedContinuations(json: string | null): ReleasedContinuation[] {
+  if (json === null) return [];
+  const rows = JSON.parse(json) as (Omit<ReleasedContinuation, 'methodName' | 'parentState'> & { methodName: string | null; parentState: StateName | null })[];
+  return rows.map((row) => ({ ...row, methodName: row.methodName ?? undefined, parentState: row.parentState ?? undefined }));
 }

@@ -2,13 +2,13 @@ import { err, errAsync, ok, okAsync, Result, ResultAsync } from 'neverthrow';
 import type { Database, Unsubscribe } from './database.js';
 import { DeadRowCollector } from './embedded/dead-row-collector.js';
 import { checkName, checkQueueName, parseJobId, toJsonText } from './input-validation.js';
-import type { ContinuationSweep, DueJob, FetchOutcome, FetchRequest, JobStorage, RenewOutcome, StrayLease, WriteOptions } from './job-storage.js';
+import type { ContinuationSweep, DueJob, FetchOutcome, ReleasedContinuation, FetchRequest, JobStorage, RenewOutcome, StrayLease, WriteOptions } from './job-storage.js';
 import { JOB_STATES, type FetchedJob, type JobId, type JsonValue, type Lease, type NewJob, type StateName } from './job-types.js';
 import type { HistoryPoint, JobDetails, JobSearch, JobSummary, Page, QueueSummary, ServerAnnouncement, ServerInfo, StateCounts, StateHistory, StateHistoryRequest } from './monitoring-types.js';
 import type { DueRecurringHandler, RecurringDefinition, RecurringJob } from './recurring-types.js';
 import { JobCreator } from './job-creation.js';
 import { storableData, storableText } from './storable-text.js';
-import { decodeFetchedRow, parseStoredJson, type FetchedRow } from './row-decoding.js';
+import { decodeFetchedRow, decodeReleasedContinuations, parseStoredJson, type FetchedRow } from './row-decoding.js';
 import type { SchemaName } from './schema-name.js';
 import { SqlMonitoring } from './sql-monitoring.js';
 import { SqlRecurringTicks } from './sql-recurring-ticks.js';
@@ -50,6 +50,8 @@ export class SqlJobStorage implements JobStorage {
   private readonly creator: JobCreator;
   /** The embedded database has no autovacuum: the storage vacuums it (see dead-row-collector.ts). */
   private readonly deadRows: DeadRowCollector | undefined;
+  /** Told of the continuations this storage's statements moved on (the engine's apply-state filters). */
+  private readonly releaseListeners = new Set<(released: readonly ReleasedContinuation[]) => void>();
 
   constructor(
     private readonly db: Database,
@@ -68,6 +70,26 @@ export class SqlJobStorage implements JobStorage {
   /** Counts the rows a statement rewrote or deleted, for the embedded database's VACUUM. */
   private rewrote(rows: number): void {
     this.deadRows?.note(rows);
+  }
+
+  onContinuationsReleased(listener: (released: readonly ReleasedContinuation[]) => void): () => void {
+    this.releaseListeners.add(listener);
+    return () => this.releaseListeners.delete(listener);
+  }
+
+  /** Decodes a statement's released continuations and tells the listeners; a listener that throws does not fail the statement. */
+  private released(json: string | null): ReleasedContinuation[] {
+    const released = decodeReleasedContinuations(json);
+    if (released.length > 0) {
+      for (const listener of this.releaseListeners) {
+        try {
+          listener(released);
+        } catch (error) {
+          this.settings.onWarning?.('a listener of released continuations threw', error);
+        }
+      }
+    }
+    return released;
   }
 
   /** Which adapter the storage runs on. */
@@ -130,7 +152,7 @@ export class SqlJobStorage implements JobStorage {
       checked.push(one.value);
     }
     return this.runner
-      .rows<{ applied: boolean }>('changing job states', this.sql.changeStates, [
+      .rows<{ applied: boolean; released: string | null }>('changing job states', this.sql.changeStates, [
         changes.map((c) => c.jobId),
         changes.map((c) => c.from.join(',')),
         changes.map((c) => c.lease?.token ?? null),
@@ -149,6 +171,9 @@ export class SqlJobStorage implements JobStorage {
       .map((rows) => {
         const applied = rows.map((row) => row.applied);
         this.rewrote(applied.filter(Boolean).length);
+        // Only the first row carries them, and only when the batch finished a parent with continuations.
+        const released = rows[0]?.released ?? null;
+        if (released !== null) this.released(released);
         return applied;
       });
   }
@@ -216,8 +241,8 @@ export class SqlJobStorage implements JobStorage {
     if (ids.isErr()) return errAsync(ids.error);
     if (ids.value.length === 0) return okAsync([]);
     return this.runner
-      .rows<{ released: string[] }>(op, this.sql.releaseContinuationsOf, [ids.value, limit, this.channel, this.settings.jobExpirationTimeoutMs])
-      .map((rows) => rows[0]?.released ?? []);
+      .rows<{ released: string | null }>(op, this.sql.releaseContinuationsOf, [ids.value, limit, this.channel, this.settings.jobExpirationTimeoutMs])
+      .map((rows) => this.released(rows[0]?.released ?? null).map((c) => c.jobId));
   }
 
   sweepContinuations(after: JobId | undefined, limit = DEFAULT_CONTINUATION_BATCH): ResultAsync<ContinuationSweep, StorageError> {
@@ -225,12 +250,12 @@ export class SqlJobStorage implements JobStorage {
     const from = after === undefined ? ok('0') : parseJobId(after, op);
     if (from.isErr()) return errAsync(from.error);
     return this.runner
-      .rows<{ released: string[]; last_scanned: string | null; scanned: number }>(op, this.sql.sweepContinuations, [from.value, limit, this.channel, this.settings.jobExpirationTimeoutMs])
+      .rows<{ released: string | null; last_scanned: string | null; scanned: number }>(op, this.sql.sweepContinuations, [from.value, limit, this.channel, this.settings.jobExpirationTimeoutMs])
       .map((rows) => {
         const row = rows[0];
         // A step that read fewer than it could reached the end: the next one starts over.
         const next = row === undefined || row.scanned < limit || row.last_scanned === null ? undefined : row.last_scanned;
-        return { released: row?.released ?? [], next };
+        return { released: this.released(row?.released ?? null).map((c) => c.jobId), next };
       });
   }
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Request } from '../../src/mediator/index.js';
-import { STORAGE_KINDS } from '../support/test-storage.js';
+import { STORAGE_KINDS, eventually } from '../support/test-storage.js';
 import { testEngine } from './support.js';
 
 class Step extends Request<string> {
@@ -64,6 +64,45 @@ for (const kind of STORAGE_KINDS) {
         assert.equal((await e.t.storage.getState(afterBad.succeeded))._unsafeUnwrap(), 'Awaiting', 'waits: the failed parent may be retried');
         // Retrying the failed parent by hand later releases it (as a success this time it still fails, so it keeps waiting).
         assert.equal((await client.requeue(bad))._unsafeUnwrap(), true);
+      } finally {
+        await e.dispose();
+      }
+    });
+
+    it('apply-state filters hear of each continuation moved on: by the completion, by a deletion, by the client\'s check', async () => {
+      const e = await testEngine(kind, (registry) => {
+        registry.addHandler(Step, { handle: (s: Step) => s.name })._unsafeUnwrap();
+      }, {}, { retry: false });
+      const heard: string[] = [];
+      const names = new Map<string, string>();
+      e.engine.filters.add({
+        onStateApplied: (c) => {
+          if (c.oldState !== 'Awaiting') return;
+          const queue = c.newState.to.name === 'Enqueued' ? ` on ${c.newState.to.queue ?? '?'}` : '';
+          // Named afterwards: the client's check moves a late continuation before continueWith returns its id.
+          heard.push(`${c.jobId} ${c.oldState}->${c.newState.to.name}${queue}: ${c.newState.reason ?? ''} (${JSON.stringify(c.newState.data)})`);
+        },
+      });
+      const named = (name: string, id: string) => (names.set(id, name), id);
+      try {
+        const client = e.engine.client;
+        const parent = (await client.enqueue(new Step('parent')))._unsafeUnwrap();
+        const doomed = (await client.schedule(new Step('doomed'), 3_600_000))._unsafeUnwrap();
+        const next = named('next', (await client.continueWith(parent, new Step('next'), { queue: 'follow-up' }))._unsafeUnwrap());
+        const skipped = named('skipped', (await client.continueWith(doomed, new Step('skipped'), { on: 'succeeded' }))._unsafeUnwrap());
+        assert.equal(heard.length, 0, 'nothing moved yet');
+        await e.startServer({ Queues: ['default', 'follow-up'] });
+        await e.waitForState(next, 'Succeeded');
+        assert.equal((await client.delete(doomed))._unsafeUnwrap(), true);
+        await e.waitForState(skipped, 'Deleted');
+        const late = named('late', (await client.continueWith(parent, new Step('late')))._unsafeUnwrap());
+        await e.waitForState(late, 'Succeeded');
+        await eventually(async () => (heard.length >= 3 ? true : undefined), 'the apply-state filters to hear of three continuations');
+        assert.deepEqual(heard.map((line) => line.replace(/^\d+/, (id) => names.get(id) ?? id)), [
+          `next Awaiting->Enqueued on follow-up: Parent job ${parent} Succeeded ({"parentId":"${parent}","parentState":"Succeeded"})`,
+          `skipped Awaiting->Deleted: Parent job ${doomed} Deleted; the continuation option was not met ({"parentId":"${doomed}","parentState":"Deleted"})`,
+          `late Awaiting->Enqueued on default: Parent job ${parent} Succeeded ({"parentId":"${parent}","parentState":"Succeeded"})`,
+        ]);
       } finally {
         await e.dispose();
       }

@@ -1,5 +1,5 @@
 import { jobEventPayloadsSql } from './job-event-payloads.js';
-import { continuationKeepsWaiting, continuationTarget, releasedContinuationColumns, releasedContinuationHistory } from './continuation-rules.js';
+import { continuationKeepsWaiting, continuationTarget, releasedContinuationColumns, releasedContinuationHistory, releasedContinuationsJson } from './continuation-rules.js';
 
 /**
  * Applies a batch of guarded state transitions in one statement: the
@@ -17,7 +17,8 @@ import { continuationKeepsWaiting, continuationTarget, releasedContinuationColum
  *
  * Jobs that reach a final state release their continuations in the same
  * statement (see continuation-rules.ts), so the completion path costs no
- * extra round trip for them. The continuations are looked up parent by
+ * extra round trip for them; the first row's `released` lists them (JSON
+ * text, NULL when none) for the apply-state filters. The continuations are looked up parent by
  * parent, in a LATERAL subquery fenced by OFFSET 0 that filters on parent_id
  * alone, and updated where their state equals the one read, never where it
  * equals 'Awaiting': statistics taken while no job was Awaiting make that
@@ -110,12 +111,13 @@ WITH input AS (
   FROM continuation_decisions AS d
   -- Still Awaiting: compared with the decision's reading, not with the constant (see the comment of this statement).
   WHERE child.id = d.id AND child.state = d.state
-  RETURNING child.id, child.queue, d.target, d.parent_id, d.parent_state
+  RETURNING child.id, child.queue, d.target, d.parent_id, d.parent_state, child.type_name, child.method_name, child.retry_count
 ), released_history AS (${releasedContinuationHistory(schema, 'released')}
 ), notified AS (
   SELECT pg_notify($12, payload)
   FROM (${jobEventPayloadsSql('(SELECT id, queue, target FROM changed UNION ALL SELECT id, queue, target FROM released) AS moved')}) AS events
 )
-SELECT input.ordinal::int AS ordinal, (changed.id IS NOT NULL) AS applied, (SELECT count(*) FROM notified) AS notified
+SELECT input.ordinal::int AS ordinal, (changed.id IS NOT NULL) AS applied, (SELECT count(*) FROM notified) AS notified,
+       CASE WHEN input.ordinal = 1 THEN ${releasedContinuationsJson('released')} END AS released
 FROM input LEFT JOIN changed ON changed.ordinal = input.ordinal
 ORDER BY input.ordinal`;

@@ -40,3 +40,13 @@ export const releasedContinuationHistory = (schema: string, released: string): s
   SELECT id, target, ${continuationReason('parent_id::text', 'parent_state', 'target')},
          jsonb_build_object('parentId', parent_id::text, 'parentState', parent_state)
   FROM ${released}`;
+
+/**
+ * The continuations in `released` (id, type_name, method_name, queue,
+ * retry_count, target, parent_id, parent_state), as JSON text: what the
+ * engine tells the apply-state filters about each. NULL when none moved.
+ */
+export const releasedContinuationsJson = (released: string): string => `(SELECT json_agg(json_build_object(
+    'jobId', id::text, 'typeName', type_name, 'methodName', method_name, 'queue', queue, 'retryCount', retry_count,
+    'state', target, 'reason', ${continuationReason('parent_id::text', 'parent_state', 'target')},
+    'parentId', parent_id::text, 'parentState', parent_state) ORDER BY id)::text FROM ${released})`;

@@ -1,5 +1,5 @@
 import { jobEventPayloadsSql } from './job-event-payloads.js';
-import { continuationKeepsWaiting, continuationTarget, releasedContinuationColumns, releasedContinuationHistory } from './continuation-rules.js';
+import { continuationKeepsWaiting, continuationTarget, releasedContinuationColumns, releasedContinuationHistory, releasedContinuationsJson } from './continuation-rules.js';
 
 /**
  * Moves continuations on once their parent has finished (see
@@ -36,14 +36,14 @@ const releaseSteps = (schema: string, children: string): string => `decided AS M
   SET ${releasedContinuationColumns('decided.target', '$4')}
   FROM decided
   WHERE job.id = decided.id AND job.state = decided.state
-  RETURNING job.id, job.queue, decided.parent_id, decided.target, decided.parent_state
+  RETURNING job.id, job.queue, decided.parent_id, decided.target, decided.parent_state, job.type_name, job.method_name, job.retry_count
 ), history AS (${releasedContinuationHistory(schema, 'moved')}
 ), notified AS (
   SELECT pg_notify($3, payload)
   FROM (${jobEventPayloadsSql('moved')}) AS events
 )`;
 
-const RELEASED_COLUMNS = `(SELECT coalesce(array_agg(id::text ORDER BY id), '{}') FROM moved) AS released,
+const RELEASED_COLUMNS = `${releasedContinuationsJson('moved')} AS released,
        (SELECT count(*) FROM notified) AS notified`;
 
 /** Continuations of the parents in $1 (the client's check after creating one), looked up parent by parent through jobs_parent_idx. */

@@ -1,7 +1,7 @@
 /** Continuations released by their parent's outcome, and the engine's history and retry bookkeeping. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { JobStorage } from '../../../src/storage/job-storage.js';
+import type { JobStorage, ReleasedContinuation } from '../../../src/storage/job-storage.js';
 import type { ContinuationOption, JobId, StateName } from '../../../src/storage/job-types.js';
 import type { StorageKind } from '../../support/test-storage.js';
 import { fetchOk, newJob, promoteDue, stateOf, withStorage } from './support.js';
@@ -98,6 +98,33 @@ export function continuationContract(kind: StorageKind): void {
         assert.equal(await stateOf(storage, children[1]!), 'Awaiting');
 
         assert.equal((await storage.sweepContinuations('not-an-id'))._unsafeUnwrapErr().kind, 'InvalidInput');
+      }));
+
+    it('tells its release listeners what each statement moved on: the completion, the check by parent, the sweep', () =>
+      withStorage(kind, async (t) => {
+        const { storage } = t;
+        const heard: (readonly ReleasedContinuation[])[] = [];
+        const stop = storage.onContinuationsReleased((released) => heard.push(released));
+        const { parent, children } = await parentWithContinuations(storage, 'Succeeded');
+        const completion = { typeName: 'Ping', methodName: undefined, queue: 'default', retryCount: 0, parentId: parent, parentState: 'Succeeded' };
+        assert.deepEqual(heard, [[
+          { ...completion, jobId: children.succeeded, state: 'Enqueued', reason: `Parent job ${parent} Succeeded` },
+          { ...completion, jobId: children.finished, state: 'Enqueued', reason: `Parent job ${parent} Succeeded` },
+          { ...completion, jobId: children.deleted, state: 'Deleted', reason: `Parent job ${parent} Succeeded; the continuation option was not met` },
+        ]], 'one report for the completion statement');
+
+        const late = (await storage.createJob(newJob({ queue: 'late', typeName: 'Late', state: { name: 'Awaiting', parentId: parent, on: 'succeeded' } })))._unsafeUnwrap();
+        assert.deepEqual((await storage.releaseContinuations([parent]))._unsafeUnwrap(), [late]);
+        assert.deepEqual(heard[1], [{ ...completion, typeName: 'Late', queue: 'late', jobId: late, state: 'Enqueued', reason: `Parent job ${parent} Succeeded` }]);
+
+        const orphan = (await storage.createJob(newJob({ state: { name: 'Awaiting', parentId: parent, on: 'finished' } })))._unsafeUnwrap();
+        await t.sql(`DELETE FROM ${storage.schema.quoted}.jobs WHERE id = $1`, [parent]);
+        assert.deepEqual(await sweepAll(storage), [orphan]);
+        assert.deepEqual(heard[2], [{ ...completion, parentState: undefined, jobId: orphan, state: 'Enqueued', reason: `Parent job ${parent} no longer exists` }]);
+
+        assert.deepEqual(await sweepAll(storage), []);
+        stop();
+        assert.equal(heard.length, 3, 'statements that move nothing report nothing');
       }));
 
     it('a continuation whose parent no longer exists runs only on finished', () =>
