@@ -160,13 +160,16 @@ export function parseStoredJson(text: string): { ok: true; value: JsonValue } | 
   }
 }
 
+/** Shared by every statement that moved none: the completion path asks once per batch. */
+const NONE_RELEASED: readonly ReleasedContinuation[] = Object.freeze([]);
+
 /**
  * The continuations a statement moved on, from the JSON text the statement
  * built (continuation-rules.ts); none for NULL. Built by our own SQL from
  * typed columns, so it is trusted as it is.
  */
-export function decodeReleasedContinuations(json: string | null): ReleasedContinuation[] {
-  if (json === null) return [];
+export function decodeReleasedContinuations(json: string | null): readonly ReleasedContinuation[] {
+  if (json === null) return NONE_RELEASED;
   const rows = JSON.parse(json) as (Omit<ReleasedContinuation, 'methodName' | 'parentState'> & { methodName: string | null; parentState: StateName | null })[];
   return rows.map((row) => ({ ...row, methodName: row.methodName ?? undefined, parentState: row.parentState ?? undefined }));
 }

@@ -2,7 +2,7 @@ import { err, errAsync, ok, okAsync, Result, ResultAsync } from 'neverthrow';
 import type { Database, Unsubscribe } from './database.js';
 import { DeadRowCollector } from './embedded/dead-row-collector.js';
 import { checkName, checkQueueName, parseJobId, toJsonText } from './input-validation.js';
-import type { ContinuationSweep, DueJob, FetchOutcome, ReleasedContinuation, FetchRequest, JobStorage, RenewOutcome, StrayLease, WriteOptions } from './job-storage.js';
+import type { ContinuationSweep, DueJob, FetchOutcome, FetchRequest, JobStorage, ReleasedContinuation, RenewOutcome, StrayLease, WriteOptions } from './job-storage.js';
 import { JOB_STATES, type FetchedJob, type JobId, type JsonValue, type Lease, type NewJob, type StateName } from './job-types.js';
 import type { HistoryPoint, JobDetails, JobSearch, JobSummary, Page, QueueSummary, ServerAnnouncement, ServerInfo, StateCounts, StateHistory, StateHistoryRequest } from './monitoring-types.js';
 import type { DueRecurringHandler, RecurringDefinition, RecurringJob } from './recurring-types.js';
@@ -78,7 +78,7 @@ export class SqlJobStorage implements JobStorage {
   }
 
   /** Decodes a statement's released continuations and tells the listeners; a listener that throws does not fail the statement. */
-  private released(json: string | null): ReleasedContinuation[] {
+  private reportReleased(json: string | null): readonly ReleasedContinuation[] {
     const released = decodeReleasedContinuations(json);
     if (released.length > 0) {
       for (const listener of this.releaseListeners) {
@@ -172,8 +172,7 @@ export class SqlJobStorage implements JobStorage {
         const applied = rows.map((row) => row.applied);
         this.rewrote(applied.filter(Boolean).length);
         // Only the first row carries them, and only when the batch finished a parent with continuations.
-        const released = rows[0]?.released ?? null;
-        if (released !== null) this.released(released);
+        this.reportReleased(rows[0]?.released ?? null);
         return applied;
       });
   }
@@ -242,7 +241,7 @@ export class SqlJobStorage implements JobStorage {
     if (ids.value.length === 0) return okAsync([]);
     return this.runner
       .rows<{ released: string | null }>(op, this.sql.releaseContinuationsOf, [ids.value, limit, this.channel, this.settings.jobExpirationTimeoutMs])
-      .map((rows) => this.released(rows[0]?.released ?? null).map((c) => c.jobId));
+      .map((rows) => this.reportReleased(rows[0]?.released ?? null).map((c) => c.jobId));
   }
 
   sweepContinuations(after: JobId | undefined, limit = DEFAULT_CONTINUATION_BATCH): ResultAsync<ContinuationSweep, StorageError> {
@@ -255,7 +254,7 @@ export class SqlJobStorage implements JobStorage {
         const row = rows[0];
         // A step that read fewer than it could reached the end: the next one starts over.
         const next = row === undefined || row.scanned < limit || row.last_scanned === null ? undefined : row.last_scanned;
-        return { released: this.released(row?.released ?? null).map((c) => c.jobId), next };
+        return { released: this.reportReleased(row?.released ?? null).map((c) => c.jobId), next };
       });
   }
 
