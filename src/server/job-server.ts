@@ -79,9 +79,8 @@ export class JobServer {
     const { storage, options, logger } = this.deps;
     this.name = options.serverName ?? uniqueServerName();
     // Workers record outcomes through one coalesced statement per batch.
-    const states = new StateMachine(storage, deps.filters, logger, batchedStateChanges(storage, options.invisibilityTimeoutMs, this.workersStopped.signal));
-    this.states = states;
-    const performer = new JobPerformer({ storage, mediator: deps.mediator, catalog: deps.catalog, filters: deps.filters, states, resolver: deps.resolver, logger });
+    this.states = new StateMachine(storage, deps.filters, logger, batchedStateChanges(storage, options.invisibilityTimeoutMs, this.workersStopped.signal));
+    const performer = new JobPerformer({ storage, mediator: deps.mediator, catalog: deps.catalog, filters: deps.filters, states: this.states, resolver: deps.resolver, logger });
     this.pool = new WorkerPool(storage, performer, {
       serverName: this.name,
       workerCount: options.workerCount,

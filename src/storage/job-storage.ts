@@ -79,12 +79,8 @@ export interface RenewOutcome {
   readonly lost: readonly JobId[];
 }
 
-/**
- * A Scheduled job whose time has come, as the state machine's filters see it:
- * the scheduler moves it on through the state machine, as Hangfire's
- * DelayedJobScheduler does, so elect-state and apply-state filters hear of it.
- */
-export interface DueJob {
+/** A job as the state machine's filters are told of it: what it runs, where, and its retries so far. */
+export interface JobIdentity {
   readonly jobId: JobId;
   readonly typeName: string;
   readonly methodName: string | undefined;
@@ -93,16 +89,18 @@ export interface DueJob {
 }
 
 /**
+ * A Scheduled job whose time has come: the scheduler moves it on through the
+ * state machine, as Hangfire's DelayedJobScheduler does, so elect-state and
+ * apply-state filters hear of it.
+ */
+export type DueJob = JobIdentity;
+
+/**
  * A continuation this process's statement moved on because its parent
  * finished (or no longer exists): into its queue, or Deleted when the
  * parent's outcome did not match its option.
  */
-export interface ReleasedContinuation {
-  readonly jobId: JobId;
-  readonly typeName: string;
-  readonly methodName: string | undefined;
-  readonly queue: string;
-  readonly retryCount: number;
+export interface ReleasedContinuation extends JobIdentity {
   readonly state: 'Enqueued' | 'Deleted';
   /** The history entry's reason ("Parent job 12 Succeeded"). */
   readonly reason: string;

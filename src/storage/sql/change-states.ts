@@ -18,9 +18,9 @@ import { continuationKeepsWaiting, continuationTarget, releasedContinuationColum
  * Jobs that reach a final state release their continuations in the same
  * statement (see continuation-rules.ts), so the completion path costs no
  * extra round trip for them; the first row's `released` lists them (JSON
- * text, NULL when none) for the apply-state filters. The continuations are looked up parent by
- * parent, in a LATERAL subquery fenced by OFFSET 0 that filters on parent_id
- * alone, and updated where their state equals the one read, never where it
+ * text, NULL when none) for the apply-state filters. The continuations are
+ * looked up parent by parent, in a LATERAL subquery fenced by OFFSET 0 that
+ * filters on parent_id alone, and updated where their state equals the one read, never where it
  * equals 'Awaiting': statistics taken while no job was Awaiting make that
  * constant look like one row, and the planner then read every Awaiting job
  * through jobs_state_idx once per Awaiting job, in every completion (with
