@@ -4,6 +4,7 @@ import type { JobFilterRegistry } from '../filters/filter-registry.js';
 import { storageFailed, type JobError } from '../jobs/job-error.js';
 import type { JobCatalog } from '../jobs/job-invocation.js';
 import { containedLogger, type Logger } from '../logging/logger.js';
+import { ThrottledWarning } from '../logging/throttled-warning.js';
 import type { IMediator } from '../mediator/mediator-interface.js';
 import type { ServiceResolver } from '../mediator/service-resolver.js';
 import { StateMachine } from '../states/state-machine.js';
@@ -71,6 +72,11 @@ export class JobServer {
   private running: RunningProcess[] = [];
   private unsubscribe: Unsubscribe | undefined;
   private phase: Phase = 'new';
+  /** Warnings that anyone who may NOTIFY on the job channel can provoke: each at most once a minute. */
+  private readonly junkNotification: ThrottledWarning;
+  private readonly forgedDeletion: ThrottledWarning;
+  /** Running jobs whose deletion is being checked: a flood of notices costs one read per job at a time. */
+  private readonly deletionChecks = new Set<string>();
 
   private readonly deps: JobServerDependencies;
 
@@ -78,6 +84,8 @@ export class JobServer {
     this.deps = { ...deps, logger: containedLogger(deps.logger) };
     const { storage, options, logger } = this.deps;
     this.name = options.serverName ?? uniqueServerName();
+    this.junkNotification = new ThrottledWarning(logger);
+    this.forgedDeletion = new ThrottledWarning(logger);
     // Workers record outcomes through one coalesced statement per batch.
     this.states = new StateMachine(storage, deps.filters, logger, batchedStateChanges(storage, options.invisibilityTimeoutMs, this.workersStopped.signal));
     const performer = new JobPerformer({ storage, mediator: deps.mediator, catalog: deps.catalog, filters: deps.filters, states: this.states, resolver: deps.resolver, logger });
@@ -161,8 +169,8 @@ export class JobServer {
 
   private onEvent(event: StorageEvent): void {
     if (event.kind === 'Enqueued') this.pool.notifyEnqueued(event.queue);
-    else if (event.kind === 'Unrecognized') this.deps.logger.warn(`Ignored a notification on the job channel that is not one mediator-jobs sends: ${JSON.stringify(event.payload.slice(0, 100))}`);
-    else if (event.state === 'Deleted' && this.pool.holds(event.jobId)) void this.abortIfDeleted(event.jobId);
+    else if (event.kind === 'Unrecognized') this.junkNotification.warn(`Ignored a notification on the job channel that is not one mediator-jobs sends: ${JSON.stringify(event.payload.slice(0, 100))}`);
+    else if (event.state === 'Deleted' && this.pool.holds(event.jobId) && !this.deletionChecks.has(event.jobId)) void this.abortIfDeleted(event.jobId);
   }
 
   /**
@@ -172,10 +180,12 @@ export class JobServer {
    * next renewal notices; this only makes the abort prompt.)
    */
   private async abortIfDeleted(jobId: string): Promise<void> {
+    this.deletionChecks.add(jobId);
     const state = await this.deps.storage.getState(jobId);
+    this.deletionChecks.delete(jobId);
     if (state.isErr()) this.deps.logger.warn(`Checking whether running job ${jobId} was deleted failed; the next lease renewal will tell: ${formatStorageError(state.error)}`, { jobId });
     else if (state.value === 'Deleted') this.pool.notifyDeleted(jobId);
-    else this.deps.logger.warn(`Ignored a notification that running job ${jobId} was deleted: it is ${state.value ?? 'gone'}`, { jobId });
+    else this.forgedDeletion.warn(`Ignored a notification that running job ${jobId} was deleted: it is ${state.value ?? 'gone'}`, { jobId });
   }
 
   private announcement() {

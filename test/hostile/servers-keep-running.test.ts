@@ -217,9 +217,14 @@ for (const kind of STORAGE_KINDS) {
           // Well formed, but false: the jobs are running, not finished or deleted.
           `FS${running}`, `FD${running}`, `FF${running}`,
         ];
-        for (const payload of junk) await e.t.sql('SELECT pg_notify($1, $2)', [channel, payload]);
-        await logged(e.logger, /not one mediator-jobs sends|Ignored a notification/, 'a junk notification');
+        // Ten times over: a flood is warned of once, not once per notification.
+        for (let round = 0; round < 10; round++) for (const payload of junk) await e.t.sql('SELECT pg_notify($1, $2)', [channel, payload]);
+        await logged(e.logger, /not one mediator-jobs sends/, 'a junk notification');
+        await logged(e.logger, /Ignored a notification that running job/, 'a forged deletion');
         await stillTakesJobs(e, 'after junk notifications');
+        const warned = (pattern: RegExp) => e.logger.at('warn').filter((message) => pattern.test(message)).length;
+        assert.equal(warned(/not one mediator-jobs sends/), 1, 'one warning for 190 junk notifications');
+        assert.equal(warned(/Ignored a notification that running job/), 1, 'one warning for 10 forged deletions');
         assert.equal((await e.t.storage.getState(running))._unsafeUnwrap(), 'Processing', 'a forged Deleted did not abort the running job');
         e.gates.open('held');
         await e.waitForState(running, 'Succeeded', 30_000);
