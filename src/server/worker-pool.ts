@@ -311,7 +311,9 @@ export class WorkerPool {
     });
     entry.done = performed.then((outcome) => {
       if (outcome === 'interrupted') this.interrupted.push(job.lease);
-      this.running.delete(job.id);
+      // The same job may have been fetched again while this run went on (deleted and requeued, or its
+      // lease lost): the new run's entry replaced this one and must stay, or its lease would lapse.
+      if (this.running.get(job.id) === entry) this.running.delete(job.id);
       freeWorker();
       // A recorded outcome may be what held the pool back (see HELD_PER_WORKER).
       this.workerFreed();

@@ -11,6 +11,9 @@ class Long extends Request<string> {
   }
 }
 
+/** Runs until the test lets it finish; never reads its signal. */
+class Stubborn extends Request<string> {}
+
 function longHandler(started: Set<string>, aborted: Set<string>, runs: Map<string, number>) {
   return {
     handle: (request: Long, context: { signal: AbortSignal; job?: { jobId: string } }) =>
@@ -84,6 +87,42 @@ for (const kind of STORAGE_KINDS) {
         assert.equal(runs.get(id), 1, 'ran once although it outlived its lease three times');
         assert.deepEqual(aborted.size, 0);
       } finally {
+        await e.dispose();
+      }
+    });
+
+    it('a job requeued while its deleted run still goes on runs again, and the new run is held to the end', async () => {
+      // Run n waits for gate n and ignores its signal, as a handler that never reads it does.
+      const gates = new Map<number, () => void>();
+      const runs: number[] = [];
+      const e = await testEngine(kind, (registry) => void registry.addHandler(Stubborn, {
+        handle: () => new Promise<string>((resolve) => {
+          const run = runs.push(runs.length + 1);
+          gates.set(run, () => resolve(`run ${run}`));
+        }),
+      })._unsafeUnwrap(), { InvisibilityTimeout: '900ms' }, { retry: false });
+      try {
+        await e.startServer({ WorkerCount: 2 });
+        const id = (await e.engine.client.enqueue(new Stubborn()))._unsafeUnwrap();
+        await eventually(async () => (gates.has(1) ? true : undefined), 'the first run to start');
+        assert.equal((await e.engine.client.delete(id))._unsafeUnwrap(), true);
+        assert.equal((await e.engine.client.requeue(id))._unsafeUnwrap(), true);
+        await eventually(async () => (gates.has(2) ? true : undefined), 'the second run to start while the first goes on');
+        gates.get(1)!();
+        // The pool must go on renewing the second run's lease after the first run ended: a renewal
+        // 300 ms or more after that moment shows it (a lapsed lease would be fetched again: a third run).
+        const firstEnded = (await e.t.sql<{ now: Date }>('SELECT now() AS now'))[0]!.now.getTime();
+        await eventually(async () => {
+          const [job] = await e.t.sql<{ state: string; visible_at: Date }>(`SELECT state, visible_at FROM "${e.t.storage.schema.name}".jobs WHERE id = $1`, [id]);
+          return job?.state === 'Processing' && job.visible_at.getTime() > firstEnded + 1_200 ? true : undefined;
+        }, 'the second run\'s lease to be renewed after the first run ended', 10_000);
+        gates.get(2)!();
+        await e.waitForState(id, 'Succeeded', 10_000);
+        assert.deepEqual(runs, [1, 2], 'two runs: before the deletion and after the requeue');
+        const history = (await e.t.storage.jobDetails(id))._unsafeUnwrap()!.history.map((h) => h.name);
+        assert.deepEqual(history, ['Succeeded', 'Processing', 'Enqueued', 'Deleted', 'Processing', 'Enqueued']);
+      } finally {
+        for (const open of gates.values()) open();
         await e.dispose();
       }
     });
