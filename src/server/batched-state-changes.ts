@@ -26,6 +26,10 @@ const FIRST_RETRY_DELAY_MS = 50;
  * Once `giveUp` is aborted (the server's workers have stopped), a write that
  * still fails is given up: its jobs run again when their leases expire.
  *
+ * A batch that mixes fenced changes with unfenced ones (the delayed-job
+ * scheduler's promotions share the batch) and loses its connection has its
+ * fenced changes written again on their own: see writeFencedAgain.
+ *
  * When the database or the storage refuses a batch for what one of its
  * changes holds (a value it cannot store), the changes are written again one
  * by one, so only the culprit's worker gets the refusal: the other jobs of the
@@ -37,6 +41,7 @@ export function batchedStateChanges(storage: JobStorage, retryForMs = 0, giveUp?
     const applied = await writeWithRetry(storage, changes, retryForMs, giveUp);
     if (applied.isOk()) return applied.value.map((flag) => ok(flag));
     if (changes.length > 1 && refusedForContent(applied.error)) return writeOneByOne(storage, changes, retryForMs, giveUp);
+    if (connectionLost(applied.error) && changes.some(isFenced) && !changes.every(isFenced)) return writeFencedAgain(storage, changes, applied.error, retryForMs, giveUp);
     return changes.map(() => err(applied.error));
   });
   return (changes: readonly StateChange[]) => submitAll(coalescer, changes);
@@ -54,7 +59,7 @@ async function submitAll(coalescer: Coalescer<StateChange, Result<boolean, Stora
 }
 
 async function writeWithRetry(storage: JobStorage, changes: StateChange[], retryForMs: number, giveUp: AbortSignal | undefined): Promise<Result<boolean[], StorageError>> {
-  const fenced = changes.every((change) => change.lease !== undefined);
+  const fenced = changes.every(isFenced);
   const giveUpAt = Date.now() + retryForMs;
   let delay = FIRST_RETRY_DELAY_MS;
   for (;;) {
@@ -68,6 +73,29 @@ async function writeWithRetry(storage: JobStorage, changes: StateChange[], retry
 /** A lost connection may have committed the batch: only fencing tokens make writing it again safe. A refusal applied nothing. */
 function worthWritingAgain(error: StorageError, fenced: boolean): boolean {
   return (fenced && connectionLost(error)) || refusedForNow(error);
+}
+
+/** A change that carries its lease's fencing token: writing it again after a lost connection cannot apply it twice. */
+function isFenced(change: StateChange): boolean {
+  return change.lease !== undefined;
+}
+
+/**
+ * A batch that mixed fenced changes (workers' outcomes) with unfenced ones
+ * (the scheduler's promotions, guarded by their state only) lost its
+ * connection: the fenced changes are written again, so their jobs do not run
+ * a second time; the others get the error (a due job that was not promoted
+ * is read again by the scheduler's next round).
+ */
+async function writeFencedAgain(storage: JobStorage, changes: StateChange[], lost: StorageError, retryForMs: number, giveUp: AbortSignal | undefined): Promise<Result<boolean, StorageError>[]> {
+  const fenced = changes.filter(isFenced);
+  const written = await writeWithRetry(storage, fenced, retryForMs, giveUp);
+  let next = 0;
+  return changes.map((change) => {
+    if (!isFenced(change)) return err(lost);
+    const index = next++;
+    return written.map((flags) => flags[index] === true);
+  });
 }
 
 /** Each change in its own statement, in order: a refused one fails alone. */

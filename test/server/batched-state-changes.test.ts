@@ -93,6 +93,36 @@ describe('batched state changes', () => {
     }
   });
 
+  it('after a lost connection, writes again the fenced changes of a batch that also held unfenced ones', async () => {
+    const t = await openTestStorage('PostgreSql');
+    try {
+      const running = await fetchedJob(t.storage);
+      const due = (await t.storage.createJob({ queue: 'default', state: { name: 'Scheduled', runAt: new Date(Date.now() - 1_000) }, typeName: 'Noop', payload: {} }))._unsafeUnwrap();
+      const sizes: number[] = [];
+      const faulty = Object.create(t.storage) as JobStorage;
+      faulty.changeStates = (changes: readonly StateChange[]) => {
+        sizes.push(changes.length);
+        return sizes.length === 2 ? errAsync(connectionLost) : t.storage.changeStates(changes);
+      };
+      const apply = batchedStateChanges(faulty, 10_000);
+      const blocker = await fetchedJob(t.storage);
+      // The first call goes alone; the completion and the scheduler's promotion behind it go together, and that batch loses its connection.
+      const [first, completion, promotion] = await Promise.all([
+        apply([{ jobId: blocker.id, from: ['Processing'], lease: blocker.lease, to: { name: 'Succeeded' } }]),
+        apply([{ jobId: running.id, from: ['Processing'], lease: running.lease, to: { name: 'Succeeded' } }]),
+        apply([{ jobId: due, from: ['Scheduled'], to: { name: 'Enqueued' }, reason: 'Scheduled time reached' }]),
+      ]);
+      assert.deepEqual(first._unsafeUnwrap(), [true]);
+      assert.deepEqual(sizes, [1, 2, 1], 'the batch of two lost its connection; the completion went again alone');
+      assert.deepEqual(completion._unsafeUnwrap(), [true], 'the fenced completion was written again');
+      assert.equal(promotion._unsafeUnwrapErr(), connectionLost, 'the promotion, guarded by its state only, was not');
+      assert.equal((await t.storage.getState(running.id))._unsafeUnwrap(), 'Succeeded');
+      assert.equal((await t.storage.getState(due))._unsafeUnwrap(), 'Scheduled', 'left for the next round of the scheduler');
+    } finally {
+      await t.dispose();
+    }
+  });
+
   it('writes a batch refused for one change again one by one: only that change fails', async () => {
     const t = await openTestStorage('PostgreSql');
     try {
