@@ -81,6 +81,7 @@ export class RecurringJobManager {
       .getRecurring(id)
       .mapErr(fromStorageError)
       .andThen((existing) => {
+        // The storage makes the same choice again on the row it locks (a pass may fire the tick after this read).
         const kept = existing !== undefined && existing.cron === schedule.cron && existing.timeZone === schedule.timeZone ? existing.nextExecutionAt : undefined;
         const nextExecutionAt = kept ?? nextOccurrence(schedule.cron, schedule.timeZone, this.now());
         if (nextExecutionAt === undefined) {

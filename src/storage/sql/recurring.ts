@@ -3,8 +3,12 @@ const recurringColumns = `id, cron, time_zone, queue, type_name, method_name, pa
   created_at, updated_at`;
 
 /**
- * Creates or updates recurring job $1. An update replaces the definition and
- * the next execution but keeps paused and the last run.
+ * Creates or updates recurring job $1. An update replaces the definition but
+ * keeps paused and the last run; it replaces the next execution only when the
+ * cron expression or the time zone changed. Keeping the planned tick is
+ * decided here, on the row as locked by this statement, not from a read
+ * before it: a scheduler pass that fired the tick and advanced the schedule
+ * in between would otherwise have it put back and fired twice.
  * $2 cron, $3 time zone, $4 queue, $5 type, $6 method, $7 payload, $8 display
  * name, $9 misfire, $10 skip if running, $11 next execution.
  */
@@ -16,7 +20,11 @@ ON CONFLICT (id) DO UPDATE
 SET cron = excluded.cron, time_zone = excluded.time_zone, queue = excluded.queue, type_name = excluded.type_name,
     method_name = excluded.method_name, payload = excluded.payload, display_name = excluded.display_name,
     misfire = excluded.misfire, skip_if_running = excluded.skip_if_running,
-    next_execution_at = excluded.next_execution_at, error = NULL, updated_at = now()`;
+    next_execution_at = CASE
+      WHEN recurring_jobs.cron = excluded.cron AND recurring_jobs.time_zone IS NOT DISTINCT FROM excluded.time_zone
+      THEN coalesce(recurring_jobs.next_execution_at, excluded.next_execution_at)
+      ELSE excluded.next_execution_at END,
+    error = NULL, updated_at = now()`;
 
 /** Recurring job $1. */
 export const getRecurringSql = (schema: string): string => `

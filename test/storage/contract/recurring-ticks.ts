@@ -48,6 +48,29 @@ export function recurringTicksContract(kind: StorageKind): void {
         assert.equal((await storage.processDueRecurring(10, () => okAsync({ nextExecutionAt: undefined }), { now: T0 }))._unsafeUnwrap(), 0);
       }));
 
+    it('an update keeping the schedule keeps the tick as the pass left it, even when the update was read before the pass fired', () =>
+      withStorage(kind, async ({ storage }) => {
+        await seed(storage, definition('every-second', at(-1)));
+        // What addOrUpdate read before writing: the tick about to fire.
+        const read = await recurring(storage, 'every-second');
+        let update: Promise<unknown> | undefined;
+        (await storage.processDueRecurring(10, () => {
+          // The write arrives while the pass holds the definition.
+          update = storage.upsertRecurring(definition('every-second', read.nextExecutionAt, { payload: { v: 2 } })).then((r) => r._unsafeUnwrap());
+          return okAsync({ nextExecutionAt: at(1), lastExecutionAt: at(-1) });
+        }, { now: T0 }))._unsafeUnwrap();
+        await update;
+        let stored = await recurring(storage, 'every-second');
+        assert.equal(stored.nextExecutionAt?.toISOString(), at(1).toISOString(), 'the tick the pass fired is not planned again');
+        assert.deepEqual(stored.payload, { v: 2 }, 'the rest of the definition was replaced');
+        (await storage.upsertRecurring(definition('every-second', at(30), { cron: '*/5 * * * * *' })))._unsafeUnwrap();
+        stored = await recurring(storage, 'every-second');
+        assert.equal(stored.nextExecutionAt?.toISOString(), at(30).toISOString(), 'a new cron expression plans anew');
+        (await storage.upsertRecurring(definition('every-second', at(40), { cron: '*/5 * * * * *', timeZone: 'Europe/Paris' })))._unsafeUnwrap();
+        stored = await recurring(storage, 'every-second');
+        assert.equal(stored.nextExecutionAt?.toISOString(), at(40).toISOString(), 'so does a new time zone');
+      }));
+
     it("uses the database's clock when no clock is given", () =>
       withStorage(kind, async (t) => {
         const { storage } = t;
