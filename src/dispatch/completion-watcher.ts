@@ -1,4 +1,5 @@
 import { err, errAsync, ok, ResultAsync, type Result } from 'neverthrow';
+import { MAX_TIMER_DELAY_MS } from '../config/defaults.js';
 import { fromStorageError, jobNotFound, storageFailed } from '../jobs/job-error.js';
 import { containedLogger, silentLogger, type Logger } from '../logging/logger.js';
 import type { Unsubscribe } from '../storage/database.js';
@@ -101,9 +102,8 @@ export class CompletionWatcher {
     const checked = parseJobId(jobId, 'awaiting a job');
     if (checked.isErr()) return errAsync(fromStorageError(checked.error));
     const timeoutMs = options.timeoutMs;
-    if (timeoutMs !== undefined && !(Number.isFinite(timeoutMs) && timeoutMs >= 0)) {
-      return errAsync({ kind: 'InvalidOptions', message: `timeout must be 0 ms or more, not ${String(timeoutMs)}` });
-    }
+    const badTimeout = invalidTimeout(timeoutMs);
+    if (badTimeout !== undefined) return errAsync({ kind: 'InvalidOptions', message: badTimeout });
     if (options.signal !== undefined && !(options.signal instanceof AbortSignal)) return errAsync({ kind: 'InvalidOptions', message: 'signal must be an AbortSignal' });
     if (this.#closed) return errAsync(aborted(jobId, 'the completion watcher is closed'));
     if (options.signal?.aborted === true) return errAsync(aborted(jobId));
@@ -272,4 +272,16 @@ export class CompletionWatcher {
 
 function isFinal(state: StateName): state is FinalState {
   return FINAL_STATES.includes(state);
+}
+
+/**
+ * Why `timeoutMs` cannot time a wait, or undefined when it can: from 0 ms up
+ * to the longest delay a timer honours (about 24.8 days; a longer one would
+ * fire at once). No timeout at all is waiting as long as it takes.
+ */
+export function invalidTimeout(timeoutMs: number | undefined): string | undefined {
+  if (timeoutMs === undefined) return undefined;
+  if (!(Number.isFinite(timeoutMs) && timeoutMs >= 0)) return `timeout must be 0 ms or more, not ${String(timeoutMs)}`;
+  if (timeoutMs > MAX_TIMER_DELAY_MS) return `timeout must be at most ${MAX_TIMER_DELAY_MS} ms (about 24.8 days; leave it out to wait as long as it takes), not ${timeoutMs}`;
+  return undefined;
 }

@@ -5,7 +5,7 @@ import type { Job } from '../jobs/job-invocation.js';
 import type { JobStorage } from '../storage/job-storage.js';
 import type { JobId } from '../storage/job-types.js';
 import { aborted, type AwaitError } from './await-error.js';
-import type { CompletionWatcher } from './completion-watcher.js';
+import { invalidTimeout, type CompletionWatcher } from './completion-watcher.js';
 import type { EnqueueAwaitOptions, JobEnqueueOptions } from './dispatch-options.js';
 import { readJobOutcome } from './job-outcome.js';
 
@@ -41,7 +41,8 @@ export function createAndAwait(creation: JobCreation, job: Job, options: Enqueue
   const { timeout, signal, ...where } = options;
   if (signal !== undefined && !(signal instanceof AbortSignal)) return invalid('signal must be an AbortSignal');
   if (signal?.aborted === true) return errAsync(aborted(undefined));
-  if (timeout !== undefined && !(Number.isFinite(timeout) && timeout >= 0)) return invalid(`timeout must be 0 ms or more, not ${String(timeout)}`);
+  const badTimeout = invalidTimeout(timeout);
+  if (badTimeout !== undefined) return invalid(badTimeout);
   if ('transaction' in options && options.transaction !== undefined) {
     return invalid('enqueueAwait takes no transaction: the job would not exist for anyone until the caller commits');
   }

@@ -1,3 +1,4 @@
+import { MAX_TIMER_DELAY_MS } from '../config/defaults.js';
 import type { Logger } from '../logging/logger.js';
 import { LazyAbortController } from '../mediator/lazy-abort-controller.js';
 import type { FetchOutcome, JobStorage, LocalClaim } from '../storage/job-storage.js';
@@ -116,7 +117,8 @@ export class WorkerPool {
 
   start(): void {
     this.loop ??= Promise.all(this.fetchLoops.map((state, index) => this.fetchLoop(state, index === 0)));
-    const renewEvery = Math.max(50, Math.floor(this.settings.invisibilityTimeoutMs / 3));
+    // Capped at what a timer can wait: beyond it Node fires at once, and leases would be renewed every millisecond.
+    const renewEvery = Math.min(MAX_TIMER_DELAY_MS, Math.max(50, Math.floor(this.settings.invisibilityTimeoutMs / 3)));
     this.renewTimer = setInterval(() => void this.renewLeases(), renewEvery);
     this.renewTimer.unref();
     if (this.settings.strayLeaseCheckMs !== undefined) {

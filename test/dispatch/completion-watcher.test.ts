@@ -182,6 +182,7 @@ for (const kind of STORAGE_KINDS) {
       try {
         assert.equal((await errOf(() => e.watcher.waitFor('987654321'))).kind, 'JobNotFound');
         assert.equal((await errOf(() => e.watcher.waitFor('not an id'))).kind, 'InvalidOptions');
+        assert.equal((await errOf(() => e.watcher.waitFor('987654321', { timeoutMs: 2 ** 31 }))).kind, 'InvalidOptions', 'a timeout no timer can wait');
         const id = (await e.mediator.enqueue(new Echo('never run', new Date(0), 1n)))._unsafeUnwrap();
         const open = e.watcher.waitFor(id);
         await eventually(async () => (e.watcher.awaitedJobs === 1 ? true : undefined), 'the wait');

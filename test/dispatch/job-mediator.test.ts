@@ -230,6 +230,10 @@ for (const kind of STORAGE_KINDS) {
         assert.deepEqual([error.kind, 'jobId' in error ? error.jobId : 'none'], ['Aborted', undefined]);
         assert.deepEqual((await e.t.storage.stateCounts())._unsafeUnwrap(), before, 'nothing was created');
         assert.equal((await errOf(() => e.mediator.enqueueAwait(new Echo('bad', AT, BIG), { timeout: -5 }))).kind, 'InvalidOptions');
+        // Longer than a timer can wait: it would time out at once, so it is refused before anything is created.
+        const tooLong = await errOf(() => e.mediator.enqueueAwait(new Echo('bad', AT, BIG), { timeout: 30 * 24 * 3_600_000 }));
+        assert.deepEqual([tooLong.kind, tooLong.message], ['InvalidOptions', 'timeout must be at most 2147483647 ms (about 24.8 days; leave it out to wait as long as it takes), not 2592000000']);
+        assert.deepEqual((await e.t.storage.stateCounts())._unsafeUnwrap(), before, 'nothing was created');
         e.gates.open('never');
       } finally {
         await e.dispose();

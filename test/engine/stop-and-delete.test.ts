@@ -91,6 +91,25 @@ for (const kind of STORAGE_KINDS) {
       }
     });
 
+    it('an InvisibilityTimeout longer than a timer can wait renews leases at the longest delay, not every millisecond', async () => {
+      const warnings: string[] = [];
+      const onWarning = (warning: Error) => void warnings.push(`${warning.name}: ${warning.message}`);
+      process.on('warning', onWarning);
+      const started = new Set<string>(), aborted = new Set<string>(), runs = new Map<string, number>();
+      const e = await testEngine(kind, (registry) => void registry.addHandler(Long, longHandler(started, aborted, runs))._unsafeUnwrap(), { InvisibilityTimeout: '100d' }, { retry: false });
+      try {
+        await e.startServer();
+        const id = (await e.engine.client.enqueue(new Long(300)))._unsafeUnwrap();
+        await e.waitForState(id, 'Succeeded', 20_000);
+        // Node reports a timer it cannot honour on the next tick.
+        await new Promise((resolve) => setImmediate(resolve));
+        assert.deepEqual(warnings.filter((w) => w.startsWith('TimeoutOverflowWarning')), []);
+      } finally {
+        process.off('warning', onWarning);
+        await e.dispose();
+      }
+    });
+
     it('a job requeued while its deleted run still goes on runs again, and the new run is held to the end', async () => {
       // Run n waits for gate n and ignores its signal, as a handler that never reads it does.
       const gates = new Map<number, () => void>();

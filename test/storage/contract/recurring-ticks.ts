@@ -53,7 +53,7 @@ export function recurringTicksContract(kind: StorageKind): void {
         await seed(storage, definition('every-second', at(-1)));
         // What addOrUpdate read before writing: the tick about to fire.
         const read = await recurring(storage, 'every-second');
-        let update: Promise<unknown> | undefined;
+        let update: PromiseLike<unknown> | undefined;
         (await storage.processDueRecurring(10, () => {
           // The write arrives while the pass holds the definition.
           update = storage.upsertRecurring(definition('every-second', read.nextExecutionAt, { payload: { v: 2 } })).then((r) => r._unsafeUnwrap());
