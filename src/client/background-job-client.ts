@@ -51,7 +51,7 @@ export class BackgroundJobClient {
 
   /** Stores the job in its queue, where a worker picks it up. */
   enqueue(job: Job, options: EnqueueOptions = {}): ResultAsync<JobId, JobError> {
-    return this.createOne(job, { name: 'Enqueued' }, options, 'Enqueued by the client');
+    return this.createOne(job, { name: 'Enqueued' }, options ?? {}, 'Enqueued by the client');
   }
 
   /** Stores the job to run after `runAt` (ms from now, or a Date). */
@@ -60,7 +60,7 @@ export class BackgroundJobClient {
     if (!(at instanceof Date) || Number.isNaN(at.getTime()) || (typeof runAt === 'number' && !(runAt >= 0))) {
       return errAsync({ kind: 'InvalidOptions', message: `schedule needs a delay of 0 ms or more or a valid Date, not ${String(runAt)}` });
     }
-    return this.createOne(job, { name: 'Scheduled', runAt: at }, options, `Scheduled for ${at.toISOString()}`);
+    return this.createOne(job, { name: 'Scheduled', runAt: at }, options ?? {}, `Scheduled for ${at.toISOString()}`);
   }
 
   /**
@@ -68,7 +68,9 @@ export class BackgroundJobClient {
    * outcome in `on` (default `succeeded`), then joins its queue; when the
    * parent ends otherwise, it is deleted.
    */
-  continueWith(parentId: JobId, job: Job, options: ContinuationOptions = {}): ResultAsync<JobId, JobError> {
+  continueWith(parentId: JobId, job: Job, given: ContinuationOptions = {}): ResultAsync<JobId, JobError> {
+    // JavaScript callers pass null for "no options".
+    const options = given ?? {};
     const on = options.on ?? 'succeeded';
     if (!CONTINUATION_OPTIONS.includes(on)) {
       return errAsync({ kind: 'InvalidOptions', message: `on ${quoteForMessage(on)} is refused: use ${CONTINUATION_OPTIONS.map((o) => `"${o}"`).join(', ')}.` });
@@ -94,7 +96,7 @@ export class BackgroundJobClient {
         return this.prepare(job, { name: 'Enqueued' }, jobOptions ?? {}, 'Enqueued by the client (batch)');
       }),
     );
-    return prepared.asyncAndThen((jobs) => this.store(jobs, { transaction: options.transaction }));
+    return prepared.asyncAndThen((jobs) => this.store(jobs, { transaction: options?.transaction }));
   }
 
   /**

@@ -74,7 +74,7 @@ export class RecurringJobManager {
    * or misfire policy), `StorageFailed`.
    */
   addOrUpdate(id: string, job: Job, cron: string, options: RecurringJobOptions = {}): ResultAsync<void, JobError> {
-    const checked = this.check(job, cron, options);
+    const checked = this.check(job, cron, options ?? {});
     if (checked.isErr()) return errAsync(checked.error);
     const { schedule, definition } = checked.value;
     return this.storage

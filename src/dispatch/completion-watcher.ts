@@ -98,7 +98,9 @@ export class CompletionWatcher {
    * (not a job id or a bad timeout), `StorageFailed` (the storage was closed).
    * Giving up leaves the job as it is.
    */
-  waitFor(jobId: JobId, options: WaitOptions = {}): ResultAsync<FinalState, AwaitError> {
+  waitFor(jobId: JobId, given: WaitOptions = {}): ResultAsync<FinalState, AwaitError> {
+    // JavaScript callers pass null for "no options".
+    const options = given ?? {};
     const checked = parseJobId(jobId, 'awaiting a job');
     if (checked.isErr()) return errAsync(fromStorageError(checked.error));
     const timeoutMs = options.timeoutMs;

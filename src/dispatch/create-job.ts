@@ -17,7 +17,9 @@ export interface JobCreation {
 }
 
 /** Creates the job now, later or as a continuation, as `options` say; contradictory options are `InvalidOptions`. */
-export function createJob(client: BackgroundJobClient, job: Job, options: JobEnqueueOptions = {}): ResultAsync<JobId, JobError> {
+export function createJob(client: BackgroundJobClient, job: Job, given: JobEnqueueOptions = {}): ResultAsync<JobId, JobError> {
+  // JavaScript callers pass null for "no options".
+  const options = given ?? {};
   const base = { queue: options.queue, parameters: options.parameters, transaction: options.transaction };
   const delayed = options.delay !== undefined || options.runAt !== undefined;
   if (options.delay !== undefined && options.runAt !== undefined) return invalid('give delay or runAt, not both');
@@ -38,12 +40,12 @@ export function createJob(client: BackgroundJobClient, job: Job, options: JobEnq
  * that means: the decoded response, or `JobFailed` / `JobDeleted`.
  */
 export function createAndAwait(creation: JobCreation, job: Job, options: EnqueueAwaitOptions = {}): ResultAsync<unknown, AwaitError> {
-  const { timeout, signal, ...where } = options;
+  const { timeout, signal, ...where } = options ?? {};
   if (signal !== undefined && !(signal instanceof AbortSignal)) return invalid('signal must be an AbortSignal');
   if (signal?.aborted === true) return errAsync(aborted(undefined));
   const badTimeout = invalidTimeout(timeout);
   if (badTimeout !== undefined) return invalid(badTimeout);
-  if ('transaction' in options && options.transaction !== undefined) {
+  if (options !== null && 'transaction' in options && options.transaction !== undefined) {
     return invalid('enqueueAwait takes no transaction: the job would not exist for anyone until the caller commits');
   }
   return createJob(creation.client, job, where).andThen((jobId) =>

@@ -40,11 +40,13 @@ export class Mediator implements IMediator {
 
   /** {@inheritDoc ISender.send} */
   send<R extends AnyRequest>(request: R, options: SendOptions = {}): ResultAsync<ResponseOf<R>, MediatorError | ErrorOf<R>> {
-    return this.#dispatch(request, options) as ResultAsync<ResponseOf<R>, MediatorError | ErrorOf<R>>;
+    return this.#dispatch(request, options ?? {}) as ResultAsync<ResponseOf<R>, MediatorError | ErrorOf<R>>;
   }
 
   /** {@inheritDoc IPublisher.publish} */
-  publish(notification: Notification, options: PublishOptions = {}): ResultAsync<void, PublishError> {
+  publish(notification: Notification, given: PublishOptions = {}): ResultAsync<void, PublishError> {
+    // JavaScript callers pass null for "no options".
+    const options = given ?? {};
     if (!(notification instanceof Notification)) {
       return errAsync({ kind: 'InvalidNotification', message: `${describe(notification)} is not a Notification instance` });
     }

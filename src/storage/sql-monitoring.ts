@@ -67,6 +67,8 @@ export class SqlMonitoring {
 
   searchJobs(search: JobSearch): ResultAsync<Page<JobSummary>, StorageError> {
     const op = 'searching jobs';
+    if (typeof search !== 'object' || search === null) return errAsync({ kind: 'InvalidInput', operation: op, message: 'A search is an object: { term, state, offset, limit }.' });
+    if (search.term !== undefined && typeof search.term !== 'string') return errAsync({ kind: 'InvalidInput', operation: op, message: `A search term is text, not ${typeof search.term}.` });
     if (search.state !== undefined && !JOB_STATES.includes(search.state)) return errAsync({ kind: 'InvalidInput', operation: op, message: `${JSON.stringify(search.state)} is not a job state` });
     const term = search.term?.trim() ?? '';
     if (term.length > MAX_SEARCH_TERM_LENGTH) return errAsync({ kind: 'InvalidInput', operation: op, message: `A search term is at most ${MAX_SEARCH_TERM_LENGTH} characters.` });

@@ -9,9 +9,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import type { ResultAsync } from 'neverthrow';
+import { okAsync, type ResultAsync } from 'neverthrow';
 import { loadConfiguration, resolveOptions, type ConfigError } from '../../src/config/index.js';
 import { SETTING_KEYS } from '../../src/config/setting-keys.js';
+import { Notification } from '../../src/mediator/index.js';
 import { STORAGE_KINDS } from '../support/test-storage.js';
 import { assertUnchanged, Carry, failOnUnhandledRejections, hostileEngine, refused, type Described } from './support.js';
 
@@ -97,6 +98,9 @@ describe('configuration keys with wrong types', () => {
 
 type Call = () => ResultAsync<unknown, Described>;
 
+/** A notification nobody handles. */
+class Heard extends Notification {}
+
 for (const kind of STORAGE_KINDS) {
   describe(`per-call options with wrong types (${kind})`, () => {
     it('refuses them with InvalidOptions, changing nothing', async () => {
@@ -139,6 +143,42 @@ for (const kind of STORAGE_KINDS) {
             assert.equal(error.kind, 'InvalidOptions', `${what}: ${error.kind}: ${error.message}`);
           }
         });
+      } finally {
+        await e.dispose();
+      }
+    });
+
+    it('takes null options as none, as JavaScript callers pass them, and refuses a search that is not one', async () => {
+      const e = await hostileEngine(kind);
+      try {
+        await e.startServer();
+        const { client, recurring } = e.engine;
+        const none = null as never;
+        const answered = async <T>(what: string, call: () => ResultAsync<T, { kind: string }>): Promise<T> => {
+          let outcome;
+          try {
+            outcome = await call();
+          } catch (error) {
+            assert.fail(`${what} threw instead of returning a Result: ${String(error)}`);
+          }
+          return outcome.match((value) => value, (error) => assert.fail(`${what}: ${JSON.stringify(error)}`));
+        };
+        const parent = await answered('enqueue', () => client.enqueue(new Carry('parent'), none));
+        await answered('schedule', () => client.schedule(new Carry(1), 60_000, none));
+        await answered('continueWith', () => client.continueWith(parent, new Carry(2), none));
+        await answered('enqueueBatch', () => client.enqueueBatch([new Carry(3)], none));
+        await answered('addOrUpdate', () => recurring.addOrUpdate('null-options', new Carry(4), '0 3 * * *', none));
+        await answered('mediator.enqueue', () => e.mediator.enqueue(new Carry(5), none));
+        assert.equal(await answered('mediator.send', () => e.mediator.send(new Carry(6), none)), 6);
+        assert.equal(await answered('mediator.enqueueAwait', () => e.mediator.enqueueAwait(new Carry(7), none)), 7);
+        assert.equal(await answered('waitFor', () => e.watcher.waitFor(parent, none)), 'Succeeded');
+        await answered('dispatcher.dispatch', () => e.dispatcher.dispatch(new Carry(8), none));
+        await answered('mediator.publish', () => e.mediator.publish(new Heard(), none));
+
+        for (const [what, search] of [['a search term that is a number', { term: 5, offset: 0, limit: 10 }], ['a search that is null', null]] as const) {
+          const error = await answered(what, () => e.t.storage.searchJobs(search as never).map(() => assert.fail(`${what} was accepted`)).orElse((refusal) => okAsync(refusal)));
+          assert.equal(error.kind, 'InvalidInput', `${what}: ${JSON.stringify(error)}`);
+        }
       } finally {
         await e.dispose();
       }
