@@ -76,7 +76,8 @@ export class BackgroundJobClient {
       return errAsync({ kind: 'InvalidOptions', message: `on ${quoteForMessage(on)} is refused: use ${CONTINUATION_OPTIONS.map((o) => `"${o}"`).join(', ')}.` });
     }
     return this.storage
-      .getState(parentId)
+      // Inside the caller's transaction when there is one: the parent may have been created in it.
+      .getState(parentId, options.transaction)
       .mapErr(createFailed)
       .andThen((state) => (state === undefined ? errAsync<void, JobError>(notFound(parentId)) : okAsync(undefined)))
       .andThen(() => this.createOne(job, { name: 'Awaiting', parentId, on }, options, `Continuation of job ${parentId} (on ${on})`))

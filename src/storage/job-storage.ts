@@ -150,8 +150,12 @@ export interface JobStorage {
   getParameters(jobId: JobId): ResultAsync<Record<string, JsonValue>, StorageError>;
   /** The stored result (JSON text) of a succeeded job; `undefined` when none was stored. */
   getResult(jobId: JobId): ResultAsync<string | undefined, StorageError>;
-  /** The job's current state, or `undefined` when it does not exist (expired or never created). */
-  getState(jobId: JobId): ResultAsync<StateName | undefined, StorageError>;
+  /**
+   * The job's current state, or `undefined` when it does not exist (expired
+   * or never created). Read inside `transaction` when one is given: a job
+   * created in it exists only there until the caller commits.
+   */
+  getState(jobId: JobId, transaction?: Queryable): ResultAsync<StateName | undefined, StorageError>;
   /** The current states of many jobs in one statement; ids that do not exist (expired or never created) are absent. */
   getStates(jobIds: readonly JobId[]): ResultAsync<Map<JobId, StateName>, StorageError>;
   /**

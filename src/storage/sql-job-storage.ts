@@ -1,5 +1,5 @@
 import { err, errAsync, ok, okAsync, Result, ResultAsync } from 'neverthrow';
-import type { Database, Unsubscribe } from './database.js';
+import type { Database, Queryable, Unsubscribe } from './database.js';
 import { DeadRowCollector } from './embedded/dead-row-collector.js';
 import { checkName, checkQueueName, parseJobId, toJsonText } from './input-validation.js';
 import type { ContinuationSweep, DueJob, FetchOutcome, FetchRequest, JobStorage, ReleasedContinuation, RenewOutcome, StrayLease, WriteOptions } from './job-storage.js';
@@ -205,8 +205,8 @@ export class SqlJobStorage implements JobStorage {
     return this.readStateAndResult(jobId, 'reading a job result').map((row) => row?.result ?? undefined);
   }
 
-  getState(jobId: JobId): ResultAsync<StateName | undefined, StorageError> {
-    return this.readStateAndResult(jobId, 'reading a job state').map((row) => row?.state);
+  getState(jobId: JobId, transaction?: Queryable): ResultAsync<StateName | undefined, StorageError> {
+    return this.readStateAndResult(jobId, 'reading a job state', transaction).map((row) => row?.state);
   }
 
   getStates(jobIds: readonly JobId[]): ResultAsync<Map<JobId, StateName>, StorageError> {
@@ -382,9 +382,9 @@ export class SqlJobStorage implements JobStorage {
     }));
   }
 
-  private readStateAndResult(jobId: JobId, op: string): ResultAsync<{ state: StateName; result: string | null } | undefined, StorageError> {
+  private readStateAndResult(jobId: JobId, op: string, transaction?: Queryable): ResultAsync<{ state: StateName; result: string | null } | undefined, StorageError> {
     return parseJobId(jobId, op)
-      .asyncAndThen((id) => this.runner.rows<{ state: StateName; result: string | null }>(op, this.sql.getResult, [id]))
+      .asyncAndThen((id) => this.runner.rows<{ state: StateName; result: string | null }>(op, this.sql.getResult, [id], transaction))
       .map((rows) => rows[0]);
   }
 }

@@ -103,6 +103,30 @@ for (const kind of STORAGE_KINDS) {
       }
     });
 
+    it('a parent and its continuation created in one caller transaction: both exist only if it commits, and the continuation follows', async () => {
+      const e = await dispatchEngine(kind);
+      try {
+        const created: JobId[] = [];
+        await inTransaction(e.t, 'rollback', async (tx) => {
+          const parent = await okOf(() => e.mediator.enqueue(new Echo('parent', AT, BIG), { transaction: tx }));
+          created.push(parent, await okOf(() => e.mediator.enqueue(new Echo('child', AT, BIG), { continueFrom: parent, transaction: tx })));
+        });
+        for (const id of created) assert.equal((await e.t.storage.getState(id))._unsafeUnwrap(), undefined, 'rolled back');
+        created.length = 0;
+        await inTransaction(e.t, 'commit', async (tx) => {
+          const parent = await okOf(() => e.mediator.enqueue(new Echo('parent', AT, BIG), { transaction: tx }));
+          created.push(parent, await okOf(() => e.engine.client.continueWith(parent, new Echo('child', AT, BIG), { transaction: tx })));
+        });
+        const [parent, child] = created as [JobId, JobId];
+        assert.equal((await e.t.storage.getState(child))._unsafeUnwrap(), 'Awaiting');
+        await e.startServer();
+        await e.waitForState(child, 'Succeeded');
+        assert.equal((await e.t.storage.getState(parent))._unsafeUnwrap(), 'Succeeded');
+      } finally {
+        await e.dispose();
+      }
+    });
+
     it('refuses contradictory options, an unknown parent and an unregistered request before storing anything', async () => {
       const e = await dispatchEngine(kind);
       try {
