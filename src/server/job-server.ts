@@ -1,4 +1,5 @@
 import { errAsync, okAsync, ResultAsync } from 'neverthrow';
+import { checkServerOptions } from '../config/check-server-options.js';
 import type { MediatorJobsOptions } from '../config/options.js';
 import type { JobFilterRegistry } from '../filters/filter-registry.js';
 import { storageFailed, type JobError } from '../jobs/job-error.js';
@@ -83,7 +84,8 @@ export class JobServer {
   constructor(deps: JobServerDependencies) {
     this.deps = { ...deps, logger: containedLogger(deps.logger) };
     const { storage, options, logger } = this.deps;
-    this.name = options.serverName ?? uniqueServerName();
+    // An empty name counts as none, as it does in the settings.
+    this.name = options.serverName === undefined || options.serverName === '' ? uniqueServerName() : options.serverName;
     this.junkNotification = new ThrottledWarning(logger);
     this.forgedDeletion = new ThrottledWarning(logger);
     // Workers record outcomes through one coalesced statement per batch.
@@ -115,6 +117,8 @@ export class JobServer {
    */
   start(): ResultAsync<void, JobError> {
     if (this.phase !== 'new') return errAsync({ kind: 'InvalidOptions', message: `server ${this.name} was already started` });
+    const checked = checkServerOptions(this.deps.options);
+    if (checked.isErr()) return errAsync({ kind: 'InvalidOptions', message: `server ${this.name} was not started: ${checked.error.message}` });
     this.phase = 'running';
     const { storage, logger } = this.deps;
     return storage

@@ -71,6 +71,9 @@ export function runProcessLoop(process: ServerProcess, signal: AbortSignal, logg
         delay = retryDelayMs;
       }
       if (delay > 0 || wokenEarly) await sleep(delay);
+      // "At once" still lets the event loop turn: a storage that answers without waiting on I/O (PGlite)
+      // would otherwise starve every timer and callback of the process.
+      else await new Promise((resolve) => setImmediate(resolve));
     }
   };
   return {
