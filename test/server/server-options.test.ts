@@ -36,7 +36,7 @@ for (const kind of STORAGE_KINDS) {
           [{ WorkerCount: 2 }, /WorkerCount 2 is invalid: not an option of a server; the options are storage, heartbeatIntervalMs/],
         ];
         for (const [overrides, message] of cases) {
-          const server = e.engine.createServer(overrides as Partial<MediatorJobsOptions>);
+          const server = e.engine.createServer(overrides);
           const started = await server.start();
           assert.ok(started.isErr(), `${JSON.stringify(overrides)} was accepted`);
           assert.equal(started.error.kind, 'InvalidOptions');
