@@ -1,6 +1,7 @@
 import { PGlite } from '@electric-sql/pglite';
 import type { Database, NotificationListener, QueryResult, Transaction, Unsubscribe } from '../database.js';
 import { GENERIC_PLANS_SQL } from '../generic-plans.js';
+import { DirectoryLock } from './directory-lock.js';
 
 /** Options of the embedded adapter. */
 export interface PgliteDatabaseOptions {
@@ -21,18 +22,36 @@ export class PgliteDatabase implements Database {
   private readonly ownsInstance: boolean;
   private readonly subscriptions = new Set<Unsubscribe>();
 
-  private constructor(db: PGlite, ownsInstance: boolean) {
+  private constructor(
+    db: PGlite,
+    ownsInstance: boolean,
+    private readonly lock?: DirectoryLock,
+  ) {
     this.db = db;
     this.ownsInstance = ownsInstance;
   }
 
-  /** Opens (creating if needed) the database; resolves once PGlite is ready. */
+  /**
+   * Opens (creating if needed) the database; resolves once PGlite is ready.
+   * A data directory is locked for this process until `close()` (see
+   * DirectoryLock): a second open of it is refused.
+   */
   static async open(options: PgliteDatabaseOptions = {}): Promise<PgliteDatabase> {
     if (options.instance !== undefined) return new PgliteDatabase(options.instance, false);
-    const db = options.dataDirectory === undefined ? new PGlite() : new PGlite(options.dataDirectory);
+    if (options.dataDirectory === undefined) return PgliteDatabase.ready(new PGlite());
+    const lock = DirectoryLock.acquire(options.dataDirectory);
+    try {
+      return await PgliteDatabase.ready(new PGlite(options.dataDirectory), lock);
+    } catch (error) {
+      lock.release();
+      throw error;
+    }
+  }
+
+  private static async ready(db: PGlite, lock?: DirectoryLock): Promise<PgliteDatabase> {
     await db.waitReady;
     await db.exec(GENERIC_PLANS_SQL);
-    return new PgliteDatabase(db, true);
+    return new PgliteDatabase(db, true, lock);
   }
 
   async query<Row>(text: string, values?: readonly unknown[]): Promise<QueryResult<Row>> {
@@ -79,5 +98,6 @@ export class PgliteDatabase implements Database {
     // without this, a closed storage's listeners would go on hearing events.
     for (const unsubscribe of [...this.subscriptions]) await unsubscribe();
     if (this.ownsInstance) await this.db.close();
+    this.lock?.release();
   }
 }
