@@ -6,9 +6,9 @@ import { storageFailed, type JobError } from '../jobs/job-error.js';
 import { describeError, type Logger } from '../logging/logger.js';
 import { isPromiseLike } from '../mediator/to-result-async.js';
 import type { JobStorage, ReleasedContinuation } from '../storage/job-storage.js';
-import type { JobId, Lease, StateName } from '../storage/job-types.js';
+import { JOB_STATES, type JobId, type Lease, type StateName } from '../storage/job-types.js';
 import type { StateChange, TargetState } from '../storage/state-change.js';
-import { formatStorageError, refusedForContent, type StorageError } from '../storage/storage-error.js';
+import { databaseError, formatStorageError, refusedForContent, type StorageError } from '../storage/storage-error.js';
 import type { ElectedState, RecordedState } from './elected-state.js';
 
 /** A transition to elect and apply. */
@@ -70,6 +70,15 @@ export class StateMachine {
    * native promise skips the extra turn a thenable costs.
    */
   async transitionPromise(transition: Transition): Promise<Result<TransitionOutcome, JobError>> {
+    try {
+      return await this.transitionUnguarded(transition);
+    } catch (error) {
+      // Nothing here should throw; should it, the caller (a worker, the client's delete) gets an error value, not a rejection.
+      return err(storageFailed(databaseError('changing a job state', error)));
+    }
+  }
+
+  private async transitionUnguarded(transition: Transition): Promise<Result<TransitionOutcome, JobError>> {
     const election = this.elect(transition);
     const { elected, replaced } = isPromiseLike(election) ? await election : election;
     const applied = await this.applyChanges([this.changeTo(transition, elected, replaced)]);
@@ -155,16 +164,44 @@ export class StateMachine {
     return { elected: context.candidate, replaced: context.replaced };
   }
 
-  /** Calls one filter's onStateElection; its promise when it returned one. A throw is logged and the filter skipped. */
+  /**
+   * Calls one filter's onStateElection; its promise when it returned one. A
+   * throw is logged and the filter skipped, and so is a candidate that is not
+   * one (`{ name: 'Deleted' }` for `{ to: { name: 'Deleted' } }`, an easy
+   * slip): the candidate goes back to what it was before the filter, rather
+   * than failing the transition, which would leave a worker's job to run
+   * again and again.
+   */
   private runElectFilter(filter: JobFilter, context: ElectStateContext): PromiseLike<unknown> | undefined {
     if (filter.onStateElection === undefined) return undefined;
+    const before = context.candidate;
     try {
       const pending = filter.onStateElection(context);
-      return isPromiseLike(pending) ? pending : undefined;
+      if (!isPromiseLike(pending)) {
+        this.keepValidCandidate(context, before);
+        return undefined;
+      }
+      return Promise.resolve(pending).then(
+        () => this.keepValidCandidate(context, before),
+        (error: unknown) => {
+          this.logElectFailure(context, error);
+          context.candidate = before;
+        },
+      );
     } catch (error) {
       this.logElectFailure(context, error);
+      context.candidate = before;
       return undefined;
     }
+  }
+
+  private keepValidCandidate(context: ElectStateContext, before: ElectedState): void {
+    if (isElectedState(context.candidate)) return;
+    this.logger.error(
+      `An elect-state filter set a candidate for job ${context.jobId} that is not a state (${describeCandidate(context.candidate)}); keeping the candidate before it. A candidate is { to: { name: ${JOB_STATES.map((s) => `'${s}'`).join(' | ')}, ... }, reason?, data? }`,
+      { jobId: context.jobId },
+    );
+    context.candidate = before;
   }
 
   private async settleElectFilter(pending: PromiseLike<unknown>, context: ElectStateContext): Promise<void> {
@@ -217,5 +254,20 @@ export class StateMachine {
   async releaseContinuations(parentIds: readonly JobId[]): Promise<void> {
     const released = await this.storage.releaseContinuations(parentIds);
     if (released.isErr()) this.logger.error(`Releasing continuations failed; the scheduler's sweep will retry: ${released.error.kind}`, { parentIds, error: released.error });
+  }
+}
+
+/** Whether a filter's candidate has the shape of one: `{ to: { name } }` with a known state. */
+function isElectedState(candidate: unknown): candidate is ElectedState {
+  if (typeof candidate !== 'object' || candidate === null) return false;
+  const to: unknown = (candidate as { to?: unknown }).to;
+  return typeof to === 'object' && to !== null && (JOB_STATES as readonly unknown[]).includes((to as { name?: unknown }).name);
+}
+
+function describeCandidate(candidate: unknown): string {
+  try {
+    return (JSON.stringify(candidate) ?? String(candidate)).slice(0, 200);
+  } catch {
+    return Object.prototype.toString.call(candidate);
   }
 }

@@ -217,6 +217,38 @@ for (const kind of STORAGE_KINDS) {
       }
     });
 
+    it('a candidate that is not a state is logged and ignored: the job runs once, delete and requeue answer, a due job moves on', async () => {
+      let runs = 0;
+      const e = await testEngine(kind, (registry) => {
+        registry.addHandler(Work, { handle: (r: Work) => (runs++, r.label) })._unsafeUnwrap();
+      }, {}, { retry: false });
+      e.engine.filters.add({
+        // The slip: the state's name where its `to` belongs, synchronously and from a promise.
+        onStateElection: (c) => {
+          const name = c.candidate.to.name;
+          if (name === 'Succeeded' || name === 'Deleted') c.candidate = { name: 'Deleted', reason: 'filtered' } as never;
+          if (name !== 'Enqueued') return undefined;
+          return Promise.resolve().then(() => void (c.candidate = { to: 'Deleted' } as never));
+        },
+      });
+      try {
+        const scheduled = (await e.engine.client.schedule(new Work('later'), 0))._unsafeUnwrap();
+        await e.startServer();
+        const id = (await e.engine.client.enqueue(new Work('now')))._unsafeUnwrap();
+        await e.waitForState(id, 'Succeeded');
+        await e.waitForState(scheduled, 'Succeeded');
+        assert.equal(runs, 2, 'each job ran once');
+        assert.equal((await e.engine.client.delete(id))._unsafeUnwrap(), true);
+        assert.equal((await e.t.storage.getState(id))._unsafeUnwrap(), 'Deleted');
+        assert.equal((await e.engine.client.requeue(id))._unsafeUnwrap(), true);
+        const errors = e.logger.errors();
+        assert.ok(errors.some((m) => m.includes(`candidate for job ${id} that is not a state ({"name":"Deleted","reason":"filtered"})`)), `logged: ${errors.join(' | ')}`);
+        assert.ok(errors.some((m) => m.includes(`candidate for job ${scheduled} that is not a state ({"to":"Deleted"})`)), `logged: ${errors.join(' | ')}`);
+      } finally {
+        await e.dispose();
+      }
+    });
+
     it('a throwing filter never stops the worker', async () => {
       const e = await testEngine(kind, (registry) => {
         registry.addHandler(Work, { handle: (r: Work) => r.label })._unsafeUnwrap();
