@@ -69,12 +69,24 @@ export type FormError = { readonly kind: 'TooLarge' } | { readonly kind: 'Unsupp
 
 /**
  * Reads an `application/x-www-form-urlencoded` body (at most
- * {@link MAX_FORM_BYTES}); a body a framework already parsed (`req.body`,
- * Express's urlencoded parser) is taken as it is.
+ * {@link MAX_FORM_BYTES}). A body a framework's parser already read is
+ * taken from `req.body`: fields (Express's urlencoded parser), or the text
+ * or bytes of the form (a text or raw parser). An empty `req.body = {}` is
+ * not a parsed form: Express's json parser sets it on every request it
+ * leaves alone, and the stream is still there to read. A stream another
+ * middleware read without leaving the body is refused, rather than waited
+ * on forever.
  */
 export function readForm(req: IncomingMessage): Promise<{ ok: true; fields: FormFields } | { ok: false; error: FormError }> {
-  const parsed = (req as IncomingMessage & { body?: unknown }).body;
-  if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) return Promise.resolve({ ok: true, fields: fieldsFromObject(parsed as Record<string, unknown>) });
+  const framework = req as IncomingMessage & { body?: unknown; _body?: unknown };
+  const parsed = framework.body;
+  const readByParser = framework._body === true || req.readableEnded;
+  if (typeof parsed === 'string' && readByParser) return Promise.resolve({ ok: true, fields: fieldsFromSearch(new URLSearchParams(parsed)) });
+  if (Buffer.isBuffer(parsed) && readByParser) return Promise.resolve({ ok: true, fields: fieldsFromSearch(new URLSearchParams(parsed.toString('utf8'))) });
+  if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) && !Buffer.isBuffer(parsed) && (readByParser || Object.keys(parsed).length > 0)) {
+    return Promise.resolve({ ok: true, fields: fieldsFromObject(parsed as Record<string, unknown>) });
+  }
+  if (req.readableEnded) return Promise.resolve({ ok: false, error: { kind: 'ReadFailed', message: 'the request body was already read by another middleware, which kept none of it in req.body' } });
   const contentType = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
   if (contentType !== 'application/x-www-form-urlencoded') {
     req.resume();

@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { createServer, type IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { describe, it } from 'node:test';
 import { Request } from '../../src/mediator/index.js';
 import { createDashboard } from '../../src/dashboard/create-dashboard.js';
@@ -209,6 +211,51 @@ describe('dashboard security', () => {
       assert.equal((await d.post('/recurring/trigger', { id: 'missing', _csrf: token }, { cookie })).status, 404);
       assert.equal((await d.post('/jobs/requeue', { ids: id, _csrf: token }, { cookie, 'content-type': 'application/json' })).status, 415);
     } finally {
+      await d.dispose();
+    }
+  });
+
+  it('actions work behind body parsers mounted before the dashboard, and a body read and dropped is a 400, not a hang', async () => {
+    const d = await dashboardFixture('Embedded', register);
+    // What Express's parsers leave on a form post: json() an empty body and the stream unread,
+    // text() and raw() the form read into req.body, and a middleware that drains the stream and keeps nothing.
+    const parsers: Record<string, (req: IncomingMessage & { body?: unknown; _body?: boolean }, raw: Buffer) => void> = {
+      json: (req) => void (req.body = {}),
+      text: (req, raw) => Object.assign(req, { body: raw.toString('utf8'), _body: true }),
+      raw: (req, raw) => Object.assign(req, { body: raw, _body: true }),
+      drained: () => undefined,
+    };
+    const server = createServer((req, res) => {
+      const parser = parsers[String(req.headers['x-parser'])];
+      if (parser === undefined) return void d.handler(req, res);
+      if (req.headers['x-parser'] === 'json') return void (parser(req, Buffer.alloc(0)), d.handler(req, res));
+      const chunks: Buffer[] = [];
+      req.on('data', (chunk: Buffer) => chunks.push(chunk));
+      req.on('end', () => (parser(req, Buffer.concat(chunks)), d.handler(req, res)));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      const page = await fetch(`${origin}/jobs/jobs`);
+      const cookie = (page.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+      const token = /name="_csrf" value="([^"]+)"/.exec(await page.text())?.[1] ?? '';
+      for (const parser of ['json', 'text', 'raw']) {
+        const id = (await d.e.engine.client.enqueue(new Note(parser)))._unsafeUnwrap();
+        const response = await fetch(`${origin}/jobs/jobs/delete`, {
+          method: 'POST', redirect: 'manual', body: new URLSearchParams({ ids: id, _csrf: token }),
+          headers: { 'content-type': 'application/x-www-form-urlencoded', cookie, origin, 'x-parser': parser },
+        });
+        assert.equal(response.status, 303, `behind a ${parser} parser`);
+        assert.equal((await d.e.t.storage.getState(id))._unsafeUnwrap(), 'Deleted', `behind a ${parser} parser`);
+      }
+      const drained = await fetch(`${origin}/jobs/jobs/delete`, {
+        method: 'POST', redirect: 'manual', body: new URLSearchParams({ ids: '1', _csrf: token }), signal: AbortSignal.timeout(10_000),
+        headers: { 'content-type': 'application/x-www-form-urlencoded', cookie, origin, 'x-parser': 'drained' },
+      });
+      assert.equal(drained.status, 400);
+    } finally {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
       await d.dispose();
     }
   });
