@@ -1,6 +1,7 @@
 import { errAsync, okAsync, ResultAsync } from 'neverthrow';
 import type { JobEngine } from '../engine/job-engine.js';
 import type { JobError } from '../jobs/job-error.js';
+import { parseJobId } from '../storage/input-validation.js';
 import { MAX_DASHBOARD_PAGE_SIZE } from './dashboard-options.js';
 import { field, type FormFields } from './http.js';
 
@@ -72,13 +73,12 @@ export function noticeText(params: URLSearchParams): string | undefined {
   }
 }
 
-const JOB_ID = /^[1-9]\d{0,18}$/;
-
 function onJobs(fields: FormFields, done: NoticeCode, act: (id: string) => ResultAsync<boolean, JobError>): ResultAsync<ActionOutcome, ActionError> {
   const ids = [...new Set(fields.get('ids') ?? [])];
   if (ids.length === 0) return errAsync({ kind: 'BadRequest', message: 'No job was selected.' });
   if (ids.length > MAX_DASHBOARD_PAGE_SIZE) return errAsync({ kind: 'BadRequest', message: `At most ${MAX_DASHBOARD_PAGE_SIZE} jobs at a time.` });
-  const badId = ids.find((id) => !JOB_ID.test(id));
+  // Every id checked before any is acted on, so a bad one cannot fail the action half done.
+  const badId = ids.find((id) => parseJobId(id, 'a dashboard action').isErr());
   if (badId !== undefined) return errAsync({ kind: 'BadRequest', message: `${JSON.stringify(badId.slice(0, 40))} is not a job id.` });
   // One job that vanished meanwhile (expired, or deleted by someone else) does not spoil the others.
   const each = ids.map((id) => act(id).orElse((error) => (error.kind === 'JobNotFound' ? okAsync(false) : errAsync(error))));
@@ -91,6 +91,9 @@ function onRecurring(fields: FormFields, done: NoticeCode, act: (id: string) => 
   const id = field(fields, 'id') ?? '';
   if (id.length === 0 || id.length > 200) return errAsync({ kind: 'BadRequest', message: 'A recurring job id of 1 to 200 characters is required.' });
   return act(id)
-    .mapErr((error): ActionError => (error.kind === 'RecurringJobNotFound' ? { kind: 'NotFound', message: `There is no recurring job ${JSON.stringify(id)}.` } : { kind: 'Failed', message: error.message }))
+    .mapErr((error): ActionError =>
+      error.kind === 'RecurringJobNotFound' || error.kind === 'InvalidOptions'
+        ? { kind: 'NotFound', message: `There is no recurring job ${JSON.stringify(id)}.` }
+        : { kind: 'Failed', message: error.message })
     .andThen((found) => (found ? okAsync({ done, count: 1, of: 1 }) : errAsync<ActionOutcome, ActionError>({ kind: 'NotFound', message: `There is no recurring job ${JSON.stringify(id)}.` })));
 }

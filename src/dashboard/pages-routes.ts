@@ -1,6 +1,7 @@
 import { ResultAsync } from 'neverthrow';
 import type { JobEngine } from '../engine/job-engine.js';
 import type { JobError } from '../jobs/job-error.js';
+import { parseJobId } from '../storage/input-validation.js';
 import { formatStorageError } from '../storage/storage-error.js';
 import { jobDetailsPage } from './pages/job-details.js';
 import { jobListPage } from './pages/job-list.js';
@@ -51,18 +52,19 @@ export async function readRoute(engine: JobEngine, ctx: PageContext, rel: string
     const result = await ResultAsync.combine([jobs, engine.storage.stateCounts()]);
     return result.match(
       ([list, counts]) => page(200, jobListPage(ctx, q, list, counts)),
-      (error) => storageFailed(formatStorageError(error)),
+      // A search the storage refuses (a NUL in the term) is the request's fault, not the storage's.
+      (error) => (error.kind === 'InvalidInput' ? page(400, errorPage(400, 'Bad request', error.message)) : storageFailed(formatStorageError(error))),
     );
   }
   const jobPath = JOB_PATH.exec(rel);
   if (jobPath !== null) {
     const id = jobPath[1] ?? '';
-    if (!/^[1-9]\d{0,18}$/.test(id)) return page(404, errorPage(404, 'Not found', `There is no job ${JSON.stringify(id.slice(0, 40))}: job ids are positive whole numbers.`));
+    if (parseJobId(id, 'showing a job').isErr()) return page(404, errorPage(404, 'Not found', `There is no job ${JSON.stringify(id.slice(0, 40))}: job ids are positive whole numbers.`));
     const result = await engine.monitoring.jobDetails(id);
     return result.match(
       (job) => page(200, jobDetailsPage(ctx, job)),
       (error) =>
-        error.kind === 'JobNotFound' || (error.kind === 'StorageFailed' && error.error.kind === 'InvalidInput')
+        error.kind === 'JobNotFound' || error.kind === 'InvalidOptions' || (error.kind === 'StorageFailed' && error.error.kind === 'InvalidInput')
           ? page(404, errorPage(404, 'Not found', `Job #${id} does not exist (it may have expired).`))
           : failed(error),
     );

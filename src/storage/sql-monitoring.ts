@@ -71,6 +71,7 @@ export class SqlMonitoring {
     if (search.term !== undefined && typeof search.term !== 'string') return errAsync({ kind: 'InvalidInput', operation: op, message: `A search term is text, not ${typeof search.term}.` });
     if (search.state !== undefined && !JOB_STATES.includes(search.state)) return errAsync({ kind: 'InvalidInput', operation: op, message: `${JSON.stringify(search.state)} is not a job state` });
     const term = search.term?.trim() ?? '';
+    if (term.includes('\u0000')) return errAsync({ kind: 'InvalidInput', operation: op, message: 'A search term cannot contain a NUL character.' });
     if (term.length > MAX_SEARCH_TERM_LENGTH) return errAsync({ kind: 'InvalidInput', operation: op, message: `A search term is at most ${MAX_SEARCH_TERM_LENGTH} characters.` });
     const id = parseJobId(term, op).unwrapOr(null);
     const pattern = term === '' ? null : `%${term.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;

@@ -116,6 +116,8 @@ for (const kind of STORAGE_KINDS) {
           ['/jobs?page=-1', 400], ['/jobs?page=0', 400], ['/jobs?page=1e3', 400], ['/jobs?size=1000', 400],
           ['/jobs?state=bogus', 400], [`/jobs?q=${'x'.repeat(5000)}`, 400], ['/nope', 404], ['/jobs?page=99', 200],
           ['/jobs?state=failed', 200], ['/', 200], ['/recurring', 200], ['/servers', 200], ['/queues', 200], ['/jobs', 200],
+          // Above PostgreSQL's bigint, and a NUL in a search: the request's fault, never a storage error.
+          ['/jobs/9223372036854775808', 404], ['/jobs/9999999999999999999', 404], ['/jobs?q=%00', 400], ['/jobs?q=a%00b&state=Enqueued', 400],
         ];
         for (const [path, status] of cases) {
           const response = await d.get(path);
@@ -126,6 +128,14 @@ for (const kind of STORAGE_KINDS) {
         const stats = await d.get('/api/stats');
         assert.equal(stats.status, 200);
         assert.equal(((await stats.json()) as { Enqueued: number }).Enqueued, 0);
+
+        // Actions: every id is checked before any is acted on; a recurring id the storage refuses is not found.
+        const id = (await d.e.engine.client.enqueue(new Note('kept')))._unsafeUnwrap();
+        const { cookie, token } = await d.session('/jobs');
+        const bulk = await d.post('/jobs/delete', { ids: [id, '9223372036854775808'], _csrf: token }, { cookie });
+        assert.equal(bulk.status, 400);
+        assert.equal((await d.e.t.storage.getState(id))._unsafeUnwrap(), 'Enqueued', 'nothing was deleted');
+        for (const recurringId of ['a\u0000b', 'x\ny']) assert.equal((await d.post('/recurring/trigger', { id: recurringId, _csrf: token }, { cookie })).status, 404, JSON.stringify(recurringId));
         assert.deepEqual(d.e.logger.errors(), []);
       } finally {
         await d.dispose();
