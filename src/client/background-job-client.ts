@@ -132,10 +132,13 @@ export class BackgroundJobClient {
   }
 
   private createOne(job: Job, state: InitialState, options: EnqueueOptions, reason: string): ResultAsync<JobId, JobError> {
-    // Only an Enqueued job committed by this call may start at once on a local worker (see LocalWorkers).
-    const claimOffer = state.name === 'Enqueued' && options.transaction === undefined ? this.localWorkers?.offer : undefined;
     return this.prepare(job, state, options, reason)
-      .asyncAndThen((prepared) => this.store([prepared], { transaction: options.transaction, claimOffer }))
+      .asyncAndThen((prepared) => {
+        // Only an Enqueued job committed by this call may start at once on a local worker (see LocalWorkers),
+        // and only when no client filter waits to hear it was created: onCreated comes before the job runs.
+        const local = state.name === 'Enqueued' && options.transaction === undefined && !this.filters.anyHas(prepared.newJob.typeName, 'onCreated');
+        return this.store([prepared], { transaction: options.transaction, claimOffer: local ? this.localWorkers?.offer : undefined });
+      })
       .map((ids) => ids[0] as JobId);
   }
 
@@ -177,8 +180,9 @@ export class BackgroundJobClient {
         queue: prepared.newJob.queue,
         initialState: prepared.newJob.state.name,
         parameters,
+        // A cancel without a reason (a JavaScript caller) still cancels.
         cancel: (reason) => {
-          canceled = reason;
+          canceled = typeof reason === 'string' && reason !== '' ? reason : 'canceled by a client filter';
         },
       };
       for (const filter of filters) {

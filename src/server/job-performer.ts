@@ -132,7 +132,7 @@ export class JobPerformer {
   /** Server filters' onPerforming in order; returns the cancel reason, if one canceled. */
   private async runPerforming(job: FetchedJob, base: Omit<JobContext, 'getParameter' | 'setParameter'>, runnable: RunnableJob, cancellation: LazyAbortController): Promise<string | undefined> {
     let canceled: string | undefined;
-    const context: PerformingContext = this.withParameters(job.id, { ...base, job: runnable, signal: cancellation.signal, cancel: (reason: string) => { canceled = reason; } });
+    const context: PerformingContext = this.withParameters(job.id, { ...base, job: runnable, signal: cancellation.signal, cancel: (reason: string) => { canceled = typeof reason === 'string' && reason !== '' ? reason : 'canceled by a server filter'; } });
     for (const filter of this.deps.filters.filtersFor(job.typeName)) {
       if (filter.onPerforming === undefined) continue;
       try {

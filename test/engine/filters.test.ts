@@ -43,6 +43,11 @@ for (const kind of STORAGE_KINDS) {
           'first.onStateElection Succeeded', 'second.onStateElection Succeeded',
           'first.onStateApplied Processing->Succeeded', 'second.onStateApplied Processing->Succeeded',
         ]);
+        // Enqueued while a worker idles in this process: onCreated still comes before the job runs.
+        calls.length = 0;
+        const next = (await e.engine.client.enqueue(new Work('y')))._unsafeUnwrap();
+        await e.waitForState(next, 'Succeeded');
+        assert.deepEqual(calls.slice(0, 5), ['first.onCreating Work', 'second.onCreating Work', 'first.onCreated id', 'second.onCreated id', 'first.onPerforming']);
       } finally {
         await e.dispose();
       }
@@ -56,10 +61,13 @@ for (const kind of STORAGE_KINDS) {
       e.engine.filters.add({
         onCreating: (c) => {
           if ((c.job as Work).label === 'refused') c.cancel('not today');
+          // Without a reason (a JavaScript caller): still a cancel.
+          if ((c.job as Work).label === 'refused quietly') (c.cancel as () => void)();
           c.parameters.set('tenant', 'acme');
         },
         onPerforming: (c) => {
           if (c.job.kind === 'request' && (c.job.request as Work).label === 'skipped') c.cancel('maintenance window');
+          if (c.job.kind === 'request' && (c.job.request as Work).label === 'skipped quietly') (c.cancel as () => void)();
         },
         onStateElection: (c) => {
           if (c.candidate.to.name === 'Succeeded') c.candidate = { to: { name: 'Deleted' }, reason: 'kept nothing: audit filter' };
@@ -68,12 +76,17 @@ for (const kind of STORAGE_KINDS) {
       try {
         const refused = (await e.engine.client.enqueue(new Work('refused')))._unsafeUnwrapErr();
         assert.equal(refused.kind, 'CreationCanceled');
+        const quietly = (await e.engine.client.enqueue(new Work('refused quietly')))._unsafeUnwrapErr();
+        assert.deepEqual([quietly.kind, 'reason' in quietly ? quietly.reason : ''], ['CreationCanceled', 'canceled by a client filter']);
         assert.equal((await e.t.storage.stateCounts())._unsafeUnwrap().Enqueued, 0, 'nothing was stored');
         const kept = (await e.engine.client.enqueue(new Work('kept')))._unsafeUnwrap();
         const skipped = (await e.engine.client.enqueue(new Work('skipped')))._unsafeUnwrap();
+        const skippedQuietly = (await e.engine.client.enqueue(new Work('skipped quietly')))._unsafeUnwrap();
         await e.startServer();
         await e.waitForState(kept, 'Deleted');
         await e.waitForState(skipped, 'Deleted');
+        await e.waitForState(skippedQuietly, 'Deleted');
+        assert.match((await e.t.storage.jobDetails(skippedQuietly))._unsafeUnwrap()!.history[0]!.reason ?? '', /canceled by a server filter/);
         assert.deepEqual(ran, ['kept']);
         assert.equal((await e.t.storage.getParameter(kept, 'tenant'))._unsafeUnwrap(), 'acme');
         assert.match((await e.t.storage.jobDetails(kept))._unsafeUnwrap()!.history[0]!.reason ?? '', /audit filter/);
