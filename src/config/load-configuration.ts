@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import { err, ok, Result } from 'neverthrow';
 import { invalidValue, withSource, type ConfigError } from './config-error.js';
 import { environmentLayer } from './env-settings.js';
@@ -54,6 +55,8 @@ export function loadConfiguration(options: LoadConfigurationOptions = {}): Resul
   const env = options.env ?? process.env;
   const basePath = options.basePath ?? process.cwd();
   const environment = options.environment ?? env.NODE_ENV;
+  // The files are optional, their directory is not: a misspelled basePath would otherwise mean "defaults", silently.
+  if (!isDirectory(basePath)) return err(invalidValue('basePath', basePath, 'the directory of the appsettings files does not exist or is not a directory'));
   return Result.combine([
     readSettingsFile(basePath, SETTINGS_FILE_NAME),
     environmentFile(basePath, environment),
@@ -67,4 +70,12 @@ export function loadConfiguration(options: LoadConfigurationOptions = {}): Resul
     const { raw, sources } = mergeLayers(layers);
     return resolveSettings(raw).mapErr((error) => withSource(error, 'key' in error ? sources.get(error.key) : undefined));
   });
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
 }

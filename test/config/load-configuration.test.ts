@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { defaultOptions, loadConfiguration } from '../../src/config/index.js';
 import { settingsDir } from './settings-dir.js';
@@ -8,6 +10,16 @@ void describe('loadConfiguration: sources and precedence', () => {
   void it('gives the defaults when there are no files and no variables', () => {
     const basePath = settingsDir();
     assert.deepEqual(loadConfiguration({ basePath, env: {} })._unsafeUnwrap(), defaultOptions());
+  });
+
+  void it('refuses a basePath that is not a directory rather than giving the defaults', () => {
+    const basePath = settingsDir({ 'appsettings.json': { MediatorJobs: { WorkerCount: 3 } } });
+    assert.equal(loadConfiguration({ basePath, env: {} })._unsafeUnwrap().workerCount, 3);
+    for (const wrong of [join(basePath, 'no-such-dir'), join(basePath, 'appsettings.json')]) {
+      const error = loadConfiguration({ basePath: wrong, env: {} }).match(failOnOk, (e) => e);
+      assert.equal(error.kind, 'InvalidValue');
+      assert.match(error.message, /^basePath ".*" is invalid: the directory of the appsettings files does not exist or is not a directory/);
+    }
   });
 
   void it('infers PostgreSql when only a connection string is configured', () => {
@@ -135,9 +147,10 @@ void describe('loadConfiguration: file contents', () => {
   });
 
   void it('reports a file that exists but cannot be read', () => {
-    const basePath = settingsDir({ 'appsettings.json': { MediatorJobs: {} } });
-    // basePath pointing at a file: appsettings.json "inside" it cannot be read (ENOTDIR).
-    const error = loadConfiguration({ basePath: `${basePath}/appsettings.json`, env: {} }).match(failOnOk, (e) => e);
+    const basePath = settingsDir();
+    // A directory named appsettings.json: there, but it cannot be read as a file (EISDIR).
+    mkdirSync(join(basePath, 'appsettings.json'));
+    const error = loadConfiguration({ basePath, env: {} }).match(failOnOk, (e) => e);
     assert.equal(error.kind, 'InvalidFile');
   });
 
