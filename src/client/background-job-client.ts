@@ -66,7 +66,9 @@ export class BackgroundJobClient {
   /**
    * Stores a continuation: it waits (Awaiting) until the parent reaches the
    * outcome in `on` (default `succeeded`), then joins its queue; when the
-   * parent ends otherwise, it is deleted.
+   * parent ends otherwise, it is deleted, except that a Failed parent (which
+   * may still be requeued by hand) keeps it waiting unless `on` is
+   * `finished`.
    */
   continueWith(parentId: JobId, job: Job, given: ContinuationOptions = {}): ResultAsync<JobId, JobError> {
     // JavaScript callers pass null for "no options".
