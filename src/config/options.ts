@@ -5,7 +5,7 @@ export type StorageType = 'Embedded' | 'PostgreSql';
 export interface StorageOptions {
   /** Which back-end stores the jobs. */
   readonly type: StorageType;
-  /** PostgreSQL connection string (URL or key=value); always set when `type` is `PostgreSql`. */
+  /** PostgreSQL connection string: a URL, Npgsql or libpq key=value pairs (see storage/postgres/connection-string.ts); always set when `type` is `PostgreSql`. */
   readonly connectionString: string | undefined;
   /** Directory of the embedded database; `undefined` keeps it in memory. */
   readonly embeddedDataDirectory: string | undefined;

@@ -7,6 +7,7 @@ import { consoleLogger, describeError } from '../logging/logger.js';
 import type { Database } from './database.js';
 import { PgliteDatabase } from './embedded/pglite-database.js';
 import { checkSchemaVersion, migrate, type MigrationReport } from './migrator.js';
+import { parseConnectionString, type ConnectionConfig } from './postgres/connection-string.js';
 import { PgDatabase } from './postgres/pg-database.js';
 import { parseSchemaName } from './schema-name.js';
 import { SqlJobStorage } from './sql-job-storage.js';
@@ -90,8 +91,14 @@ function connect(options: StorageOptions): ResultAsync<Database, StorageError> |
       (error) => databaseError('opening the embedded database', error),
     );
   }
-  const connection = options.pool ?? options.connectionString;
-  if (connection === undefined || connection === '') return undefined;
+  let connection: pg.Pool | ConnectionConfig;
+  if (options.pool !== undefined) connection = options.pool;
+  else {
+    if (options.connectionString === undefined || options.connectionString === '') return undefined;
+    const parsed = parseConnectionString(options.connectionString);
+    if (parsed.isErr()) return errAsync({ kind: 'InvalidInput', operation: 'connecting to PostgreSQL', message: `The connection string cannot be read: ${parsed.error}.` });
+    connection = parsed.value;
+  }
   const db = new PgDatabase({ connection, onWarning: options.onWarning });
   // Connect once now so a wrong address or password is reported at open, not at the first job.
   return ResultAsync.fromPromise(db.query('SELECT 1'), (error) => databaseError('connecting to PostgreSQL', error))

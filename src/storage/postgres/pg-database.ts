@@ -1,12 +1,13 @@
 import pg from 'pg';
 import type { Database, NotificationListener, QueryResult, Transaction, Unsubscribe } from '../database.js';
 import { GENERIC_PLANS_OPTION } from '../generic-plans.js';
+import type { ConnectionConfig } from './connection-string.js';
 import { PgListener } from './pg-listener.js';
 
 /** Options of the `pg` adapter. */
 export interface PgDatabaseOptions {
-  /** A connection string, or an existing pool the caller owns (not closed by `close()`). */
-  readonly connection: string | pg.Pool;
+  /** A URL connection string or its config (see connection-string.ts), or an existing pool the caller owns (not closed by `close()`). */
+  readonly connection: string | ConnectionConfig | pg.Pool;
   /** Pool size when the adapter creates the pool. */
   readonly maxConnections?: number;
   /** Called when the adapter has a problem it recovers from (listener reconnects, idle client errors). */
@@ -32,8 +33,9 @@ export class PgDatabase implements Database {
   constructor(options: PgDatabaseOptions) {
     const warn = options.onWarning ?? (() => undefined);
     this.warn = warn;
-    if (typeof options.connection === 'string') {
-      this.pool = new pg.Pool({ connectionString: options.connection, max: options.maxConnections ?? DEFAULT_PG_POOL_SIZE, options: GENERIC_PLANS_OPTION });
+    if (!(options.connection instanceof pg.Pool)) {
+      const config = typeof options.connection === 'string' ? { connectionString: options.connection } : options.connection;
+      this.pool = new pg.Pool({ max: options.maxConnections ?? DEFAULT_PG_POOL_SIZE, ...config, options: GENERIC_PLANS_OPTION });
       this.ownsPool = true;
       // An idle client that loses its connection emits 'error' on the pool; without
       // a handler node would crash the process. The pool replaces the client itself.

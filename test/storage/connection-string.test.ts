@@ -1,0 +1,65 @@
+/**
+ * Connection strings as .NET (Npgsql, Hangfire's PostgreSQL storage) and
+ * libpq users write them, not only URLs: read into pg's config, bad ones
+ * refused with a sentence that never shows a password, and a real
+ * connection through each form.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { parseConnectionString } from '../../src/storage/postgres/connection-string.js';
+import { openStorage } from '../../src/storage/open-storage.js';
+import { openTestStorage } from '../support/test-storage.js';
+
+describe('connection strings', () => {
+  it('reads URLs, Npgsql and libpq forms', () => {
+    assert.deepEqual(parseConnectionString(' postgres://u:p@h:5433/d ')._unsafeUnwrap(), { connectionString: 'postgres://u:p@h:5433/d' });
+    assert.deepEqual(
+      parseConnectionString('Host=db.example;Port=5433;Database=jobs;User ID=app;Password="se;cr""et";SSL Mode=Require;Trust Server Certificate=true;Pooling=true;Timeout=15;Maximum Pool Size=20;')._unsafeUnwrap(),
+      { host: 'db.example', port: 5433, database: 'jobs', user: 'app', password: 'se;cr"et', ssl: { rejectUnauthorized: false }, connectionTimeoutMillis: 15_000, max: 20 },
+    );
+    assert.deepEqual(parseConnectionString('Server=h;Username=u;Pwd=p;sslmode=VerifyFull')._unsafeUnwrap(), { host: 'h', user: 'u', password: 'p', ssl: true });
+    assert.deepEqual(
+      parseConnectionString("host=h port=5432 dbname=jobs user=app password='it\\'s a secret' sslmode=disable application_name=worker connect_timeout=3")._unsafeUnwrap(),
+      { host: 'h', port: 5432, database: 'jobs', user: 'app', password: "it's a secret", ssl: false, application_name: 'worker', connectionTimeoutMillis: 3_000 },
+    );
+  });
+
+  it('refuses what it cannot read, naming the key and never the password', () => {
+    const cases: [string, RegExp][] = [
+      ['', /it is empty/],
+      ['Host=h;Port=http;Password=hunter2', /^Port: a port is a number from 1 to 65535$/],
+      ['Host=h;Colour=blue;Password=hunter2', /^the key "Colour" is not understood; the keys are Host, Port/],
+      ['Host=h;Password="hunter2', /^the value of Password has no closing quote$/],
+      ['Host=h;SSL Mode=sometimes', /^SSL Mode: SSL Mode is Disable, Prefer, Require, VerifyCA or VerifyFull$/],
+      ['just-a-hostname', /is not a key=value pair \(a URL starts with postgres:\/\/\)/],
+    ];
+    for (const [text, message] of cases) {
+      const problem = parseConnectionString(text)._unsafeUnwrapErr();
+      assert.match(problem, message, text);
+      assert.ok(!problem.includes('hunter2'), `no password in: ${problem}`);
+    }
+  });
+
+  it('connects through the Npgsql and libpq forms, and refuses a bad one at open', async () => {
+    const t = await openTestStorage('PostgreSql');
+    try {
+      const url = new URL(t.options.connectionString!);
+      const forms = [
+        `Host=${url.hostname};Port=${url.port};Database=${url.pathname.slice(1)};Username=${decodeURIComponent(url.username)};Password="${decodeURIComponent(url.password)}"`,
+        `host=${url.hostname} port=${url.port} dbname=${url.pathname.slice(1)} user=${decodeURIComponent(url.username)} password='${decodeURIComponent(url.password)}'`,
+      ];
+      for (const connectionString of forms) {
+        const opened = (await openStorage({ type: 'PostgreSql', connectionString, schemaName: t.storage.schema.name }))._unsafeUnwrap();
+        try {
+          assert.equal((await opened.storage.stateCounts())._unsafeUnwrap().Enqueued, 0);
+        } finally {
+          (await opened.storage.close())._unsafeUnwrap();
+        }
+      }
+      const refused = (await openStorage({ type: 'PostgreSql', connectionString: `Host=${url.hostname};Colour=blue`, schemaName: t.storage.schema.name }))._unsafeUnwrapErr();
+      assert.equal(refused.kind, 'InvalidInput');
+    } finally {
+      await t.dispose();
+    }
+  });
+});
