@@ -41,7 +41,8 @@ type MountedRequest = IncomingMessage & { originalUrl?: unknown };
  * @returns the handler, or `InvalidDashboardOptions` naming the bad option.
  */
 export function createDashboard(engine: JobEngine, options: DashboardOptions = {}): Result<DashboardHandler, DashboardError> {
-  return resolveDashboardOptions(options).andThen((resolved) => {
+  // JavaScript callers pass null for "no options".
+  return resolveDashboardOptions(options ?? {}).andThen((resolved) => {
     const dashboard = new Dashboard(engine, resolved);
     const handler: DashboardHandler = (req, res, next) => dashboard.handle(req, res, next);
     return ok(handler);

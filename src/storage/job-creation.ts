@@ -16,6 +16,13 @@ interface JobRow {
   readonly parameters: readonly (readonly [name: string, value: string])[];
 }
 
+/**
+ * The latest time a job may be scheduled for: the end of 9999. Dates beyond it
+ * (a delay of 1e15 ms) were stored by PostgreSQL and refused by the embedded
+ * database with an obscure error; no job waits that long on purpose.
+ */
+const LATEST_RUN_AT_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+
 /** Calls with at most this many jobs are merged with concurrent ones; larger batches are big enough alone. */
 const MERGE_AT_MOST = 100;
 
@@ -147,8 +154,8 @@ function toRow(job: NewJob): Result<JobRow, StorageError> {
     checkName(job.typeName, 'Type name', op),
     toJsonText(job.payload, op),
     job.state.name === 'Awaiting' ? parseJobId(job.state.parentId, op) : ok<null, StorageError>(null),
-    job.state.name === 'Scheduled' && !(job.state.runAt instanceof Date && Number.isFinite(job.state.runAt.getTime()))
-      ? err<never, StorageError>({ kind: 'InvalidInput', operation: op, message: 'a Scheduled job needs a valid runAt date' })
+    job.state.name === 'Scheduled' && !(job.state.runAt instanceof Date && Number.isFinite(job.state.runAt.getTime()) && job.state.runAt.getTime() <= LATEST_RUN_AT_MS)
+      ? err<never, StorageError>({ kind: 'InvalidInput', operation: op, message: 'a Scheduled job needs a valid runAt date, at the latest in the year 9999' })
       : ok<null, StorageError>(null),
     Result.combine(Object.entries(job.parameters ?? {}).map(([name, value]) =>
       Result.combine([checkName(name, 'Parameter name', op), toJsonText(value, op)]))),

@@ -55,6 +55,10 @@ export interface OpenedStorage {
  * closed again and the error is returned.
  */
 export function openStorage(given: StorageOptions): ResultAsync<OpenedStorage, StorageError> {
+  // Guards callers without type checking; a typed caller cannot get here.
+  if (typeof given !== 'object' || given === null) {
+    return errAsync({ kind: 'InvalidInput', operation: 'opening the storage', message: 'openStorage takes the storage options: { type: "Embedded" | "PostgreSql", ... }.' });
+  }
   // Left unset, a recovered failure would pass in silence: an operator would never learn the listener keeps dropping.
   const options = { ...given, onWarning: given.onWarning ?? warnOnConsole };
   const schema = parseSchemaName(options.schemaName ?? DEFAULT_SCHEMA_NAME);

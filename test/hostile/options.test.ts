@@ -12,7 +12,9 @@ import { describe, it } from 'node:test';
 import { okAsync, type ResultAsync } from 'neverthrow';
 import { loadConfiguration, resolveOptions, type ConfigError } from '../../src/config/index.js';
 import { SETTING_KEYS } from '../../src/config/setting-keys.js';
+import { createDashboard } from '../../src/dashboard/create-dashboard.js';
 import { Notification } from '../../src/mediator/index.js';
+import { openStorage } from '../../src/storage/open-storage.js';
 import { STORAGE_KINDS } from '../support/test-storage.js';
 import { assertUnchanged, Carry, failOnUnhandledRejections, hostileEngine, refused, type Described } from './support.js';
 
@@ -115,6 +117,8 @@ for (const kind of STORAGE_KINDS) {
           ['schedule at "tomorrow"', () => client.schedule(new Carry(1), 'tomorrow' as never)],
           ['schedule at an invalid Date', () => client.schedule(new Carry(1), new Date('x'))],
           ['schedule at {}', () => client.schedule(new Carry(1), {} as never)],
+          ['schedule delay 1e15 ms (year 33,000)', () => client.schedule(new Carry(1), 1e15)],
+          ['enqueue runAt in the year 10000', () => e.mediator.enqueue(new Carry(1), { runAt: new Date(Date.UTC(10_000, 0, 1)) })],
           ['enqueue delay "5"', () => e.mediator.enqueue(new Carry(1), { delay: '5' as never })],
           ['enqueue delay and runAt', () => e.mediator.enqueue(new Carry(1), { delay: 5, runAt: new Date() })],
           ['enqueue runAt 5', () => e.mediator.enqueue(new Carry(1), { runAt: 5 as never })],
@@ -174,6 +178,9 @@ for (const kind of STORAGE_KINDS) {
         assert.equal(await answered('waitFor', () => e.watcher.waitFor(parent, none)), 'Succeeded');
         await answered('dispatcher.dispatch', () => e.dispatcher.dispatch(new Carry(8), none));
         await answered('mediator.publish', () => e.mediator.publish(new Heard(), none));
+        assert.ok(createDashboard(e.engine, none).isOk(), 'createDashboard with null options');
+        const noStorage = await openStorage(undefined as never);
+        assert.equal(noStorage._unsafeUnwrapErr().kind, 'InvalidInput', 'openStorage without options');
 
         for (const [what, search] of [['a search term that is a number', { term: 5, offset: 0, limit: 10 }], ['a search that is null', null]] as const) {
           const error = await answered(what, () => e.t.storage.searchJobs(search as never).map(() => assert.fail(`${what} was accepted`)).orElse((refusal) => okAsync(refusal)));
