@@ -39,13 +39,15 @@ export function createJob(client: BackgroundJobClient, job: Job, given: JobEnque
  * Creates the job, then waits until it reaches a final state and reads what
  * that means: the decoded response, or `JobFailed` / `JobDeleted`.
  */
-export function createAndAwait(creation: JobCreation, job: Job, options: EnqueueAwaitOptions = {}): ResultAsync<unknown, AwaitError> {
-  const { timeout, signal, ...where } = options ?? {};
+export function createAndAwait(creation: JobCreation, job: Job, given: EnqueueAwaitOptions = {}): ResultAsync<unknown, AwaitError> {
+  // JavaScript callers pass null for "no options", as in createJob.
+  const options = given ?? {};
+  const { timeout, signal, ...where } = options;
   if (signal !== undefined && !(signal instanceof AbortSignal)) return invalid('signal must be an AbortSignal');
   if (signal?.aborted === true) return errAsync(aborted(undefined));
   const badTimeout = invalidTimeout(timeout);
   if (badTimeout !== undefined) return invalid(badTimeout);
-  if (options !== null && 'transaction' in options && options.transaction !== undefined) {
+  if ('transaction' in options && options.transaction !== undefined) {
     return invalid('enqueueAwait takes no transaction: the job would not exist for anyone until the caller commits');
   }
   return createJob(creation.client, job, where).andThen((jobId) =>
