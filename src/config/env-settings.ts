@@ -1,5 +1,5 @@
 import { canonicalSettingKey, LEGACY_SETTINGS_SECTION_NAME, SETTINGS_SECTION_NAME, type SettingKey } from './setting-keys.js';
-import type { SettingsLayer, SourcedValue } from './settings-layer.js';
+import { IndexedItems, type SettingsLayer, type SourcedValue } from './settings-layer.js';
 
 // "__" is .NET's portable separator; ":" is what .NET uses inside (also accepted there).
 const SEPARATOR = /__|:/;
@@ -18,8 +18,9 @@ function addTo(layer: Map<SettingKey, SourcedValue>, prefix: string, settings: P
   for (const [key, value] of settings.scalars) layer.set(key, value);
   if (settings.queueItems.size === 0) return;
   const indexes = [...settings.queueItems.keys()].sort((a, b) => a - b);
+  // Set by index over the lower layers' list, as .NET binds Queues:<index>.
   layer.set('Queues', {
-    value: indexes.map((index) => settings.queueItems.get(index)),
+    value: new IndexedItems(settings.queueItems),
     source: `environment variables ${prefix}__Queues__{${indexes.join(',')}}`,
   });
 }
@@ -30,7 +31,9 @@ function addTo(layer: Map<SettingKey, SourcedValue>, prefix: string, settings: P
  * accepted as separator and names matched in any letter case. Values stay strings;
  * validation parses them. `Queues` may be comma-separated (`MediatorJobs__Queues=a,b`)
  * or indexed like .NET arrays (`MediatorJobs__Queues__0=a`, `..__1=b`, ordered by
- * index); indexed entries win over a comma-separated value.
+ * index); indexed entries win over a comma-separated value, and replace only their
+ * indexes of the list a settings file gives (`Queues__1=normal` over
+ * `["critical", "default", "low"]` is `["critical", "normal", "low"]`, as in .NET).
  *
  * @remarks Empty values are skipped: container tooling often defines unset variables as
  * empty. Unknown keys and nested names other than `Queues__<n>` are ignored.

@@ -27,6 +27,24 @@ export function layerFromObject(settings: object, describeSource: (name: string)
   return layer;
 }
 
+/**
+ * Items of a list set by index (`MediatorJobs__Queues__1=normal`), as .NET
+ * configuration binds `Queues:1`: merged over the list a lower layer gave,
+ * replacing only those indexes, rather than replacing the whole list.
+ */
+export class IndexedItems {
+  constructor(readonly items: ReadonlyMap<number, string>) {}
+
+  /** The list below with these items set, ordered by index (gaps close up, as .NET binds them). */
+  over(below: unknown): string[] {
+    const merged = new Map<number, unknown>();
+    const list = Array.isArray(below) ? below : typeof below === 'string' ? below.split(',').map((item) => item.trim()) : [];
+    list.forEach((item, index) => merged.set(index, item));
+    for (const [index, item] of this.items) merged.set(index, item);
+    return [...merged.keys()].sort((a, b) => a - b).map((index) => merged.get(index) as string);
+  }
+}
+
 /** Settings merged from several layers, and the source of each value. */
 export interface MergedSettings {
   readonly raw: RawSettings;
@@ -39,7 +57,7 @@ export function mergeLayers(layers: readonly SettingsLayer[]): MergedSettings {
   const sources = new Map<string, string>();
   for (const layer of layers) {
     for (const [key, { value, source }] of layer) {
-      raw[key] = value;
+      raw[key] = value instanceof IndexedItems ? value.over(raw[key]) : value;
       sources.set(key, source);
     }
   }

@@ -38,6 +38,14 @@ void describe('loadConfiguration: environment variables', () => {
     assert.deepEqual(fromEnv(env)._unsafeUnwrap().queues, ['critical', 'default', 'low']);
   });
 
+  void it('sets indexed Queues over a file\'s list index by index, as .NET configuration does', () => {
+    const basePath = settingsDir({ 'appsettings.json': { MediatorJobs: { Queues: ['critical', 'default', 'low'] } } });
+    const load = (env: Record<string, string>) => loadConfiguration({ basePath, env })._unsafeUnwrap().queues;
+    assert.deepEqual(load({ MediatorJobs__Queues__1: 'normal' }), ['critical', 'normal', 'low']);
+    assert.deepEqual(load({ MediatorJobs__Queues__3: 'bulk' }), ['critical', 'default', 'low', 'bulk']);
+    assert.deepEqual(load({ MediatorJobs__Queues: 'only' }), ['only'], 'a whole value still replaces the list');
+  });
+
   void it('prefers indexed Queues over a comma-separated value', () => {
     const env = { MediatorJobs__Queues: 'a,b', MediatorJobs__Queues__0: 'c' };
     assert.deepEqual(fromEnv(env)._unsafeUnwrap().queues, ['c']);
