@@ -183,7 +183,10 @@ class Dashboard {
     const safe = requested !== undefined && requested.length < 2000 && /^\/(?![/\\])[^\\\s]*$/.test(requested) ? requested : '/';
     const url = new URL(safe, 'http://dashboard.invalid');
     for (const [name, value] of Object.entries(outcome)) url.searchParams.set(name, value);
-    return `${this.base}${url.pathname}${url.search}`;
+    // Checked again after the URL's own normalisation: "/.//evil.example" becomes "//evil.example",
+    // which a browser would take for another site when the dashboard is mounted at "/".
+    const path = url.pathname.startsWith('//') ? '/' : url.pathname;
+    return `${this.base}${path}${url.search}`;
   }
 
   private crashed(req: IncomingMessage, res: ServerResponse, error: unknown): void {

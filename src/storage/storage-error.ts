@@ -1,4 +1,5 @@
 import type { JobId } from './job-types.js';
+import { describeError } from '../logging/logger.js';
 
 /** Why a storage call failed. Every storage call returns one of these instead of throwing. */
 export type StorageError =
@@ -36,8 +37,7 @@ export const SQLSTATE = {
 /** Wraps a rejected database promise as a `DatabaseError`. */
 export function databaseError(operation: string, cause: unknown): StorageError {
   const code = typeof cause === 'object' && cause !== null && 'code' in cause && typeof cause.code === 'string' ? cause.code : undefined;
-  const message = cause instanceof Error ? cause.message : String(cause);
-  return { kind: 'DatabaseError', operation, code, message: `${operation} failed: ${message}`, cause };
+  return { kind: 'DatabaseError', operation, code, message: `${operation} failed: ${describeError(cause)}`, cause };
 }
 
 /**

@@ -270,6 +270,22 @@ describe('dashboard security', () => {
     }
   });
 
+  it('never redirects an action off the dashboard, even mounted at / where a path may normalise to //host', async () => {
+    const d = await dashboardFixture('Embedded', register, { path: '/' });
+    try {
+      const id = (await d.e.engine.client.enqueue(new Note('x')))._unsafeUnwrap();
+      const { cookie, token } = await d.session('/jobs');
+      for (const back of ['/.//evil.example/x', '//evil.example', '/%2e//evil.example', `/jobs/${id}`]) {
+        const done = await d.post('/jobs/requeue', { ids: id, _csrf: token, return: back }, { cookie });
+        assert.equal(done.status, 303, back);
+        const location = done.headers.get('location') ?? '';
+        assert.ok(location.startsWith('/') && !location.startsWith('//') && !location.startsWith('/\\'), `${back} went to ${location}`);
+      }
+    } finally {
+      await d.dispose();
+    }
+  });
+
   it('read-only mode hides actions and refuses them', async () => {
     const d = await dashboardFixture('Embedded', register, { readOnly: true });
     try {
