@@ -1,6 +1,7 @@
 import { statSync } from 'node:fs';
 import { err, ok, Result } from 'neverthrow';
 import { invalidValue, withSource, type ConfigError } from './config-error.js';
+import { describeError } from '../logging/logger.js';
 import { environmentLayer } from './env-settings.js';
 import type { JobSettingsInput, MediatorJobsOptions } from './options.js';
 import { resolveSettings } from './resolve-options.js';
@@ -60,16 +61,21 @@ export function loadConfiguration(options: LoadConfigurationOptions = {}): Resul
   return Result.combine([
     readSettingsFile(basePath, SETTINGS_FILE_NAME),
     environmentFile(basePath, environment),
-  ]).andThen(([baseFile, environmentSpecificFile]) => {
-    const layers = [
-      baseFile ?? new Map(),
-      environmentSpecificFile ?? new Map(),
-      environmentLayer(env),
-      layerFromObject(options.overrides ?? {}, (name) => `overrides in code (${name})`),
-    ];
+    overridesLayer(options.overrides ?? {}),
+  ]).andThen(([baseFile, environmentSpecificFile, overrides]) => {
+    const layers = [baseFile ?? new Map(), environmentSpecificFile ?? new Map(), environmentLayer(env), overrides];
     const { raw, sources } = mergeLayers(layers);
     return resolveSettings(raw).mapErr((error) => withSource(error, 'key' in error ? sources.get(error.key) : undefined));
   });
+}
+
+/** The overrides given in code as a layer; `InvalidValue` when reading them throws (a throwing getter). */
+function overridesLayer(overrides: JobSettingsInput): Result<SettingsLayer, ConfigError> {
+  try {
+    return ok(layerFromObject(overrides, (name) => `overrides in code (${name})`));
+  } catch (error) {
+    return err(invalidValue('overrides', '(unreadable)', `the overrides object could not be read: ${describeError(error)}`));
+  }
 }
 
 function isDirectory(path: string): boolean {

@@ -6,6 +6,7 @@ import type { JobSettingsInput, MediatorJobsOptions } from './options.js';
 import { readQueues } from './queues.js';
 import { readServerName } from './server-name.js';
 import { canonicalizeSettings, SETTINGS_SECTION_NAME, type RawSettings } from './setting-keys.js';
+import { describeError } from '../logging/logger.js';
 import { isUnset, readDuration, readInteger } from './setting-readers.js';
 import { readStorage } from './storage-settings.js';
 
@@ -21,7 +22,20 @@ export function resolveOptions(input: JobSettingsInput): Result<MediatorJobsOpti
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
     return err(invalidValue(SETTINGS_SECTION_NAME, input, 'expected an object of settings, e.g. { WorkerCount: 4 }'));
   }
-  return resolveSettings(canonicalizeSettings(input));
+  // A getter that throws (or a Proxy) must give an error value, not an exception.
+  return readSettingsObject(input).andThen(resolveSettings);
+}
+
+/**
+ * The known settings of a settings object given in code, or `InvalidValue`
+ * when reading it throws (a throwing getter, a hostile Proxy).
+ */
+export function readSettingsObject(input: object): Result<RawSettings, ConfigError> {
+  try {
+    return ok(canonicalizeSettings(input));
+  } catch (error) {
+    return err(invalidValue(SETTINGS_SECTION_NAME, '(unreadable)', `the settings object could not be read: ${describeError(error)}`));
+  }
 }
 
 /**

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { formatConfigError, resolveOptions, type ConfigError, type JobSettingsInput } from '../../src/config/index.js';
+import { formatConfigError, loadConfiguration, resolveOptions, type ConfigError, type JobSettingsInput } from '../../src/config/index.js';
+import { settingsDir } from './settings-dir.js';
 import { failOnOk } from './result-helpers.js';
 
 function resolveLoose(settings: Record<string, unknown>) {
@@ -120,6 +121,18 @@ void describe('resolveOptions: keys and errors', () => {
 
   void it('refuses a non-object input instead of throwing', () => {
     assert.equal(resolveOptions(null as unknown as JobSettingsInput).match(failOnOk, (e) => e).kind, 'InvalidValue');
+  });
+
+  void it('refuses settings whose reading throws (a getter, a Proxy) instead of throwing, in code and as overrides', () => {
+    const throwing = Object.defineProperty({}, 'WorkerCount', { enumerable: true, get: () => { throw new Error('boom'); } }) as JobSettingsInput;
+    const hostile = new Proxy({}, { ownKeys: () => { throw new Error('no keys'); } }) as JobSettingsInput;
+    for (const [input, reason] of [[throwing, 'boom'], [hostile, 'no keys']] as const) {
+      const error = resolveOptions(input).match(failOnOk, (e) => e);
+      assert.equal(error.kind, 'InvalidValue');
+      assert.match(error.message, new RegExp(`the settings object could not be read: ${reason}`));
+      const loaded = loadConfiguration({ basePath: settingsDir(), env: {}, overrides: input }).match(failOnOk, (e) => e);
+      assert.match(loaded.message, new RegExp(`^overrides "\\(unreadable\\)" is invalid: the overrides object could not be read: ${reason}`));
+    }
   });
 
   void it('formats an error on one line with its kind', () => {
