@@ -22,7 +22,8 @@ function describeKind(value: unknown): string {
  */
 export function describeJsonError(cause: unknown, text: string): string {
   const message = cause instanceof Error ? cause.message : String(cause);
-  const words = message.replace(/,\s*".*is not valid JSON$/s, ' (not valid JSON)');
+  // V8 quotes the piece as "...piece..." or ..."piece"...: both forms are dropped.
+  const words = message.replace(/,\s*(?:\.\.\.)?".*is not valid JSON$/s, ' (not valid JSON)');
   const position = /at position (\d+)/.exec(words);
   if (!position || /\(line \d+/.test(words)) return words;
   const before = text.slice(0, Number(position[1]));

@@ -40,6 +40,9 @@ void describe('parseSettingsJson', () => {
   void it('drops the piece of the file V8 quotes in some messages', () => {
     const cause = new SyntaxError('Unexpected token \'x\', "...u:secret@h/db" x }..." is not valid JSON');
     assert.equal(describeJsonError(cause, ''), "Unexpected token 'x' (not valid JSON)");
+    // The form V8 uses when the piece starts inside the file: the dots come before the quote.
+    const inside = new SyntaxError('Unexpected token \'p\', ..."nString": postgres:/"... is not valid JSON');
+    assert.equal(describeJsonError(inside, ''), "Unexpected token 'p' (not valid JSON)");
   });
 
   void it('adds line and column when V8 gives a position', () => {
