@@ -137,7 +137,8 @@ export class BackgroundJobClient {
     return this.prepare(job, state, options, reason)
       .asyncAndThen((prepared) => {
         // Only an Enqueued job committed by this call may start at once on a local worker (see LocalWorkers),
-        // and only when no client filter waits to hear it was created: onCreated comes before the job runs.
+        // and only when no client filter waits to hear it was created: the claim would start it before onCreated.
+        // (As in Hangfire, a server elsewhere may still start a job before its onCreated filters have run.)
         const local = state.name === 'Enqueued' && options.transaction === undefined && !this.filters.anyHas(prepared.newJob.typeName, 'onCreated');
         return this.store([prepared], { transaction: options.transaction, claimOffer: local ? this.localWorkers?.offer : undefined });
       })

@@ -43,11 +43,14 @@ for (const kind of STORAGE_KINDS) {
           'first.onStateElection Succeeded', 'second.onStateElection Succeeded',
           'first.onStateApplied Processing->Succeeded', 'second.onStateApplied Processing->Succeeded',
         ]);
-        // Enqueued while a worker idles in this process: onCreated still comes before the job runs.
+        // Enqueued while a worker idles in this process: with onCreated filters, the job is not claimed by the
+        // creating statement (which would start it before onCreated); it goes the usual way, notification and fetch.
         calls.length = 0;
         const next = (await e.engine.client.enqueue(new Work('y')))._unsafeUnwrap();
         await e.waitForState(next, 'Succeeded');
-        assert.deepEqual(calls.slice(0, 5), ['first.onCreating Work', 'second.onCreating Work', 'first.onCreated id', 'second.onCreated id', 'first.onPerforming']);
+        assert.ok(calls.includes('second.onCreated id'), `onCreated ran: ${calls.join(', ')}`);
+        const processing = (await e.t.storage.jobDetails(next))._unsafeUnwrap()!.history.find((h) => h.name === 'Processing');
+        assert.equal(processing?.data?.onEnqueue, undefined, 'fetched, not claimed as it was created');
       } finally {
         await e.dispose();
       }
