@@ -119,7 +119,7 @@ for (const kind of STORAGE_KINDS) {
           const run = runs.push(runs.length + 1);
           gates.set(run, () => resolve(`run ${run}`));
         }),
-      })._unsafeUnwrap(), { InvisibilityTimeout: '900ms' }, { retry: false });
+      })._unsafeUnwrap(), { InvisibilityTimeout: '3s' }, { retry: false });
       try {
         await e.startServer({ WorkerCount: 2 });
         const id = (await e.engine.client.enqueue(new Stubborn()))._unsafeUnwrap();
@@ -128,12 +128,12 @@ for (const kind of STORAGE_KINDS) {
         assert.equal((await e.engine.client.requeue(id))._unsafeUnwrap(), true);
         await eventually(async () => (gates.has(2) ? true : undefined), 'the second run to start while the first goes on');
         gates.get(1)!();
-        // The pool must go on renewing the second run's lease after the first run ended: a renewal
-        // 300 ms or more after that moment shows it (a lapsed lease would be fetched again: a third run).
+        // The pool must go on renewing the second run's lease after the first run ended: a renewal (every
+        // second) more than a second after that moment shows it (a lapsed lease would be fetched again: a third run).
         const firstEnded = (await e.t.sql<{ now: Date }>('SELECT now() AS now'))[0]!.now.getTime();
         await eventually(async () => {
           const [job] = await e.t.sql<{ state: string; visible_at: Date }>(`SELECT state, visible_at FROM "${e.t.storage.schema.name}".jobs WHERE id = $1`, [id]);
-          return job?.state === 'Processing' && job.visible_at.getTime() > firstEnded + 1_200 ? true : undefined;
+          return job?.state === 'Processing' && job.visible_at.getTime() > firstEnded + 4_000 ? true : undefined;
         }, 'the second run\'s lease to be renewed after the first run ended', 10_000);
         gates.get(2)!();
         await e.waitForState(id, 'Succeeded', 10_000);
