@@ -30,7 +30,7 @@ export function resolveOptions(input: JobSettingsInput): Result<MediatorJobsOpti
  * The known settings of a settings object given in code, or `InvalidValue`
  * when reading it throws (a throwing getter, a hostile Proxy).
  */
-export function readSettingsObject(input: object): Result<RawSettings, ConfigError> {
+function readSettingsObject(input: object): Result<RawSettings, ConfigError> {
   try {
     return ok(canonicalizeSettings(input));
   } catch (error) {
