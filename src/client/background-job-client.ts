@@ -1,6 +1,6 @@
 import { err, errAsync, ok, okAsync, Result, ResultAsync } from 'neverthrow';
 import type { JobFilterRegistry } from '../filters/filter-registry.js';
-import type { CreatingContext } from '../filters/job-filter.js';
+import { cancelReason, type CreatingContext } from '../filters/job-filter.js';
 import { fromStorageError as createFailed, jobNotFound as notFound, type JobError } from '../jobs/job-error.js';
 import { toStoredInvocation, type Job, type JobCatalog, type StoredInvocation } from '../jobs/job-invocation.js';
 import { decodePayload, encodePayload } from '../jobs/payload-codec.js';
@@ -139,8 +139,8 @@ export class BackgroundJobClient {
         // Only an Enqueued job committed by this call may start at once on a local worker (see LocalWorkers),
         // and only when no client filter waits to hear it was created: the claim would start it before onCreated.
         // (As in Hangfire, a server elsewhere may still start a job before its onCreated filters have run.)
-        const local = state.name === 'Enqueued' && options.transaction === undefined && !this.filters.anyHas(prepared.newJob.typeName, 'onCreated');
-        return this.store([prepared], { transaction: options.transaction, claimOffer: local ? this.localWorkers?.offer : undefined });
+        const offer = state.name === 'Enqueued' && options.transaction === undefined && !this.filters.anyHas(prepared.newJob.typeName, 'onCreated') ? this.localWorkers?.offer : undefined;
+        return this.store([prepared], { transaction: options.transaction, claimOffer: offer });
       })
       .map((ids) => ids[0] as JobId);
   }
@@ -183,9 +183,8 @@ export class BackgroundJobClient {
         queue: prepared.newJob.queue,
         initialState: prepared.newJob.state.name,
         parameters,
-        // A cancel without a reason (a JavaScript caller) still cancels.
         cancel: (reason) => {
-          canceled = typeof reason === 'string' && reason !== '' ? reason : 'canceled by a client filter';
+          canceled = cancelReason(reason, 'canceled by a client filter');
         },
       };
       for (const filter of filters) {

@@ -91,3 +91,8 @@ export interface ApplyStateFilter {
 
 /** A job filter implements any of the four kinds. */
 export type JobFilter = Partial<ClientFilter & ServerFilter & ElectStateFilter & ApplyStateFilter>;
+
+/** The reason a filter's `cancel` records: its own, or `fallback` when it gave none (a JavaScript caller may not). */
+export function cancelReason(reason: unknown, fallback: string): string {
+  return typeof reason === 'string' && reason !== '' ? reason : fallback;
+}

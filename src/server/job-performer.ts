@@ -1,6 +1,6 @@
 import { err, ok, type Result } from 'neverthrow';
 import type { JobFilterRegistry } from '../filters/filter-registry.js';
-import type { JobContext, PerformedContext, PerformingContext } from '../filters/job-filter.js';
+import { cancelReason, type JobContext, type PerformedContext, type PerformingContext } from '../filters/job-filter.js';
 import { fromStoredInvocation, type JobCatalog, type RunnableJob } from '../jobs/job-invocation.js';
 import { encodePayload } from '../jobs/payload-codec.js';
 import { describeError, type Logger } from '../logging/logger.js';
@@ -132,7 +132,7 @@ export class JobPerformer {
   /** Server filters' onPerforming in order; returns the cancel reason, if one canceled. */
   private async runPerforming(job: FetchedJob, base: Omit<JobContext, 'getParameter' | 'setParameter'>, runnable: RunnableJob, cancellation: LazyAbortController): Promise<string | undefined> {
     let canceled: string | undefined;
-    const context: PerformingContext = this.withParameters(job.id, { ...base, job: runnable, signal: cancellation.signal, cancel: (reason: string) => { canceled = typeof reason === 'string' && reason !== '' ? reason : 'canceled by a server filter'; } });
+    const context: PerformingContext = this.withParameters(job.id, { ...base, job: runnable, signal: cancellation.signal, cancel: (reason: string) => { canceled = cancelReason(reason, 'canceled by a server filter'); } });
     for (const filter of this.deps.filters.filtersFor(job.typeName)) {
       if (filter.onPerforming === undefined) continue;
       try {
