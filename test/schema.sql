@@ -4,6 +4,13 @@
 -- hand; after changing src/storage/migrations, regenerate it and review the diff:
 --   UPDATE_SCHEMA_DUMP=1 npx tsx test/support/run-tests.ts test/storage/postgres.test.ts
 
+CREATE TABLE <schema>.job_all_time_counts (
+  name text NOT NULL,
+  count bigint NOT NULL,
+  CONSTRAINT job_all_time_counts_pkey PRIMARY KEY (name)
+);
+CREATE UNIQUE INDEX job_all_time_counts_pkey ON <schema>.job_all_time_counts USING btree (name);
+
 CREATE TABLE <schema>.job_counter_totals (
   bucket timestamp with time zone NOT NULL,
   name text NOT NULL,
@@ -85,6 +92,13 @@ CREATE INDEX jobs_scheduled_idx ON <schema>.jobs USING btree (run_at) WHERE (sta
 CREATE INDEX jobs_state_idx ON <schema>.jobs USING btree (state, id);
 CREATE INDEX jobs_succeeded_recurring_idx ON <schema>.jobs USING btree (recurring_id, state_changed_at DESC) WHERE ((state = 'Succeeded'::text) AND (recurring_id IS NOT NULL));
 CREATE INDEX jobs_succeeded_type_idx ON <schema>.jobs USING btree (type_name, state_changed_at DESC) WHERE (state = 'Succeeded'::text);
+
+CREATE TABLE <schema>.last_successes (
+  key text NOT NULL,
+  succeeded_at timestamp with time zone NOT NULL,
+  CONSTRAINT last_successes_pkey PRIMARY KEY (key)
+);
+CREATE UNIQUE INDEX last_successes_pkey ON <schema>.last_successes USING btree (key);
 
 CREATE TABLE <schema>.migrations (
   version integer NOT NULL,

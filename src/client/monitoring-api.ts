@@ -5,7 +5,7 @@ import { quoteForMessage } from '../storage/input-validation.js';
 import { parseStoredJson } from '../storage/row-decoding.js';
 import type { JobStorage } from '../storage/job-storage.js';
 import { JOB_STATES, type JobId, type StateName, type StateRecord } from '../storage/job-types.js';
-import type { JobDetails, JobSummary, Page, QueueSummary, ServerInfo, StateCounts, StateHistory } from '../storage/monitoring-types.js';
+import type { AllTimeCounts, JobDetails, JobSummary, Page, QueueSummary, ServerInfo, StateCounts, StateHistory } from '../storage/monitoring-types.js';
 import type { RecurringJob } from '../storage/recurring-types.js';
 
 /** The most jobs one page of `jobs` holds. */
@@ -16,6 +16,12 @@ export interface Statistics extends StateCounts {
   readonly servers: number;
   readonly queues: number;
   readonly recurring: number;
+  /**
+   * Jobs that ever reached Succeeded and Failed. The state counts above are
+   * the jobs kept now, which expiration and retries lower; these only grow,
+   * like Hangfire's dashboard counters.
+   */
+  readonly allTime: AllTimeCounts;
 }
 
 /** A job with its stored values decoded (Dates and bigints restored), for people and tools. */
@@ -34,8 +40,8 @@ export class MonitoringApi {
   constructor(private readonly storage: JobStorage) {}
 
   statistics(): ResultAsync<Statistics, JobError> {
-    return ResultAsync.combine([this.storage.stateCounts(), this.storage.servers(), this.storage.queues(), this.storage.listRecurring()])
-      .map(([counts, servers, queues, recurring]) => ({ ...counts, servers: servers.length, queues: queues.length, recurring: recurring.length }))
+    return ResultAsync.combine([this.storage.stateCounts(), this.storage.servers(), this.storage.queues(), this.storage.listRecurring(), this.storage.allTimeCounts()])
+      .map(([counts, servers, queues, recurring, allTime]) => ({ ...counts, servers: servers.length, queues: queues.length, recurring: recurring.length, allTime }))
       .mapErr(fromStorageError);
   }
 

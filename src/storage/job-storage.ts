@@ -1,7 +1,7 @@
 import type { ResultAsync, Result } from 'neverthrow';
 import type { Queryable, Unsubscribe } from './database.js';
 import type { FetchedJob, JobId, JsonValue, Lease, NewJob, StateName } from './job-types.js';
-import type { JobDetails, JobSearch, JobSummary, Page, QueueSummary, ServerAnnouncement, ServerInfo, StateCounts, StateHistory, StateHistoryRequest } from './monitoring-types.js';
+import type { AllTimeCounts, JobDetails, JobSearch, JobSummary, Page, QueueSummary, ServerAnnouncement, ServerInfo, StateCounts, StateHistory, StateHistoryRequest } from './monitoring-types.js';
 import type { DueRecurringHandler, RecurringDefinition, RecurringJob } from './recurring-types.js';
 import type { StateChange } from './state-change.js';
 import type { MalformedJob, StorageError } from './storage-error.js';
@@ -249,6 +249,8 @@ export interface JobStorage {
    * counter rows not aggregated yet, so a completion shows at once.
    */
   stateHistory(request: StateHistoryRequest): ResultAsync<StateHistory, StorageError>;
+  /** Jobs that reached Succeeded and Failed since the schema was created, counted at once. */
+  allTimeCounts(): ResultAsync<AllTimeCounts, StorageError>;
 
   // Counters
   /**

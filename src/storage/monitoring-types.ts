@@ -95,6 +95,15 @@ export interface StateHistory {
   readonly daily: readonly HistoryPoint[];
 }
 
+/**
+ * Jobs that ever reached Succeeded and Failed (Hangfire's stats:succeeded and
+ * stats:failed): they only grow, whatever expiration and retries remove.
+ */
+export interface AllTimeCounts {
+  readonly succeeded: number;
+  readonly failed: number;
+}
+
 /** Job counts per state; states without jobs count 0. */
 export type StateCounts = Readonly<Record<StateName, number>>;
 

@@ -4,7 +4,7 @@ import { DeadRowCollector } from './embedded/dead-row-collector.js';
 import { checkName, checkQueueName, parseJobId, toJsonText } from './input-validation.js';
 import type { ContinuationSweep, DueJob, FetchOutcome, FetchRequest, JobStorage, ReleasedContinuation, RenewOutcome, StrayLease, WriteOptions } from './job-storage.js';
 import { JOB_STATES, type FetchedJob, type JobId, type JsonValue, type Lease, type NewJob, type StateName } from './job-types.js';
-import type { HistoryPoint, JobDetails, JobSearch, JobSummary, Page, QueueSummary, ServerAnnouncement, ServerInfo, StateCounts, StateHistory, StateHistoryRequest } from './monitoring-types.js';
+import type { AllTimeCounts, HistoryPoint, JobDetails, JobSearch, JobSummary, Page, QueueSummary, ServerAnnouncement, ServerInfo, StateCounts, StateHistory, StateHistoryRequest } from './monitoring-types.js';
 import type { DueRecurringHandler, RecurringDefinition, RecurringJob } from './recurring-types.js';
 import { JobCreator } from './job-creation.js';
 import { storableData, storableText } from './storable-text.js';
@@ -345,6 +345,12 @@ export class SqlJobStorage implements JobStorage {
         const point = (row: (typeof rows)[number]): HistoryPoint => ({ start: new Date(row.start), succeeded: row.succeeded, failed: row.failed });
         return { hourly: rows.filter((r) => r.unit === 'hour').map(point), daily: rows.filter((r) => r.unit === 'day').map(point) };
       });
+  }
+
+  allTimeCounts(): ResultAsync<AllTimeCounts, StorageError> {
+    return this.runner
+      .rows<{ succeeded: number; failed: number }>('counting finished jobs', this.sql.allTimeCounts)
+      .map((rows) => ({ succeeded: rows[0]?.succeeded ?? 0, failed: rows[0]?.failed ?? 0 }));
   }
 
   aggregateCounters(limit: number): ResultAsync<number, StorageError> {

@@ -136,6 +136,38 @@ describe('dashboard in a browser (Embedded)', () => {
     }
   });
 
+  it('the live chart counts jobs that finished while expiration removed others (it draws the all-time counts)', async () => {
+    const chartMax = async (page: Page) => {
+      const labels = await page.locator('#chart svg text.axis-label').allTextContents();
+      return Math.max(0, ...labels.map(Number).filter(Number.isFinite));
+    };
+    const w = await open('/');
+    await w.page.waitForSelector('#chart svg polyline.line-succeeded', { state: 'attached', timeout: 10_000 });
+    const quiet = await chartMax(w.page);
+    // Hold the page's stats polls while, between two of them, 3 jobs succeed and every Succeeded
+    // job expires: the number kept goes down although 3 jobs finished.
+    let release = () => {};
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let held = 0;
+    await w.page.route('**/api/stats', async (route) => {
+      held++;
+      await gate;
+      await route.continue();
+    });
+    const { storage } = d.e.t;
+    const ids = [];
+    for (let i = 0; i < 3; i++) ids.push((await d.e.engine.client.enqueue(new Note(`chart ${i}`)))._unsafeUnwrap());
+    for (const id of ids) await d.e.waitForState(id, 'Succeeded');
+    const kept = (await storage.stateCounts())._unsafeUnwrap().Succeeded;
+    await d.e.t.sql(`UPDATE ${storage.schema.quoted}.jobs SET expire_at = now() WHERE state = 'Succeeded'`);
+    assert.equal((await storage.expireJobs(10_000))._unsafeUnwrap(), kept, 'every Succeeded job expired');
+    await eventually(async () => (held > 0 ? true : undefined), 'a stats poll is held');
+    release();
+    await eventually(async () => ((await chartMax(w.page)) >= 3 ? true : undefined), 'the chart shows the 3 jobs that succeeded', 10_000);
+    assert.ok(quiet < 3, `the chart was quiet before (its scale was ${quiet})`);
+    await done(w);
+  });
+
   it('shows a hostile payload as text: no script runs, no dialog opens', async () => {
     const id = (await d.e.engine.client.enqueue(new Note(HOSTILE, HOSTILE)))._unsafeUnwrap();
     await d.e.waitForState(id, 'Succeeded');

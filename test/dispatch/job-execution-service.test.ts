@@ -118,7 +118,7 @@ for (const kind of STORAGE_KINDS) {
 }
 
 describe('the last successful run is an index lookup (PostgreSql)', () => {
-  it('both branches of the statement use the partial indexes of migration 0002', async () => {
+  it('the kept jobs are read through the partial indexes of migration 0002, the expired ones by the key of last_successes', async () => {
     const t = await openTestStorage('PostgreSql');
     const client = new pg.Client({ connectionString: t.options.connectionString });
     await client.connect();
@@ -129,6 +129,7 @@ describe('the last successful run is an index lookup (PostgreSql)', () => {
       const text = plan.rows.map((row) => row['QUERY PLAN']).join('\n');
       assert.match(text, /jobs_succeeded_recurring_idx/, text);
       assert.match(text, /jobs_succeeded_type_idx/, text);
+      assert.match(text, /last_successes_pkey/, text);
       assert.doesNotMatch(text, /\bSort\s+\(cost/, `newest first comes from the index order, not a sort:\n${text}`);
     } finally {
       await client.end();

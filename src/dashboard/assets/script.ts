@@ -14,7 +14,8 @@ export const DASHBOARD_JS = String.raw`(function () {
   var status = document.getElementById('live-status');
   var chart = document.getElementById('chart');
   var SVG = 'http://www.w3.org/2000/svg';
-  var KEY = 'mediator-jobs:samples:' + statsUrl;
+  // v2: samples of the all-time counts (v1 held state counts, which expiration lowers).
+  var KEY = 'mediator-jobs:samples:v2:' + statsUrl;
   var MAX_SAMPLES = 90;
   var lastFragment = null;
   var submitting = false;
@@ -153,7 +154,8 @@ export const DASHBOARD_JS = String.raw`(function () {
       })
       .then(function (stats) {
         updateCounts(stats);
-        samples.push({ t: Date.now(), s: stats.Succeeded, f: stats.Failed });
+        // The all-time counts only grow: expiration and retries lower the state counts.
+        samples.push({ t: Date.now(), s: stats.allTime.succeeded, f: stats.allTime.failed });
         if (samples.length > MAX_SAMPLES) samples = samples.slice(samples.length - MAX_SAMPLES);
         saveSamples();
         drawChart();

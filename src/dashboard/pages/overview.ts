@@ -10,7 +10,8 @@ import { linkTo, stateLink, type PageContext } from '../page-context.js';
 /**
  * Counts per state, the live chart, the stored history and the cluster at a
  * glance. The live chart is drawn by the page's script from the counts it
- * polls (jobs that reached Succeeded or Failed between two polls), so it
+ * polls (the all-time counts of jobs that reached Succeeded or Failed, so
+ * their difference between two polls is what finished in between), so it
  * covers the time the page has been open in this tab. The history (jobs that
  * succeeded and failed per hour over the last 24 hours and per day over the
  * last 7, from the counters every state change records) is drawn here, on the

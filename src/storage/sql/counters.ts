@@ -7,7 +7,9 @@
 /**
  * Moves up to $1 raw counter rows into the totals in ONE statement: SKIP
  * LOCKED hands each raw row to one aggregator only, and the delete and the
- * upsert commit together, so nothing is lost or counted twice. Totals older
+ * upserts commit together, so nothing is lost or counted twice. Every moved
+ * row is also added to the all-time counts (migration 0007), whatever its
+ * age: those are never pruned. Totals older
  * than $2 ms are deleted (raw rows that old are dropped without a total, so
  * the statement never both inserts and deletes one row). Upserts run in key
  * order, so two aggregators cannot deadlock on the totals.
@@ -28,11 +30,33 @@ WITH picked AS (
   GROUP BY bucket, name
   ORDER BY bucket, name
   ON CONFLICT (bucket, name) DO UPDATE SET count = totals.count + excluded.count
+), all_time AS (
+  INSERT INTO ${schema}.job_all_time_counts AS counts (name, count)
+  SELECT name, sum(count) FROM moved
+  GROUP BY name
+  ORDER BY name
+  ON CONFLICT (name) DO UPDATE SET count = counts.count + excluded.count
 ), pruned AS (
   DELETE FROM ${schema}.job_counter_totals
   WHERE bucket < now() - $2::double precision * interval '1 millisecond'
 )
 SELECT (SELECT count(*) FROM moved)::int AS aggregated`;
+
+/**
+ * Jobs that reached Succeeded and Failed since the schema was created: the
+ * all-time counts plus the raw rows not folded into them yet (one snapshot: a
+ * row is in one or the other). Monotonic, unlike the number of Succeeded jobs
+ * kept, which expiration lowers: the dashboard's live chart draws its
+ * differences. float8 keeps the sums JavaScript numbers (exact to 2^53).
+ */
+export const allTimeCountsSql = (schema: string): string => `
+SELECT coalesce(sum(count) FILTER (WHERE name = 'Succeeded'), 0)::float8 AS succeeded,
+       coalesce(sum(count) FILTER (WHERE name = 'Failed'), 0)::float8 AS failed
+FROM (
+  SELECT name, count FROM ${schema}.job_all_time_counts
+  UNION ALL
+  SELECT name, count FROM ${schema}.job_counters
+) AS counts`;
 
 /**
  * Succeeded and Failed per hour for the last $1 hours and per day (UTC) for

@@ -9,17 +9,19 @@ SELECT id::text AS id, state FROM ${schema}.jobs WHERE id = ANY ($1::bigint[])`;
 /**
  * When the newest Succeeded job of $1 finished, where $1 is a recurring job
  * id or a job type name (a request's stable type name, or a job service's
- * name); NULL when there is none. Each branch is one descending step of its
- * partial index (migration 0002: jobs_succeeded_recurring_idx,
- * jobs_succeeded_type_idx), so the cost does not grow with the history.
+ * name); NULL when there is none. The jobs still kept are read one
+ * descending step of each partial index (migration 0002:
+ * jobs_succeeded_recurring_idx, jobs_succeeded_type_idx), the expired ones
+ * from last_successes by its key (migration 0007), so the cost does not grow
+ * with the history. greatest() ignores the NULL of a branch that found nothing.
  */
 export const lastSucceededAtSql = (schema: string): string => `
-SELECT max(finished_at) AS finished_at FROM (
-  (SELECT state_changed_at AS finished_at FROM ${schema}.jobs
+SELECT greatest(
+  (SELECT state_changed_at FROM ${schema}.jobs
    WHERE state = 'Succeeded' AND recurring_id = $1
-   ORDER BY state_changed_at DESC LIMIT 1)
-  UNION ALL
+   ORDER BY state_changed_at DESC LIMIT 1),
   (SELECT state_changed_at FROM ${schema}.jobs
    WHERE state = 'Succeeded' AND type_name = $1
-   ORDER BY state_changed_at DESC LIMIT 1)
-) AS newest`;
+   ORDER BY state_changed_at DESC LIMIT 1),
+  (SELECT succeeded_at FROM ${schema}.last_successes WHERE key = $1)
+) AS finished_at`;

@@ -16,7 +16,10 @@ SELECT min(run_at) AS next FROM ${schema}.jobs WHERE state = 'Scheduled'`;
 /**
  * Deletes up to $1 expired jobs (Succeeded or Deleted past their expire_at)
  * with their history, parameters and results. Small batches keep each
- * transaction short, so expiration never stalls the hot path.
+ * transaction short, so expiration never stalls the hot path. The newest
+ * success among the deleted jobs of each recurring job and type is kept in
+ * last_successes (migration 0007), so getLastSuccessfulRun outlives the jobs;
+ * upserts run in key order, so two servers expiring at once cannot deadlock.
  */
 export const expireJobsSql = (schema: string): string => `
 WITH doomed AS (
@@ -32,6 +35,17 @@ WITH doomed AS (
 ), results AS (
   DELETE FROM ${schema}.job_results AS r USING doomed WHERE r.job_id = doomed.id
 ), removed AS (
-  DELETE FROM ${schema}.jobs AS job USING doomed WHERE job.id = doomed.id RETURNING job.id
+  DELETE FROM ${schema}.jobs AS job USING doomed WHERE job.id = doomed.id
+  RETURNING job.id, job.state, job.type_name, job.recurring_id, job.state_changed_at
+), remembered AS (
+  INSERT INTO ${schema}.last_successes AS kept (key, succeeded_at)
+  SELECT key, max(succeeded_at) FROM (
+    SELECT type_name AS key, state_changed_at AS succeeded_at FROM removed WHERE state = 'Succeeded'
+    UNION ALL
+    SELECT recurring_id, state_changed_at FROM removed WHERE state = 'Succeeded' AND recurring_id IS NOT NULL
+  ) AS successes
+  GROUP BY key
+  ORDER BY key
+  ON CONFLICT (key) DO UPDATE SET succeeded_at = greatest(kept.succeeded_at, excluded.succeeded_at)
 )
 SELECT count(*)::int AS expired FROM removed`;

@@ -14,7 +14,7 @@ import * as monitoring from './monitoring.js';
 import * as recurring from './recurring.js';
 import * as recurringTicks from './recurring-ticks.js';
 import { countSearchSql, searchJobsSql } from './search-jobs.js';
-import { aggregateCountersSql, stateHistorySql } from './counters.js';
+import { aggregateCountersSql, allTimeCountsSql, stateHistorySql } from './counters.js';
 
 /** Every statement's text for one schema, built once when the storage opens. */
 export function statementsFor(schema: string) {
@@ -64,6 +64,7 @@ export function statementsFor(schema: string) {
     countSearch: countSearchSql(schema),
     aggregateCounters: aggregateCountersSql(schema),
     stateHistory: stateHistorySql(schema),
+    allTimeCounts: allTimeCountsSql(schema),
   } as const;
 }
 

@@ -100,6 +100,35 @@ export function counterContract(kind: StorageKind): void {
         assert.equal((await storage.stateHistory({ hours: 24, days: 1.5 }))._unsafeUnwrapErr().kind, 'InvalidInput');
       }));
 
+    it('counts every job that ever reached Succeeded and Failed: aggregation, retention and expiration never lower the all-time counts', () =>
+      withStorage(
+        kind,
+        async (t) => {
+          const { storage } = t;
+          const schema = `"${t.options.schemaName!}"`;
+          assert.deepEqual((await storage.allTimeCounts())._unsafeUnwrap(), { succeeded: 0, failed: 0 }, 'a fresh schema');
+          await createEach(storage, 3);
+          const [a, b, c] = await fetchOk(storage, { limit: 3 });
+          (await storage.changeStates([
+            { jobId: a!.id, from: ['Processing'], lease: a!.lease, to: { name: 'Succeeded' } },
+            { jobId: b!.id, from: ['Processing'], lease: b!.lease, to: { name: 'Succeeded' } },
+            { jobId: c!.id, from: ['Processing'], lease: c!.lease, to: { name: 'Failed' } },
+          ]))._unsafeUnwrap();
+          // A raw row older than the hourly retention: the history drops it, the all-time counts keep it.
+          await t.sql(`INSERT INTO ${schema}.job_counters (bucket, name, count) VALUES (date_trunc('hour', now(), 'UTC') - interval '40 days', 'Succeeded', 7)`);
+          const expected = { succeeded: 9, failed: 1 };
+          assert.deepEqual((await storage.allTimeCounts())._unsafeUnwrap(), expected, 'raw rows count at once');
+          assert.equal((await storage.aggregateCounters(100))._unsafeUnwrap(), 3);
+          assert.deepEqual((await storage.allTimeCounts())._unsafeUnwrap(), expected, 'folded, counted once');
+          assert.equal((await storage.expireJobs(100))._unsafeUnwrap(), 2, 'the Succeeded jobs expire');
+          assert.equal((await storage.stateCounts())._unsafeUnwrap().Succeeded, 0, 'no Succeeded job is kept');
+          assert.deepEqual((await storage.allTimeCounts())._unsafeUnwrap(), expected, 'expiration does not lower them');
+          assert.equal((await storage.aggregateCounters(100))._unsafeUnwrap(), 0);
+          assert.deepEqual((await storage.allTimeCounts())._unsafeUnwrap(), expected);
+        },
+        { jobExpirationTimeoutMs: 0 },
+      ));
+
     if (kind === 'PostgreSql') {
       it('two aggregators running at once count every row exactly once', () =>
         withStorage(kind, async (t) => {

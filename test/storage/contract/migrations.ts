@@ -20,6 +20,12 @@ async function withFreshSchema(kind: StorageKind, work: (options: StorageOptions
   }
 }
 
+/** Takes a current schema back to version 6. */
+async function undoMigration7(sql: TestStorage['sql'], schema: string): Promise<void> {
+  await sql(`DROP TABLE ${schema}.last_successes, ${schema}.job_all_time_counts`);
+  await sql(`DELETE FROM ${schema}.migrations WHERE version = 7`);
+}
+
 /** Opens, reports what the migration did, and closes again. */
 async function openAndClose(options: StorageOptions): Promise<{ applied: readonly number[]; version: number }> {
   const { storage, migration } = (await openStorage(options))._unsafeUnwrap();
@@ -47,7 +53,7 @@ export function migrationContract(kind: StorageKind): void {
         assert.deepEqual(reports.flatMap((r) => r.applied).sort((a, b) => a - b), ALL_VERSIONS, 'between them, every migration was applied exactly once');
         assert.ok(reports.some((r) => r.applied.length === 0), 'the second migrator found nothing left to do');
         assert.deepEqual(await ledger(sql, options.schemaName!), ALL_VERSIONS, 'the ledger holds each version once');
-        assert.deepEqual(await tablesIn(sql, options.schemaName!), ['job_counter_totals', 'job_counters', 'job_history', 'job_parameters', 'job_results', 'job_states', 'jobs', 'migrations', 'recurring_jobs', 'servers']);
+        assert.deepEqual(await tablesIn(sql, options.schemaName!), ['job_all_time_counts', 'job_counter_totals', 'job_counters', 'job_history', 'job_parameters', 'job_results', 'job_states', 'jobs', 'last_successes', 'migrations', 'recurring_jobs', 'servers']);
 
         assert.deepEqual(await openAndClose(options), { applied: [], version: LATEST }, 'opening again applies nothing');
         assert.deepEqual(await ledger(sql, options.schemaName!), ALL_VERSIONS);
@@ -55,11 +61,12 @@ export function migrationContract(kind: StorageKind): void {
 
     it('migration 6 keeps the history of jobs written before it, whose first entry is a job_states row', () =>
       withFreshSchema(kind, async (options, sql) => {
-        // A version-5 schema: the current one with migration 6 undone (it is the latest; a later
-        // migration must be undone here too, so this test fails until it is extended).
-        assert.equal(LATEST, 6, 'undo every migration after 6 below as well');
+        // A version-5 schema: the current one with migrations 6 and 7 undone (a later migration
+        // must be undone here too, so this test fails until it is extended).
+        assert.equal(LATEST, 7, 'undo every migration after 7 below as well');
         await openAndClose(options);
         const schema = `"${options.schemaName!}"`;
+        await undoMigration7(sql, schema);
         await sql(`DROP VIEW ${schema}.job_history`);
         await sql(`ALTER TABLE ${schema}.jobs ${['initial_state', 'initial_reason', 'initial_data'].map((column) => `DROP COLUMN ${column}`).join(', ')}`);
         await sql(`DELETE FROM ${schema}.migrations WHERE version = 6`);
@@ -81,7 +88,7 @@ export function migrationContract(kind: StorageKind): void {
 
         const { storage, migration } = (await openStorage(options))._unsafeUnwrap();
         try {
-          assert.deepEqual(migration, { applied: [6], version: 6 });
+          assert.deepEqual(migration, { applied: [6, 7], version: 7 });
           const entries = async (id: string) => (await storage.jobDetails(id))._unsafeUnwrap()!.history.map((h) => [h.name, h.reason, h.data]);
           assert.deepEqual(await entries(waiting!.id), [['Enqueued', 'Enqueued by version 5', { queue: 'default' }]]);
           assert.deepEqual(await entries(abandoned!.id), [['Processing', 'Fetched by version 5', { server: 'old-server', fetchCount: 1 }], ['Enqueued', 'Enqueued by version 5', { queue: 'default' }]]);
@@ -93,6 +100,28 @@ export function migrationContract(kind: StorageKind): void {
           assert.deepEqual(await reasons(abandoned!.id), [['Succeeded', undefined], ['Processing', 'Lease expired; fetched again'], ['Processing', 'Fetched by version 5'], ['Enqueued', 'Enqueued by version 5']]);
           assert.deepEqual(await reasons(waiting!.id), [['Succeeded', undefined], ['Processing', 'Fetched by a worker'], ['Enqueued', 'Enqueued by version 5']]);
           assert.deepEqual(await reasons(fresh), [['Succeeded', undefined], ['Processing', 'Fetched by a worker'], ['Enqueued', 'Enqueued by version 6']]);
+        } finally {
+          (await storage.close())._unsafeUnwrap();
+        }
+      }));
+
+    it('migration 7 starts the all-time counts from the hourly totals kept, and nothing is counted twice', () =>
+      withFreshSchema(kind, async (options, sql) => {
+        assert.equal(LATEST, 7, 'undo every migration after 7 below as well');
+        await openAndClose(options);
+        const schema = `"${options.schemaName!}"`;
+        await undoMigration7(sql, schema);
+        // Version 6's counters: totals folded already, and a raw row not folded yet.
+        await sql(`INSERT INTO ${schema}.job_counter_totals (bucket, name, count) VALUES
+          (date_trunc('hour', now()) - interval '2 hours', 'Succeeded', 40), (date_trunc('hour', now()) - interval '1 hour', 'Succeeded', 2),
+          (date_trunc('hour', now()) - interval '1 hour', 'Failed', 3)`);
+        await sql(`INSERT INTO ${schema}.job_counters (bucket, name, count) VALUES (date_trunc('hour', now()), 'Succeeded', 5)`);
+        const { storage, migration } = (await openStorage(options))._unsafeUnwrap();
+        try {
+          assert.deepEqual(migration, { applied: [7], version: 7 });
+          assert.deepEqual((await storage.allTimeCounts())._unsafeUnwrap(), { succeeded: 47, failed: 3 }, 'the totals plus the raw row');
+          assert.equal((await storage.aggregateCounters(100))._unsafeUnwrap(), 1);
+          assert.deepEqual((await storage.allTimeCounts())._unsafeUnwrap(), { succeeded: 47, failed: 3 }, 'folding the raw row moves it, it does not add it again');
         } finally {
           (await storage.close())._unsafeUnwrap();
         }

@@ -81,6 +81,52 @@ export function schedulerContract(kind: StorageKind): void {
         { jobExpirationTimeoutMs: 0 },
       ));
 
+    it('remembers when each type and recurring job last succeeded after expiring its jobs, and only a success moves that time', () =>
+      withStorage(
+        kind,
+        async (t) => {
+          const { storage } = t;
+          const lastSuccess = async (key: string) => (await storage.lastSucceededAt(key))._unsafeUnwrap()?.getTime();
+          const setFinished = (id: JobId, secondsAgo: number) =>
+            t.sql(`UPDATE ${storage.schema.quoted}.jobs SET state_changed_at = now() - $2 * interval '1 second', expire_at = now() - $2 * interval '1 second' WHERE id = $1`, [id, secondsAgo]);
+          const finishedAt = async (id: JobId) =>
+            (await t.sql<{ at: Date }>(`SELECT state_changed_at AS at FROM ${storage.schema.quoted}.jobs WHERE id = $1`, [id]))[0]!.at.getTime();
+          const [older, newer, nightly, deleted] = (await storage.createJobs([
+            newJob({ typeName: 'Report' }), newJob({ typeName: 'Report' }), newJob({ typeName: 'Report', recurringId: 'nightly' }), newJob({ typeName: 'Audit' }),
+          ]))._unsafeUnwrap();
+          const [a, b, c, d] = await fetchOk(storage);
+          for (const job of [a!, b!, c!]) assert.equal(await succeed(storage, job), true);
+          assert.equal((await storage.changeState({ jobId: deleted!, from: ['Processing'], lease: d!.lease, to: { name: 'Deleted' } }))._unsafeUnwrap(), true);
+          await setFinished(older!, 300);
+          await setFinished(newer!, 200);
+          await setFinished(nightly!, 250);
+          const expected = { Report: await finishedAt(newer!), nightly: await finishedAt(nightly!) };
+          assert.deepEqual({ Report: await lastSuccess('Report'), nightly: await lastSuccess('nightly') }, expected, 'read from the jobs kept');
+
+          assert.equal((await storage.expireJobs(2))._unsafeUnwrap(), 2, 'two of the four, oldest due first');
+          assert.equal((await storage.expireJobs(100))._unsafeUnwrap(), 2);
+          assert.equal(await stateOf(storage, newer!), undefined, 'every job is gone');
+          assert.deepEqual({ Report: await lastSuccess('Report'), nightly: await lastSuccess('nightly') }, expected, 'the newest success of each key outlives its job, across batches');
+          assert.equal(await lastSuccess('Audit'), undefined, 'a Deleted job is not a success');
+          assert.equal(await lastSuccess('Ping'), undefined);
+
+          // A later success is newer than the remembered one; an older one expiring after it does not move the time back.
+          const [again, stale] = (await storage.createJobs([newJob({ typeName: 'Report' }), newJob({ typeName: 'Report' })]))._unsafeUnwrap();
+          const [e, f] = await fetchOk(storage);
+          for (const job of [e!, f!]) assert.equal(await succeed(storage, job), true);
+          await setFinished(stale!, 3600);
+          const newest = await finishedAt(again!);
+          assert.equal(await lastSuccess('Report'), newest, 'a kept success newer than the remembered one');
+          await t.sql(`UPDATE ${storage.schema.quoted}.jobs SET expire_at = now() - interval '2 hours' WHERE id = $1`, [again]);
+          assert.equal((await storage.expireJobs(1))._unsafeUnwrap(), 1);
+          assert.equal(await stateOf(storage, again!), undefined, 'the newest success expires first');
+          assert.equal((await storage.expireJobs(1))._unsafeUnwrap(), 1);
+          assert.equal(await stateOf(storage, stale!), undefined, 'then the older one');
+          assert.equal(await lastSuccess('Report'), newest, 'the older success expiring later does not move the time back');
+        },
+        { jobExpirationTimeoutMs: 0 },
+      ));
+
     it('expires only jobs whose time has come, at most the limit per call', () =>
       withStorage(kind, async (t) => {
         const { storage } = t;
