@@ -9,6 +9,7 @@ import { authorize } from './authorization.js';
 import { resolveDashboardOptions, type DashboardError, type DashboardOptions, type ResolvedDashboardOptions } from './dashboard-options.js';
 import { field, htmlReply, jsonReply, readForm, redirect, send, type Reply } from './http.js';
 import { layout, type Page } from './layout.js';
+import { MountCheck } from './mount-check.js';
 import type { PageContext } from './page-context.js';
 import { errorPage } from './pages/cluster.js';
 import { readRoute } from './pages-routes.js';
@@ -51,6 +52,7 @@ export function createDashboard(engine: JobEngine, options: DashboardOptions = {
 
 class Dashboard {
   private readonly antiForgery = new AntiForgery();
+  private readonly mountCheck: MountCheck;
   /** The mount path as a prefix for links ("" for "/"). */
   private readonly base: string;
 
@@ -59,6 +61,7 @@ class Dashboard {
     private readonly options: ResolvedDashboardOptions,
   ) {
     this.base = options.path === '/' ? '' : options.path;
+    this.mountCheck = new MountCheck(options.path, engine.logger);
   }
 
   handle(req: IncomingMessage, res: ServerResponse, next?: (error?: unknown) => void): void {
@@ -73,6 +76,7 @@ class Dashboard {
     const search = queryAt < 0 ? '' : raw.slice(queryAt + 1);
     const rel = this.relativePath(pathname);
     if (rel === undefined) {
+      this.mountCheck.passedOn(req);
       if (next !== undefined) next();
       else send(req, res, { status: 404, contentType: 'text/plain; charset=utf-8', body: 'Not found' });
       return;

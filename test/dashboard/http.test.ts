@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, it } from 'node:test';
 import { Request } from '../../src/mediator/index.js';
-import { createDashboard } from '../../src/dashboard/create-dashboard.js';
+import { createDashboard, type DashboardHandler } from '../../src/dashboard/create-dashboard.js';
 import { useJobDashboard } from '../../src/dashboard/use-job-dashboard.js';
 import { STORAGE_KINDS } from '../support/test-storage.js';
 import { dashboardFixture, FAKE_REMOTE_HEADER } from './support.js';
@@ -299,6 +299,50 @@ describe('dashboard security', () => {
       assert.equal((await d.post('/jobs/delete', { ids: id, _csrf: token }, { cookie })).status, 403);
       assert.equal((await d.e.t.storage.getState(id))._unsafeUnwrap(), 'Enqueued');
     } finally {
+      await d.dispose();
+    }
+  });
+
+  it('warns once when mounted where it can never answer (app.use with a path that is not its own), and stays quiet where it can', async () => {
+    const d = await dashboardFixture('Embedded', register);
+    const servers: ReturnType<typeof createServer>[] = [];
+    /** An app with one mount, stripping the mount path as Express (baseUrl) or Connect (originalUrl only) do; the app's own 404 after next(). */
+    const mountedAt = async (mount: string, handler: DashboardHandler, style: 'express' | 'connect') => {
+      const server = createServer((req: IncomingMessage & { baseUrl?: string; originalUrl?: string }, res) => {
+        const url = req.url ?? '/';
+        const notFound = () => void res.writeHead(404).end('app 404');
+        if (url !== mount && !url.startsWith(`${mount}/`) && !url.startsWith(`${mount}?`)) return notFound();
+        req.originalUrl = url;
+        if (style === 'express') req.baseUrl = mount;
+        req.url = url.slice(mount.length) === '' || url.slice(mount.length).startsWith('?') ? `/${url.slice(mount.length)}` : url.slice(mount.length);
+        handler(req, res, notFound);
+      });
+      servers.push(server);
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    };
+    const mountWarnings = () => d.e.logger.at('warn').filter((message) => message.includes('Dashboard: mounted at'));
+    try {
+      const byDefault = await mountedAt('/hangfire', createDashboard(d.e.engine)._unsafeUnwrap(), 'express');
+      assert.equal((await fetch(`${byDefault}/hangfire/`)).status, 404, 'the default path is /jobs: nothing answers at /hangfire');
+      assert.equal((await fetch(`${byDefault}/hangfire/jobs?state=Failed`)).status, 404);
+      assert.deepEqual(mountWarnings(), [
+        "Dashboard: mounted at /hangfire, but its path is /jobs, so it answers nothing there. Pass { path: '/hangfire' } to createDashboard, or mount it with useJobDashboard(app, engine, '/hangfire').",
+      ], 'one warning, however many requests');
+
+      const connect = await mountedAt('/ops', createDashboard(d.e.engine)._unsafeUnwrap(), 'connect');
+      assert.equal((await fetch(`${connect}/ops`)).status, 404);
+      assert.equal(mountWarnings().length, 2, 'Connect: the mount is what it stripped from the URL');
+      assert.match(mountWarnings()[1]!, /mounted at \/ops, but its path is \/jobs/);
+
+      const inside = await mountedAt('/admin', createDashboard(d.e.engine, { path: '/admin/jobs' })._unsafeUnwrap(), 'express');
+      assert.equal((await fetch(`${inside}/admin/other`)).status, 404, 'a path of the app beside the dashboard');
+      assert.equal((await fetch(`${inside}/admin/jobs`)).status, 200, 'the dashboard inside the mount answers');
+      const own = await mountedAt('/hangfire', createDashboard(d.e.engine, { path: '/hangfire' })._unsafeUnwrap(), 'express');
+      assert.equal((await fetch(`${own}/hangfire`)).status, 200);
+      assert.equal(mountWarnings().length, 2, 'no warning where the dashboard can answer');
+    } finally {
+      for (const server of servers) server.close();
       await d.dispose();
     }
   });
