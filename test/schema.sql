@@ -79,6 +79,7 @@ CREATE TABLE <schema>.jobs (
   initial_state text,
   initial_reason text,
   initial_data jsonb,
+  unique_key text,
   CONSTRAINT jobs_continuation_on_known CHECK (continuation_on IS NULL OR (continuation_on = ANY (ARRAY['succeeded'::text, 'finished'::text, 'deleted'::text]))),
   CONSTRAINT jobs_pkey PRIMARY KEY (id),
   CONSTRAINT jobs_state_known CHECK (state = ANY (ARRAY['Enqueued'::text, 'Scheduled'::text, 'Awaiting'::text, 'Processing'::text, 'Succeeded'::text, 'Failed'::text, 'Deleted'::text])),
@@ -92,6 +93,7 @@ CREATE INDEX jobs_scheduled_idx ON <schema>.jobs USING btree (run_at) WHERE (sta
 CREATE INDEX jobs_state_idx ON <schema>.jobs USING btree (state, id);
 CREATE INDEX jobs_succeeded_recurring_idx ON <schema>.jobs USING btree (recurring_id, state_changed_at DESC) WHERE ((state = 'Succeeded'::text) AND (recurring_id IS NOT NULL));
 CREATE INDEX jobs_succeeded_type_idx ON <schema>.jobs USING btree (type_name, state_changed_at DESC) WHERE (state = 'Succeeded'::text);
+CREATE UNIQUE INDEX jobs_unique_key_idx ON <schema>.jobs USING btree (unique_key) WHERE ((unique_key IS NOT NULL) AND (state = ANY (ARRAY['Enqueued'::text, 'Scheduled'::text, 'Awaiting'::text, 'Processing'::text])));
 
 CREATE TABLE <schema>.last_successes (
   key text NOT NULL,

@@ -96,6 +96,9 @@ export class BackgroundJobClient {
     const prepared = Result.combine(
       entries.map((entry) => {
         const { job, options: jobOptions } = isBatchEntry(entry) ? entry : { job: entry, options: undefined };
+        if (jobOptions?.uniqueKey !== undefined && jobOptions.uniqueKey !== null) {
+          return err<Prepared, JobError>({ kind: 'InvalidOptions', message: 'enqueueBatch does not take uniqueKey: a batch is created whole, a keyed job only when its key is free. Enqueue keyed jobs one by one.' });
+        }
         return this.prepare(job, { name: 'Enqueued' }, jobOptions ?? {}, 'Enqueued by the client (batch)');
       }),
     );
@@ -134,6 +137,9 @@ export class BackgroundJobClient {
   }
 
   private createOne(job: Job, state: InitialState, options: EnqueueOptions, reason: string): ResultAsync<JobId, JobError> {
+    if (options.uniqueKey !== undefined && options.uniqueKey !== null) {
+      return this.prepare(job, state, options, reason).asyncAndThen((prepared) => this.storeUnique(prepared, options.transaction));
+    }
     return this.prepare(job, state, options, reason)
       .asyncAndThen((prepared) => {
         // Only an Enqueued job committed by this call may start at once on a local worker (see LocalWorkers),
@@ -154,6 +160,7 @@ export class BackgroundJobClient {
         newJob: {
           typeName: invocation.typeName, methodName: invocation.methodName, payload: invocation.payload, displayName: invocation.displayName,
           queue: options.queue ?? this.defaultQueue, state, reason, parameters, recurringId: options.recurringId,
+          uniqueKey: options.uniqueKey ?? undefined,
         },
       })),
     );
@@ -164,6 +171,18 @@ export class BackgroundJobClient {
       .andThen((filtered) => filtered)
       .andThen((newJobs) => this.storage.createJobs(newJobs, options).mapErr(createFailed))
       .andThen((ids) => ResultAsync.fromSafePromise(this.runCreated(jobs, ids)).map(() => ids));
+  }
+
+  /** A job with a unique key: created, or the id of the job holding the key (whose onCreated ran when it was created). */
+  private storeUnique(prepared: Prepared, transaction: EnqueueOptions['transaction']): ResultAsync<JobId, JobError> {
+    return ResultAsync.fromSafePromise(this.runCreating([prepared]))
+      .andThen((filtered) => filtered)
+      .andThen(([newJob]) => this.storage.createUniqueJob(newJob as NewJob, { transaction }).mapErr(createFailed))
+      .andThen(({ id, created }) => {
+        if (created) return ResultAsync.fromSafePromise(this.runCreated([prepared], [id])).map(() => id);
+        this.logger.debug(`Job ${id} already holds unique key ${JSON.stringify(prepared.newJob.uniqueKey)}: nothing created`, { jobId: id });
+        return okAsync(id);
+      });
   }
 
   /** Client filters' onCreating, in order; a cancel or a throw stops the whole creation. */

@@ -12,6 +12,16 @@ export interface EnqueueOptions {
    * transaction): the job exists, and workers hear of it, only if it commits.
    */
   readonly transaction?: Queryable | undefined;
+  /**
+   * At most one job with this key waits or runs at a time (pg-boss's
+   * singletonKey, BullMQ's job id). While a job with the key is Enqueued,
+   * Scheduled (a retry included), Awaiting or Processing, creating another
+   * creates nothing and answers that job's id; its client filters'
+   * `onCreating` still run, `onCreated` does not. Once the job has succeeded,
+   * failed or been deleted, the key is free. 1 to 200 printable characters.
+   * Not for `enqueueBatch`.
+   */
+  readonly uniqueKey?: string | undefined;
   /** Marks the job as a run of this recurring job (set by the recurring scheduler and `trigger`). */
   readonly recurringId?: string | undefined;
 }

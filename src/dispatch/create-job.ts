@@ -20,7 +20,7 @@ export interface JobCreation {
 export function createJob(client: BackgroundJobClient, job: Job, given: JobEnqueueOptions = {}): ResultAsync<JobId, JobError> {
   // JavaScript callers pass null for "no options".
   const options = given ?? {};
-  const base = { queue: options.queue, parameters: options.parameters, transaction: options.transaction };
+  const base = { queue: options.queue, parameters: options.parameters, transaction: options.transaction, uniqueKey: options.uniqueKey };
   const delayed = options.delay !== undefined || options.runAt !== undefined;
   if (options.delay !== undefined && options.runAt !== undefined) return invalid('give delay or runAt, not both');
   // schedule() reads a number as a delay: a runAt that is not a Date would silently mean "in N ms".

@@ -24,6 +24,12 @@ export interface JobEnqueueOptions {
   readonly continueFrom?: JobId | undefined;
   /** With `continueFrom`: which outcome of the parent releases the job; default `succeeded`. Otherwise the job is deleted. */
   readonly on?: ContinuationOption | undefined;
+  /**
+   * At most one job with this key waits or runs at a time: while one does,
+   * nothing is created and its id comes back (so `enqueueAwait` awaits that
+   * job's outcome). Free again once it succeeded, failed or was deleted.
+   */
+  readonly uniqueKey?: string | undefined;
 }
 
 /**

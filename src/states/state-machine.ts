@@ -2,7 +2,7 @@ import { err, ok, ResultAsync, type Result } from 'neverthrow';
 import type { JobFilterRegistry } from '../filters/filter-registry.js';
 import { parameterAccess } from '../filters/job-parameters.js';
 import type { ApplyStateContext, ElectStateContext, JobContext, JobFilter } from '../filters/job-filter.js';
-import { storageFailed, type JobError } from '../jobs/job-error.js';
+import { fromStorageError, storageFailed, type JobError } from '../jobs/job-error.js';
 import { describeError, type Logger } from '../logging/logger.js';
 import { isPromiseLike } from '../mediator/to-result-async.js';
 import type { JobStorage, ReleasedContinuation } from '../storage/job-storage.js';
@@ -85,7 +85,7 @@ export class StateMachine {
     if (applied.isErr()) {
       // A worker's job left as it is would only run again and end the same way: Hangfire records such a job as Failed.
       if (transition.lease !== undefined && refusedForContent(applied.error)) return this.failUnstorable(transition, elected, applied.error);
-      return err(storageFailed(applied.error));
+      return err(fromStorageError(applied.error));
     }
     const outcome = { applied: applied.value[0] === true, elected };
     // Checked before the call: an async call and its await allocate on every job, and most have no such filter.

@@ -2,7 +2,7 @@ import { err, errAsync, ok, okAsync, Result, ResultAsync } from 'neverthrow';
 import { Coalescer } from './coalescer.js';
 import { checkName, checkQueueName, parseJobId, toJsonText } from './input-validation.js';
 import type { ClaimOffer, LocalClaim } from './job-storage.js';
-import type { JobId, NewJob } from './job-types.js';
+import type { JobId, NewJob, UniqueCreation } from './job-types.js';
 import { decodeFetchedRow, type FetchedRow } from './row-decoding.js';
 import type { StatementRunner } from './statement-runner.js';
 import type { Queryable } from './database.js';
@@ -14,6 +14,7 @@ interface JobRow {
   readonly payload: string; readonly displayName: string | null; readonly runAt: Date | null; readonly parentId: string | null;
   readonly on: string | null; readonly recurringId: string | null; readonly reason: string | null;
   readonly parameters: readonly (readonly [name: string, value: string])[];
+  readonly uniqueKey: string | null;
 }
 
 /**
@@ -34,11 +35,20 @@ export interface CreationStatements {
   readonly createJobs: string;
   readonly createClaimedJob: string;
   readonly createClaimedJobWithParameters: string;
+  readonly createUniqueJob: string;
   readonly channel: string;
 }
 
 /** What the claiming creation returns: the job as a fetch would, and whether it was claimed. */
 type ClaimedRow = FetchedRow & { claimed: boolean };
+
+/**
+ * How often a keyed creation runs again when it neither created its job nor
+ * saw the one holding the key (a racer's commit its snapshot predates). Each
+ * retry sees a newer snapshot; running out takes a key created and finished
+ * over and over in between.
+ */
+const UNIQUE_CREATION_ATTEMPTS = 5;
 
 /** The operation named in this module's storage errors. */
 const OPERATION = 'creating jobs';
@@ -71,8 +81,30 @@ export class JobCreator {
   create(jobs: readonly NewJob[], transaction?: Queryable, claimOffer?: ClaimOffer): ResultAsync<JobId[], StorageError> {
     const rows = Result.combine(jobs.map(toRow));
     if (rows.isErr()) return errAsync(rows.error);
+    if (rows.value.some((row) => row.uniqueKey !== null)) {
+      return errAsync({ kind: 'InvalidInput', operation: OPERATION, message: 'a job with a uniqueKey is created alone (createUniqueJob), not in a batch' });
+    }
     if (transaction !== undefined || rows.value.length > MERGE_AT_MOST) return this.insert(rows.value, transaction);
     return ResultAsync.fromSafePromise(this.merged.submit({ rows: rows.value, claimOffer })).andThen((result) => result);
+  }
+
+  /** One job with a unique key: created, or the id of the job holding the key (see create-unique-job.ts). */
+  createUnique(job: NewJob, transaction?: Queryable): ResultAsync<UniqueCreation, StorageError> {
+    const row = toRow(job);
+    if (row.isErr()) return errAsync(row.error);
+    if (row.value.uniqueKey === null) return errAsync({ kind: 'InvalidInput', operation: OPERATION, message: 'a unique creation needs a uniqueKey' });
+    return ResultAsync.fromSafePromise(this.insertUnique(row.value, transaction)).andThen((result) => result);
+  }
+
+  private async insertUnique(r: JobRow, on: Queryable | undefined): Promise<Result<UniqueCreation, StorageError>> {
+    const values = [r.queue, r.state, r.typeName, r.methodName, r.payload, r.displayName, r.runAt, r.parentId, r.on, r.recurringId, r.reason, this.sql.channel, r.uniqueKey, ...parameterColumns(r)];
+    for (let attempt = 1; attempt <= UNIQUE_CREATION_ATTEMPTS; attempt++) {
+      const result = await this.runner.rows<{ id: string; created: boolean }>(OPERATION, this.sql.createUniqueJob, values, on);
+      if (result.isErr()) return err(result.error);
+      const found = result.value[0];
+      if (found !== undefined) return ok({ id: found.id, created: found.created });
+    }
+    return err(databaseError(OPERATION, new Error(`the job holding unique key ${JSON.stringify(r.uniqueKey)} was neither found nor replaced in ${UNIQUE_CREATION_ATTEMPTS} attempts`)));
   }
 
   private async insertMerged(calls: PendingCall[]): Promise<Result<JobId[], StorageError>[]> {
@@ -154,16 +186,17 @@ function toRow(job: NewJob): Result<JobRow, StorageError> {
     checkName(job.typeName, 'Type name', op),
     toJsonText(job.payload, op),
     job.state.name === 'Awaiting' ? parseJobId(job.state.parentId, op) : ok<null, StorageError>(null),
+    job.uniqueKey === undefined ? ok<null, StorageError>(null) : checkName(job.uniqueKey, 'Unique key', op),
     job.state.name === 'Scheduled' && !(job.state.runAt instanceof Date && Number.isFinite(job.state.runAt.getTime()) && job.state.runAt.getTime() <= LATEST_RUN_AT_MS)
       ? err<never, StorageError>({ kind: 'InvalidInput', operation: op, message: 'a Scheduled job needs a valid runAt date, at the latest in the year 9999' })
       : ok<null, StorageError>(null),
     Result.combine(Object.entries(job.parameters ?? {}).map(([name, value]) =>
       Result.combine([checkName(name, 'Parameter name', op), toJsonText(value, op)]))),
-  ]).map(([queue, typeName, payload, parentId, , parameters]) => ({
+  ]).map(([queue, typeName, payload, parentId, uniqueKey, , parameters]) => ({
     queue, state: job.state.name, typeName, methodName: job.methodName ?? null, payload, displayName: job.displayName ?? null,
     runAt: job.state.name === 'Scheduled' ? job.state.runAt : null, parentId, on: job.state.name === 'Awaiting' ? job.state.on : null,
     recurringId: job.recurringId ?? null, reason: job.reason ?? null,
-    parameters: parameters.map(([name, value]) => [name, value] as const),
+    parameters: parameters.map(([name, value]) => [name, value] as const), uniqueKey,
   }));
 }
 

@@ -1,6 +1,6 @@
 import type { ResultAsync, Result } from 'neverthrow';
 import type { Queryable, Unsubscribe } from './database.js';
-import type { FetchedJob, JobId, JsonValue, Lease, NewJob, StateName } from './job-types.js';
+import type { FetchedJob, JobId, JsonValue, Lease, NewJob, StateName, UniqueCreation } from './job-types.js';
 import type { AllTimeCounts, JobDetails, JobSearch, JobSummary, Page, QueueSummary, ServerAnnouncement, ServerInfo, StateCounts, StateHistory, StateHistoryRequest } from './monitoring-types.js';
 import type { DueRecurringHandler, RecurringDefinition, RecurringJob } from './recurring-types.js';
 import type { StateChange } from './state-change.js';
@@ -125,6 +125,13 @@ export interface JobStorage {
   createJob(job: NewJob, options?: WriteOptions): ResultAsync<JobId, StorageError>;
   /** Creates many jobs in one statement; ids come back in input order. */
   createJobs(jobs: readonly NewJob[], options?: WriteOptions): ResultAsync<JobId[], StorageError>;
+  /**
+   * Creates a job with a `uniqueKey` unless a job with that key is Enqueued,
+   * Scheduled, Awaiting or Processing: then nothing is written and that job's
+   * id comes back with `created` false. Racing callers with one key create
+   * one job. Never merged with other creations, never claimed locally.
+   */
+  createUniqueJob(job: NewJob, options?: Pick<WriteOptions, 'transaction'>): ResultAsync<UniqueCreation, StorageError>;
 
   // The worker's hot path
   /** Claims up to `limit` visible jobs, marking them Processing under a lease. */

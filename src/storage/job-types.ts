@@ -40,6 +40,18 @@ export interface NewJob extends Invocation {
   readonly displayName?: string | undefined;
   readonly recurringId?: string | undefined;
   readonly parameters?: Readonly<Record<string, JsonValue>> | undefined;
+  /**
+   * At most one job with this key waits or runs at a time (see
+   * `JobStorage.createUniqueJob`); the batch and merged paths refuse it.
+   */
+  readonly uniqueKey?: string | undefined;
+}
+
+/** What creating a job with a unique key did: created it, or found the job holding the key. */
+export interface UniqueCreation {
+  readonly id: JobId;
+  /** False when a job with the key was already waiting or running: `id` is that job's, and nothing was written. */
+  readonly created: boolean;
 }
 
 /** A job a worker holds under a lease. */

@@ -23,6 +23,8 @@ export interface JobDetails extends JobSummary {
   /** Retries so far. */
   readonly retryCount: number;
   readonly expireAt: Date | undefined;
+  /** The key the job was created with (`uniqueKey`), if any; it is held only while the job waits or runs. */
+  readonly uniqueKey: string | undefined;
   readonly parameters: Readonly<Record<string, string>>;
   /** JSON text of the stored result, when the job succeeded with one. */
   readonly resultText: string | undefined;

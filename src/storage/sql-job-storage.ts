@@ -3,7 +3,7 @@ import type { Database, Queryable, Unsubscribe } from './database.js';
 import { DeadRowCollector } from './embedded/dead-row-collector.js';
 import { checkName, checkQueueName, parseJobId, toJsonText } from './input-validation.js';
 import type { ContinuationSweep, DueJob, FetchOutcome, FetchRequest, JobStorage, ReleasedContinuation, RenewOutcome, StrayLease, WriteOptions } from './job-storage.js';
-import { JOB_STATES, type FetchedJob, type JobId, type JsonValue, type Lease, type NewJob, type StateName } from './job-types.js';
+import { JOB_STATES, type FetchedJob, type JobId, type JsonValue, type Lease, type NewJob, type StateName, type UniqueCreation } from './job-types.js';
 import type { AllTimeCounts, HistoryPoint, JobDetails, JobSearch, JobSummary, Page, QueueSummary, ServerAnnouncement, ServerInfo, StateCounts, StateHistory, StateHistoryRequest } from './monitoring-types.js';
 import type { DueRecurringHandler, RecurringDefinition, RecurringJob } from './recurring-types.js';
 import { JobCreator } from './job-creation.js';
@@ -16,7 +16,7 @@ import { statementsFor, type Statements } from './sql/statements.js';
 import type { ReplacedState, StateChange } from './state-change.js';
 import { StatementRunner } from './statement-runner.js';
 import { channelFor, decodeStorageEvents, type StorageEvent } from './storage-events.js';
-import type { MalformedJob, StorageError } from './storage-error.js';
+import { SQLSTATE, type MalformedJob, type StorageError } from './storage-error.js';
 
 /** How many continuations one release statement moves at most. */
 export const DEFAULT_CONTINUATION_BATCH = 1000;
@@ -106,6 +106,10 @@ export class SqlJobStorage implements JobStorage {
     return this.creator.create(jobs, options?.transaction, options?.claimOffer);
   }
 
+  createUniqueJob(job: NewJob, options?: Pick<WriteOptions, 'transaction'>): ResultAsync<UniqueCreation, StorageError> {
+    return this.creator.createUnique(job, options?.transaction);
+  }
+
   fetchJobs(request: FetchRequest): ResultAsync<FetchOutcome[], StorageError> {
     return this.runner
       .rows<FetchedRow>('fetching jobs', this.sql.fetchJobs, [request.queues, request.limit, request.owner, request.leaseMs, request.request ?? null])
@@ -174,7 +178,8 @@ export class SqlJobStorage implements JobStorage {
         // Only the first row carries them, and only when the batch finished a parent with continuations.
         this.reportReleased(rows[0]?.released ?? null);
         return applied;
-      });
+      })
+      .mapErr(uniqueKeyHeld);
   }
 
   setParameter(jobId: JobId, name: string, value: JsonValue): ResultAsync<void, StorageError> {
@@ -456,3 +461,17 @@ function storedJsonOrText(text: string): JsonValue {
 }
 
 export type { FetchedJob, MalformedJob };
+
+/**
+ * A job brought back to waiting (a manual requeue of a finished job) while
+ * another job with its unique key waits or runs: the partial unique index
+ * refuses the row, and the caller hears why instead of a constraint name.
+ */
+function uniqueKeyHeld(error: StorageError): StorageError {
+  if (error.kind !== 'DatabaseError' || error.code !== SQLSTATE.uniqueViolation || !error.message.includes('jobs_unique_key_idx')) return error;
+  return {
+    kind: 'InvalidInput',
+    operation: error.operation,
+    message: 'the job cannot wait or run again while another job with its unique key is waiting or running: let that one finish, or delete it, first',
+  };
+}

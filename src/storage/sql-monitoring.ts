@@ -45,7 +45,7 @@ export class SqlMonitoring {
     const op = 'reading job details';
     return parseJobId(jobId, op).asyncAndThen((id) =>
       ResultAsync.combine([
-        this.runner.rows<SummaryRow & { payload: string; fetch_count: number; retry_count: number; expire_at: Date | null; result: string | null }>(op, this.sql.jobRow, [id]),
+        this.runner.rows<SummaryRow & { payload: string; fetch_count: number; retry_count: number; expire_at: Date | null; unique_key: string | null; result: string | null }>(op, this.sql.jobRow, [id]),
         this.runner.rows<HistoryRow>(op, this.sql.jobHistory, [id]),
         this.runner.rows<{ name: string; value: string }>(op, this.sql.jobParameters, [id]),
       ]).map(([jobRows, history, parameters]) => {
@@ -57,6 +57,7 @@ export class SqlMonitoring {
           fetchCount: row.fetch_count,
           retryCount: row.retry_count,
           expireAt: row.expire_at ?? undefined,
+          uniqueKey: row.unique_key ?? undefined,
           parameters: Object.fromEntries(parameters.map((p) => [p.name, p.value])),
           resultText: row.result ?? undefined,
           history: history.map(decodeHistory),

@@ -147,6 +147,62 @@ for (const kind of STORAGE_KINDS) {
   });
 
   describe(`JobMediator.enqueueAwait (${kind})`, () => {
+    it('uniqueKey: one job per key while it waits or runs, awaited by every caller; onCreated runs once; free again when it finished', async () => {
+      const e = await dispatchEngine(kind);
+      try {
+        const created: string[] = [];
+        const creating: string[] = [];
+        e.engine.filters.add({ onCreating: (c) => void creating.push(c.queue), onCreated: (c) => void created.push(c.jobId) });
+        const first = await okOf(() => e.mediator.enqueue(new Gated('sync'), { uniqueKey: 'sync-account-7' }));
+        const second = await okOf(() => e.mediator.enqueue(new Gated('sync'), { uniqueKey: 'sync-account-7', delay: 60_000 }));
+        assert.equal(second, first, 'the waiting job\'s id, nothing created');
+        assert.deepEqual(created, [first], 'onCreated only for the created job');
+        assert.equal(creating.length, 2, 'onCreating runs for both: it may cancel or change the job before the key is tried');
+        const viaClient = await okOf(() => e.engine.client.schedule(new Gated('sync'), 60_000, { uniqueKey: 'sync-account-7' }));
+        assert.equal(viaClient, first, 'the client answers the same');
+        assert.deepEqual((await e.t.storage.stateCounts())._unsafeUnwrap(), { Enqueued: 1, Scheduled: 0, Awaiting: 0, Processing: 0, Succeeded: 0, Failed: 0, Deleted: 0 });
+
+        await e.startServer();
+        const waiters = [1, 2].map(() => e.mediator.enqueueAwait(new Gated('sync'), { uniqueKey: 'sync-account-7' }));
+        await e.waitForState(first, 'Processing');
+        e.gates.open('sync');
+        assert.deepEqual(await Promise.all(waiters.map((w) => okOf(() => w))), ['passed sync', 'passed sync'], 'both await the one job');
+        assert.deepEqual(e.gates.started, ['sync'], 'it ran once');
+        await e.waitForState(first, 'Succeeded');
+
+        const next = await okOf(() => e.mediator.enqueue(new Gated('sync'), { uniqueKey: 'sync-account-7' }));
+        assert.notEqual(next, first, 'a finished job no longer holds the key');
+        await e.waitForState(next, 'Succeeded');
+        assert.equal((await e.engine.monitoring.jobDetails(next))._unsafeUnwrap().uniqueKey, 'sync-account-7');
+      } finally {
+        await e.dispose();
+      }
+    });
+
+    it('uniqueKey: refused in a batch and when malformed, creating nothing; a requeue that would take a held key is refused', async () => {
+      const e = await dispatchEngine(kind);
+      try {
+        const batch = await e.engine.client.enqueueBatch([new Echo('a', AT, BIG), { job: new Echo('b', AT, BIG), options: { uniqueKey: 'k' } }]);
+        assert.equal(batch.isErr() && batch.error.kind, 'InvalidOptions');
+        assert.match(batch.isErr() ? batch.error.message : '', /enqueueBatch does not take uniqueKey/);
+        const malformed = await e.mediator.enqueue(new Echo('c', AT, BIG), { uniqueKey: '' });
+        assert.equal(malformed.isErr() && malformed.error.kind, 'InvalidOptions');
+        assert.match(malformed.isErr() ? malformed.error.message : '', /Unique key "" is invalid/);
+        assert.equal(Object.values((await e.t.storage.stateCounts())._unsafeUnwrap()).reduce((a, b) => a + b, 0), 0, 'nothing was created');
+
+        const old = await okOf(() => e.mediator.enqueue(new Echo('old', AT, BIG), { uniqueKey: 'report' }));
+        assert.equal(await okOf(() => e.engine.client.delete(old)), true);
+        const current = await okOf(() => e.mediator.enqueue(new Echo('current', AT, BIG), { uniqueKey: 'report' }));
+        assert.notEqual(current, old);
+        const requeue = await e.engine.client.requeue(old);
+        assert.equal(requeue.isErr() && requeue.error.kind, 'InvalidOptions');
+        assert.match(requeue.isErr() ? requeue.error.message : '', /another job with its unique key is waiting or running/);
+        assert.equal((await e.t.storage.getState(old))._unsafeUnwrap(), 'Deleted', 'unchanged');
+      } finally {
+        await e.dispose();
+      }
+    });
+
     it('resolves with the typed response, Dates and bigints intact', async () => {
       const e = await dispatchEngine(kind);
       try {

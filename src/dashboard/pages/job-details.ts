@@ -20,6 +20,7 @@ export function jobDetailsPage(ctx: PageContext, job: JobView): Page {
     ['Job', invocation],
     ['Display name', job.displayName === invocation ? undefined : job.displayName],
     ['Queue', job.queue],
+    ['Unique key', job.uniqueKey],
     ['Created', timeTag(job.createdAt, ctx.now)],
     ['State changed', timeTag(job.stateChangedAt, ctx.now)],
     ['Runs at', job.runAt === undefined ? undefined : timeTag(job.runAt, ctx.now)],

@@ -17,7 +17,7 @@ SELECT count(*)::int AS total FROM ${schema}.jobs WHERE state = $1`;
 
 /** Everything about job $1 except history and parameters. */
 export const jobRowSql = (schema: string): string => `
-SELECT ${summaryColumns}, payload, fetch_count, retry_count, expire_at,
+SELECT ${summaryColumns}, payload, fetch_count, retry_count, expire_at, unique_key,
        (SELECT value FROM ${schema}.job_results WHERE job_id = job.id) AS result
 FROM ${schema}.jobs AS job WHERE id = $1`;
 

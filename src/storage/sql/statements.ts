@@ -1,6 +1,7 @@
 import { createClaimedJobSql } from './create-claimed-job.js';
 import { createJobSql } from './create-job.js';
 import { createJobsSql } from './create-jobs.js';
+import { createUniqueJobSql } from './create-unique-job.js';
 import { fetchJobsSql } from './fetch-jobs.js';
 import { renewLeasesSql } from './renew-leases.js';
 import { strayLeasesSql } from './stray-leases.js';
@@ -24,6 +25,7 @@ export function statementsFor(schema: string) {
     createClaimedJob: createClaimedJobSql(schema, false),
     createClaimedJobWithParameters: createClaimedJobSql(schema, true),
     createJobs: createJobsSql(schema),
+    createUniqueJob: createUniqueJobSql(schema),
     fetchJobs: fetchJobsSql(schema),
     renewLeases: renewLeasesSql(schema),
     strayLeases: strayLeasesSql(schema),

@@ -18,6 +18,7 @@ import { schemaNameContract } from './schema-names.js';
 import { serverContract } from './servers.js';
 import { stateChangeContract } from './state-changes.js';
 import { transactionContract } from './transactions.js';
+import { uniqueKeyContract } from './unique-keys.js';
 
 export const CONTRACTS: readonly ((kind: StorageKind) => void)[] = [
   creationContract,
@@ -35,6 +36,7 @@ export const CONTRACTS: readonly ((kind: StorageKind) => void)[] = [
   counterContract,
   notificationContract,
   transactionContract,
+  uniqueKeyContract,
   migrationContract,
   schemaNameContract,
   schemaDumpContract,

@@ -20,8 +20,16 @@ async function withFreshSchema(kind: StorageKind, work: (options: StorageOptions
   }
 }
 
+/** Takes a current schema back to version 7. */
+async function undoMigration8(sql: TestStorage['sql'], schema: string): Promise<void> {
+  await sql(`DROP INDEX ${schema}.jobs_unique_key_idx`);
+  await sql(`ALTER TABLE ${schema}.jobs DROP COLUMN unique_key`);
+  await sql(`DELETE FROM ${schema}.migrations WHERE version = 8`);
+}
+
 /** Takes a current schema back to version 6. */
 async function undoMigration7(sql: TestStorage['sql'], schema: string): Promise<void> {
+  await undoMigration8(sql, schema);
   await sql(`DROP TABLE ${schema}.last_successes, ${schema}.job_all_time_counts`);
   await sql(`DELETE FROM ${schema}.migrations WHERE version = 7`);
 }
@@ -61,9 +69,9 @@ export function migrationContract(kind: StorageKind): void {
 
     it('migration 6 keeps the history of jobs written before it, whose first entry is a job_states row', () =>
       withFreshSchema(kind, async (options, sql) => {
-        // A version-5 schema: the current one with migrations 6 and 7 undone (a later migration
+        // A version-5 schema: the current one with migrations 6 to 8 undone (a later migration
         // must be undone here too, so this test fails until it is extended).
-        assert.equal(LATEST, 7, 'undo every migration after 7 below as well');
+        assert.equal(LATEST, 8, 'undo every migration after 8 below as well');
         await openAndClose(options);
         const schema = `"${options.schemaName!}"`;
         await undoMigration7(sql, schema);
@@ -88,7 +96,7 @@ export function migrationContract(kind: StorageKind): void {
 
         const { storage, migration } = (await openStorage(options))._unsafeUnwrap();
         try {
-          assert.deepEqual(migration, { applied: [6, 7], version: 7 });
+          assert.deepEqual(migration, { applied: [6, 7, 8], version: 8 });
           const entries = async (id: string) => (await storage.jobDetails(id))._unsafeUnwrap()!.history.map((h) => [h.name, h.reason, h.data]);
           assert.deepEqual(await entries(waiting!.id), [['Enqueued', 'Enqueued by version 5', { queue: 'default' }]]);
           assert.deepEqual(await entries(abandoned!.id), [['Processing', 'Fetched by version 5', { server: 'old-server', fetchCount: 1 }], ['Enqueued', 'Enqueued by version 5', { queue: 'default' }]]);
@@ -107,7 +115,7 @@ export function migrationContract(kind: StorageKind): void {
 
     it('migration 7 starts the all-time counts from the hourly totals kept, and nothing is counted twice', () =>
       withFreshSchema(kind, async (options, sql) => {
-        assert.equal(LATEST, 7, 'undo every migration after 7 below as well');
+        assert.equal(LATEST, 8, 'undo every migration after 8 below as well');
         await openAndClose(options);
         const schema = `"${options.schemaName!}"`;
         await undoMigration7(sql, schema);
@@ -118,7 +126,7 @@ export function migrationContract(kind: StorageKind): void {
         await sql(`INSERT INTO ${schema}.job_counters (bucket, name, count) VALUES (date_trunc('hour', now()), 'Succeeded', 5)`);
         const { storage, migration } = (await openStorage(options))._unsafeUnwrap();
         try {
-          assert.deepEqual(migration, { applied: [7], version: 7 });
+          assert.deepEqual(migration, { applied: [7, 8], version: 8 });
           assert.deepEqual((await storage.allTimeCounts())._unsafeUnwrap(), { succeeded: 47, failed: 3 }, 'the totals plus the raw row');
           assert.equal((await storage.aggregateCounters(100))._unsafeUnwrap(), 1);
           assert.deepEqual((await storage.allTimeCounts())._unsafeUnwrap(), { succeeded: 47, failed: 3 }, 'folding the raw row moves it, it does not add it again');

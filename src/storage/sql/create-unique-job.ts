@@ -1,0 +1,44 @@
+import { initialData } from './initial-history.js';
+
+/** The states in which a job holds its unique key: the predicate of jobs_unique_key_idx (migration 0008). */
+export const KEY_HOLDING_STATES = `('Enqueued', 'Scheduled', 'Awaiting', 'Processing')`;
+
+/**
+ * Creates ONE job with a unique key, unless a job with that key is waiting or
+ * running: then nothing is written and that job's id comes back, with
+ * `created` false. The insert's ON CONFLICT names the partial unique index by
+ * its predicate, so two callers racing with one key cannot both create (the
+ * second waits for the first's commit, then skips). Its parameters and its
+ * NOTIFY go only with a row actually inserted.
+ *
+ * The existing job is read in the statement's snapshot, which cannot see a
+ * row committed by a racer this statement waited for: then no row comes back
+ * and the caller runs the statement again (its new snapshot sees that job, or
+ * the key was freed meanwhile and the insert succeeds). Keyed jobs take this
+ * statement alone: they are never merged into a batch nor claimed locally.
+ *
+ * $1..$12 as createJobSql (queue, state, type_name, method_name, payload,
+ * display_name, run_at, parent_id, continuation_on, recurring_id, reason,
+ * channel); $13 the unique key; $14/$15 parameter names and values.
+ */
+export const createUniqueJobSql = (schema: string): string => `
+WITH job AS (
+  INSERT INTO ${schema}.jobs (queue, state, type_name, method_name, payload, display_name,
+                              enqueued_at, visible_at, run_at, parent_id, continuation_on, recurring_id,
+                              initial_state, initial_reason, initial_data, unique_key)
+  VALUES ($1, $2, $3, $4, $5, $6,
+          CASE WHEN $2 = 'Enqueued' THEN now() END, CASE WHEN $2 = 'Enqueued' THEN now() END,
+          $7, $8, $9, $10,
+          $2, $11, ${initialData('$1::text', '$7::timestamptz', '$8::bigint', '$9::text')}, $13)
+  ON CONFLICT (unique_key) WHERE unique_key IS NOT NULL AND state IN ${KEY_HOLDING_STATES} DO NOTHING
+  RETURNING id, queue, state
+), parameters AS (
+  INSERT INTO ${schema}.job_parameters (job_id, name, value)
+  SELECT job.id, p.name, p.value FROM job, unnest($14::text[], $15::text[]) AS p(name, value)
+), notified AS (
+  SELECT pg_notify($12, 'E' || queue) FROM job WHERE state = 'Enqueued'
+)
+SELECT id::text AS id, true AS created, (SELECT count(*) FROM notified) AS notified FROM job
+UNION ALL
+SELECT id::text, false, 0 FROM ${schema}.jobs
+WHERE unique_key = $13 AND state IN ${KEY_HOLDING_STATES} AND NOT EXISTS (SELECT FROM job)`;

@@ -1,0 +1,105 @@
+/** Unique keys: at most one job per key waits or runs; the key is free again once its job finished. */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import pg from 'pg';
+import type { StorageKind } from '../../support/test-storage.js';
+import { eventually } from '../../support/test-storage.js';
+import { countsWith, fetchOk, newJob, stateOf, succeed, withStorage } from './support.js';
+
+export function uniqueKeyContract(kind: StorageKind): void {
+  describe(`unique keys (${kind})`, () => {
+    it('creates one job per key while it waits or runs, answers its id otherwise, and frees the key when it finishes', () =>
+      withStorage(kind, async (t) => {
+        const { storage } = t;
+        const unique = async (key: string, overrides = {}) => (await storage.createUniqueJob(newJob({ uniqueKey: key, ...overrides })))._unsafeUnwrap();
+        const first = await unique('invoice-42', { parameters: { p: 1 } });
+        assert.equal(first.created, true);
+        const again = await unique('invoice-42', { parameters: { p: 2 }, queue: 'other' });
+        assert.deepEqual(again, { id: first.id, created: false }, 'the waiting job holds the key');
+        assert.deepEqual((await storage.getParameters(first.id))._unsafeUnwrap(), { p: 1 }, 'the refused creation wrote no parameter');
+        const other = await unique('invoice-43');
+        assert.equal(other.created, true, 'another key is another job');
+        assert.deepEqual((await storage.stateCounts())._unsafeUnwrap(), countsWith({ Enqueued: 2 }), 'nothing else was written');
+        assert.equal((await storage.jobDetails(first.id))._unsafeUnwrap()?.uniqueKey, 'invoice-42', 'the details show the key');
+
+        const [running] = await fetchOk(storage, { limit: 1 });
+        assert.equal(running?.id, first.id);
+        assert.deepEqual(await unique('invoice-42'), { id: first.id, created: false }, 'a Processing job holds the key');
+        (await storage.changeState({ jobId: first.id, from: ['Processing'], lease: running.lease, to: { name: 'Scheduled', runAt: new Date(Date.now() + 60_000), retryCount: 1 } }))._unsafeUnwrap();
+        assert.deepEqual(await unique('invoice-42'), { id: first.id, created: false }, 'a job waiting for its retry holds the key');
+        (await storage.changeState({ jobId: first.id, from: ['Scheduled'], to: { name: 'Enqueued' } }))._unsafeUnwrap();
+        const retried = (await fetchOk(storage, { limit: 10 })).find((job) => job.id === first.id);
+        assert.equal(await succeed(storage, retried!), true);
+
+        const next = await unique('invoice-42');
+        assert.equal(next.created, true, 'a Succeeded job no longer holds the key');
+        assert.notEqual(next.id, first.id);
+        (await storage.changeState({ jobId: next.id, from: ['Enqueued'], to: { name: 'Deleted' } }))._unsafeUnwrap();
+        assert.equal((await unique('invoice-42')).created, true, 'nor does a Deleted one');
+
+        const continuation = await unique('after-43', { state: { name: 'Awaiting', parentId: other.id, on: 'succeeded' } });
+        assert.equal(continuation.created, true);
+        assert.deepEqual(await unique('after-43'), { id: continuation.id, created: false }, 'an Awaiting job holds the key');
+        const scheduled = await unique('later', { state: { name: 'Scheduled', runAt: new Date(Date.now() + 60_000) } });
+        assert.deepEqual(await unique('later'), { id: scheduled.id, created: false }, 'a Scheduled job holds the key');
+      }));
+
+    it('refuses to bring a finished job back while another holds its key, with a clear error, changing nothing', () =>
+      withStorage(kind, async (t) => {
+        const { storage } = t;
+        const old = (await storage.createUniqueJob(newJob({ uniqueKey: 'sync-7' })))._unsafeUnwrap();
+        (await storage.changeState({ jobId: old.id, from: ['Enqueued'], to: { name: 'Deleted' } }))._unsafeUnwrap();
+        const current = (await storage.createUniqueJob(newJob({ uniqueKey: 'sync-7' })))._unsafeUnwrap();
+        assert.equal(current.created, true);
+        const requeue = await storage.changeState({ jobId: old.id, from: ['Deleted'], to: { name: 'Enqueued' } });
+        assert.ok(requeue.isErr(), 'the requeue is refused');
+        assert.equal(requeue.error.kind, 'InvalidInput');
+        assert.match('message' in requeue.error ? requeue.error.message : '', /another job with its unique key is waiting or running/);
+        assert.equal(await stateOf(storage, old.id), 'Deleted');
+        (await storage.changeState({ jobId: current.id, from: ['Enqueued'], to: { name: 'Deleted' } }))._unsafeUnwrap();
+        assert.equal((await storage.changeState({ jobId: old.id, from: ['Deleted'], to: { name: 'Enqueued' } }))._unsafeUnwrap(), true, 'once the key is free, it may come back');
+        assert.equal(await stateOf(storage, old.id), 'Enqueued');
+      }));
+
+    it('refuses a key in a batch and a malformed key, creating nothing', () =>
+      withStorage(kind, async (t) => {
+        const { storage } = t;
+        const batch = await storage.createJobs([newJob(), newJob({ uniqueKey: 'k' })]);
+        assert.equal(batch.isErr() && batch.error.kind, 'InvalidInput');
+        for (const key of ['', 'x'.repeat(201), 'line\nbreak']) {
+          const refused = await storage.createUniqueJob(newJob({ uniqueKey: key }));
+          assert.equal(refused.isErr() && refused.error.kind, 'InvalidInput', `key ${JSON.stringify(key)}`);
+        }
+        assert.deepEqual((await storage.stateCounts())._unsafeUnwrap(), countsWith({}), 'nothing was created');
+      }));
+
+    if (kind === 'PostgreSql') {
+      it('callers racing with one key create one job; one that waited for a racer\'s commit answers the racer\'s job', () =>
+        withStorage(kind, async (t) => {
+          const { storage } = t;
+          const results = await Promise.all(Array.from({ length: 12 }, () => storage.createUniqueJob(newJob({ uniqueKey: 'race' }))));
+          const answers = results.map((r) => r._unsafeUnwrap());
+          assert.equal(answers.filter((a) => a.created).length, 1, 'one created');
+          assert.equal(new Set(answers.map((a) => a.id)).size, 1, 'all answer its id');
+
+          // A racer inside an open transaction: the other creation waits on the key, and its snapshot
+          // predates the racer's commit, so it must run again to see the racer's job.
+          const client = new pg.Client({ connectionString: t.options.connectionString });
+          await client.connect();
+          try {
+            await client.query('BEGIN');
+            const racer = (await storage.createUniqueJob(newJob({ uniqueKey: 'held' }), { transaction: client }))._unsafeUnwrap();
+            const waiting = storage.createUniqueJob(newJob({ uniqueKey: 'held' }));
+            await eventually(async () => {
+              const rows = await t.sql<{ n: number }>(`SELECT count(*)::int AS n FROM pg_locks WHERE NOT granted`);
+              return rows[0]!.n > 0 ? true : undefined;
+            }, 'the second creation waits for the racer');
+            await client.query('COMMIT');
+            assert.deepEqual((await waiting)._unsafeUnwrap(), { id: racer.id, created: false });
+          } finally {
+            await client.end();
+          }
+        }));
+    }
+  });
+}
