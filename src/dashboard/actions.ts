@@ -11,6 +11,8 @@ export interface ActionOutcome {
   readonly done: NoticeCode;
   readonly count: number;
   readonly of: number;
+  /** Jobs left as they were because another job holds their unique key (a requeue would make two holders). */
+  readonly held: number;
 }
 
 /** Why an action was refused. */
@@ -54,7 +56,12 @@ export function noticeText(params: URLSearchParams): string | undefined {
   const n = Number.isSafeInteger(count) && count >= 0 ? count : 0;
   const total = Number.isSafeInteger(of) && of >= n ? of : n;
   const jobs = (k: number) => `${k} job${k === 1 ? '' : 's'}`;
-  const rest = total > n ? ` (${total - n} of the ${total} selected were already in that state or no longer exist)` : '';
+  const heldCount = Number(params.get('held') ?? '0');
+  const held = Number.isSafeInteger(heldCount) && heldCount > 0 && heldCount <= total - n ? heldCount : 0;
+  const others = total - n - held;
+  const rest =
+    (others > 0 ? ` (${others} of the ${total} selected were already in that state or no longer exist)` : '') +
+    (held > 0 ? ` ${jobs(held)} kept back: another job with the same unique key is waiting or running.` : '');
   switch (params.get('done')) {
     case 'requeued':
       return `Requeued ${jobs(n)}.${rest}`;
@@ -80,10 +87,16 @@ function onJobs(fields: FormFields, done: NoticeCode, act: (id: string) => Resul
   // Every id checked before any is acted on, so a bad one cannot fail the action half done.
   const badId = ids.find((id) => parseJobId(id, 'a dashboard action').isErr());
   if (badId !== undefined) return errAsync({ kind: 'BadRequest', message: `${JSON.stringify(badId.slice(0, 40))} is not a job id.` });
-  // One job that vanished meanwhile (expired, or deleted by someone else) does not spoil the others.
-  const each = ids.map((id) => act(id).orElse((error) => (error.kind === 'JobNotFound' ? okAsync(false) : errAsync(error))));
+  // One job that vanished meanwhile (expired, or deleted by someone else), or whose unique key another
+  // job holds now, does not spoil the others: it is counted apart and left as it was. (The ids were
+  // checked above, so InvalidOptions from a requeue is the unique key's refusal.)
+  const each = ids.map((id) =>
+    act(id)
+      .map((changed): 'changed' | 'unchanged' | 'held' => (changed ? 'changed' : 'unchanged'))
+      .orElse((error) => (error.kind === 'JobNotFound' ? okAsync('unchanged' as const) : error.kind === 'InvalidOptions' ? okAsync('held' as const) : errAsync(error))),
+  );
   return ResultAsync.combine(each)
-    .map((changed) => ({ done, count: changed.filter(Boolean).length, of: ids.length }))
+    .map((outcomes) => ({ done, count: outcomes.filter((o) => o === 'changed').length, of: ids.length, held: outcomes.filter((o) => o === 'held').length }))
     .mapErr((error): ActionError => ({ kind: 'Failed', message: error.message }));
 }
 
@@ -95,5 +108,5 @@ function onRecurring(fields: FormFields, done: NoticeCode, act: (id: string) => 
       error.kind === 'RecurringJobNotFound' || error.kind === 'InvalidOptions'
         ? { kind: 'NotFound', message: `There is no recurring job ${JSON.stringify(id)}.` }
         : { kind: 'Failed', message: error.message })
-    .andThen((found) => (found ? okAsync({ done, count: 1, of: 1 }) : errAsync<ActionOutcome, ActionError>({ kind: 'NotFound', message: `There is no recurring job ${JSON.stringify(id)}.` })));
+    .andThen((found) => (found ? okAsync({ done, count: 1, of: 1, held: 0 }) : errAsync<ActionOutcome, ActionError>({ kind: 'NotFound', message: `There is no recurring job ${JSON.stringify(id)}.` })));
 }

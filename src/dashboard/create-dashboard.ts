@@ -143,7 +143,7 @@ class Dashboard {
     return outcome.match(
       (done) => {
         this.engine.logger.info('Dashboard: action', { action: rel, count: done.count, of: done.of, remoteAddress: req.socket.remoteAddress });
-        return redirect(this.returnLocation(field(form.fields, 'return'), { done: done.done, n: String(done.count), of: String(done.of) }));
+        return redirect(this.returnLocation(field(form.fields, 'return'), { done: done.done, n: String(done.count), of: String(done.of), ...(done.held > 0 ? { held: String(done.held) } : {}) }));
       },
       (error) => {
         if (error.kind === 'BadRequest') return refuse(400, 'Bad request', error.message);

@@ -225,6 +225,30 @@ describe('dashboard security', () => {
     }
   });
 
+  it('a bulk requeue keeps back a job whose unique key another job holds, says so, and requeues the rest', async () => {
+    const d = await dashboardFixture('Embedded', register);
+    try {
+      const { cookie, token } = await d.session('/jobs');
+      const old = (await d.e.engine.client.enqueue(new Note('old'), { uniqueKey: 'nightly-export' }))._unsafeUnwrap();
+      const plain = (await d.e.engine.client.enqueue(new Note('plain')))._unsafeUnwrap();
+      for (const id of [old, plain]) (await d.e.engine.client.delete(id))._unsafeUnwrap();
+      const holder = (await d.e.engine.client.enqueue(new Note('holder'), { uniqueKey: 'nightly-export' }))._unsafeUnwrap();
+      const shownKey = await (await d.get(`/jobs/${holder}`, { headers: { cookie } })).text();
+      assert.match(shownKey, /<dt>Unique key<\/dt><dd>nightly-export<\/dd>/, 'the job page shows the key');
+
+      const requeued = await d.post('/jobs/requeue', { ids: [old, plain], _csrf: token, return: '/jobs' }, { cookie });
+      assert.equal(requeued.status, 303, 'not a 500: the other job was requeued');
+      assert.equal(requeued.headers.get('location'), '/jobs/jobs?done=requeued&n=1&of=2&held=1');
+      assert.equal((await d.e.t.storage.getState(plain))._unsafeUnwrap(), 'Enqueued');
+      assert.equal((await d.e.t.storage.getState(old))._unsafeUnwrap(), 'Deleted', 'kept back');
+      const notice = await (await d.get('/jobs?done=requeued&n=1&of=2&held=1', { headers: { cookie } })).text();
+      assert.match(notice, /Requeued 1 job\. 1 job kept back: another job with the same unique key is waiting or running\./);
+      assert.deepEqual(d.e.logger.errors(), [], 'nothing was logged as an error');
+    } finally {
+      await d.dispose();
+    }
+  });
+
   it('actions work behind body parsers mounted before the dashboard, and a body read and dropped is a 400, not a hang', async () => {
     const d = await dashboardFixture('Embedded', register);
     // What Express's parsers leave on a form post: json() an empty body and the stream unread,
