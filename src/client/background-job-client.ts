@@ -119,11 +119,15 @@ export class BackgroundJobClient {
     return changeJobState(this.storage, this.states, jobId, ['Scheduled', 'Awaiting', 'Succeeded', 'Failed', 'Deleted'], { to: { name: 'Enqueued', resetRetries: true }, reason });
   }
 
-  /** Sets a named value on a job (Hangfire's SetJobParameter); any storable value. */
+  /**
+   * Sets a named value on a job (Hangfire's SetJobParameter); any storable
+   * value. Parameters are named JSON values (filters read them as such), not
+   * what the job runs with: a class instance in one is kept as its own fields.
+   */
   setParameter(jobId: JobId, name: string, value: unknown): ResultAsync<void, JobError> {
     const checked = checkName(name, 'Parameter name', 'setting a job parameter');
     if (checked.isErr()) return errAsync(createFailed(checked.error));
-    return encodePayload(value, `parameter ${name}`).asyncAndThen((encoded) => this.storage.setParameter(jobId, name, encoded).mapErr(createFailed));
+    return encodePayload(value, `parameter ${name}`, 'own-fields').asyncAndThen((encoded) => this.storage.setParameter(jobId, name, encoded).mapErr(createFailed));
   }
 
   /** Reads a named value of a job, decoded; `undefined` when the job has no such parameter. */
@@ -244,7 +248,8 @@ function encodeParameters(parameters: Readonly<Record<string, unknown>> | undefi
   if (typeof parameters !== 'object' || Array.isArray(parameters)) {
     return err({ kind: 'InvalidOptions', message: `parameters must be an object of named values, like { tenant: 'acme' }, not ${typeof parameters === 'function' ? 'a function' : Array.isArray(parameters) ? 'a list' : `a ${typeof parameters}`}.` });
   }
-  return Result.combine(Object.entries(parameters).map(([name, value]) => encodePayload(value, `parameter ${name}`).map((encoded) => [name, encoded] as const))).map(
+  // As setParameter: named JSON values, a class instance kept as its own fields.
+  return Result.combine(Object.entries(parameters).map(([name, value]) => encodePayload(value, `parameter ${name}`, 'own-fields').map((encoded) => [name, encoded] as const))).map(
     (entries) => Object.fromEntries(entries),
   );
 }

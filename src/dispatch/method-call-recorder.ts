@@ -52,10 +52,13 @@ export function recordMethodCall<S extends object>(service: ServiceType<S>, call
   if (more.length > 0) return refuse(`made ${recording.calls.length} calls (${recording.calls.map((c) => c.method).join(', ')}); compute the arguments before dispatching`);
   if (recording.problems.length === 0 && recording.accessed.length > 1) recording.problems.push(`read ${recording.accessed.length} methods (${recording.accessed.join(', ')}) for one call`);
   if (recording.problems.length > 0 || first === undefined) return refuse(recording.problems.join('; '));
-  // Encoded once here so an argument that reaches the stand-in (the service passed as an argument) is caught too.
+  // Encoded once here so an argument that reaches the stand-in (the service passed as an argument) is caught too;
+  // that problem is the cause of the codec's refusal (the stand-in looks like an instance of the service's class).
+  recording.encodingArguments = true;
   const encoded = encodePayload(first.args, `${serviceName}.${first.method} arguments`);
-  if (encoded.isErr()) return err(encoded.error);
+  recording.encodingArguments = false;
   if (recording.problems.length > 0) return refuse(recording.problems.join('; '));
+  if (encoded.isErr()) return err(encoded.error);
   return ok({ service, method: first.method, args: first.args });
 }
 
@@ -67,6 +70,8 @@ class Recording {
   readonly standIn: object;
   /** What a recorded call returns: using it (a chained or nested call) is a problem too. */
   readonly result: object;
+  /** Set while the codec reads the arguments: only an argument that is the stand-in has its prototype read then. */
+  encodingArguments = false;
 
   constructor(prototype: object, serviceName: string) {
     const problems = this.problems;
@@ -94,7 +99,10 @@ class Recording {
       has: (_target, key) => (noted(`tested ${String(key)} in the service`), false),
       deleteProperty: (_target, key) => (noted(`deleted ${String(key)} of the service`), true),
       ownKeys: () => (noted('passed the service itself as an argument, or listed its keys'), []),
-      getPrototypeOf: () => prototype,
+      getPrototypeOf: () => {
+        if (this.encodingArguments) noted('passed the service itself as an argument');
+        return prototype;
+      },
     });
   }
 }

@@ -179,6 +179,7 @@ async function callServiceMethod(resolver: ServiceResolver, job: Extract<Runnabl
 /** JSON text of a handler's value (undefined = no result), or why it cannot be stored. */
 function storableResult(value: unknown): Result<string | undefined, string> {
   if (value === undefined) return ok(undefined);
-  return encodePayload(value, 'result').match((encoded) => ok(JSON.stringify(encoded)), (error) => err(error.message));
+  // A class instance in a result is kept as its own fields: refusing it would fail a job whose work is done.
+  return encodePayload(value, 'result', 'own-fields').match((encoded) => ok(JSON.stringify(encoded)), (error) => err(error.message));
 }
 

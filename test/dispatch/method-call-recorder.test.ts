@@ -98,4 +98,16 @@ describe('recording a method call', () => {
     assert.equal(cyclic.kind, 'Unserializable');
     assert.match(cyclic.message, /cycle/);
   });
+
+  it('refuses a class instance among the arguments (Unserializable), naming where and the class', () => {
+    class Cursor {
+      constructor(readonly position: number) {}
+      next(): Cursor {
+        return new Cursor(this.position + 1);
+      }
+    }
+    const error = errOfSync(() => recordMethodCall(Reports, (r) => r.build(1, { since: new Date(), limit: new Cursor(3) as never }), registry()));
+    assert.equal(error.kind, 'Unserializable');
+    assert.match(error.message, /Reports\.build arguments\[1\]\.limit cannot be stored: an instance of Cursor would reach the handler as a plain object/);
+  });
 });
