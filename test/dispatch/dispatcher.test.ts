@@ -53,6 +53,14 @@ class Unregistered {
   send(): void {}
 }
 
+/** A value object with a method: as a method argument it would reach the service as a plain object. */
+class Recipient {
+  constructor(readonly id: number) {}
+  mailbox(): string {
+    return `user-${this.id}@example.com`;
+  }
+}
+
 @handles(Echo)
 class EchoHandler {
   handle(request: Echo): Echoed {
@@ -148,7 +156,7 @@ for (const kind of STORAGE_KINDS) {
       }
     });
 
-    it('refuses at dispatch time, storing nothing: an unregistered service, a property read, a function argument', async () => {
+    it('refuses at dispatch time, storing nothing: an unregistered service, a property read, a function or class instance argument', async () => {
       const c = await configured(kind);
       try {
         const unregistered = await errOf(() => c.dispatcher.dispatch(Unregistered, (s) => s.send()));
@@ -160,8 +168,20 @@ for (const kind of STORAGE_KINDS) {
         assert.equal(fnArgument.kind, 'Unserializable');
         const awaited = await errOf(() => c.dispatcher.dispatchAwait(EmailSender, (s) => [s.send(1, 'a'), s.send(2, 'b')]));
         assert.equal(awaited.kind, 'InvalidMethodCall');
+        const recipient = new Recipient(7);
+        const instanceArguments = [
+          await errOf(() => c.dispatcher.dispatch(EmailSender, (s) => s.send(1, recipient as never))),
+          await errOf(() => c.dispatcher.dispatch(EmailSender, (s) => s.send(1, { to: [recipient] } as never), { delay: 60_000 })),
+          await errOf(() => c.dispatcher.dispatchAwait(EmailSender, (s) => s.send(1, recipient as never), { timeout: 1_000 })),
+          await errOf(() => c.dispatcher.addOrUpdateRecurring('with-instance', EmailSender, (s) => s.send(1, recipient as never), '0 3 * * *')),
+        ];
+        for (const error of instanceArguments) {
+          assert.equal(error.kind, 'Unserializable', error.message);
+          assert.match(error.message, /EmailSender\.send arguments\[1\](\.to\[0\])? cannot be stored: an instance of Recipient would reach the handler as a plain object/);
+        }
         const counts = (await c.t.storage.stateCounts())._unsafeUnwrap();
         assert.equal(Object.values(counts).reduce((a, b) => a + b, 0), 0, 'nothing was stored');
+        assert.deepEqual((await c.container.get(JOB_ENGINE).monitoring.recurringJobs())._unsafeUnwrap(), [], 'no recurring job was stored');
       } finally {
         await c.dispose();
       }

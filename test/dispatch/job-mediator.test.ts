@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import type { ResultAsync } from 'neverthrow';
 import pg from 'pg';
 import type { AwaitError } from '../../src/dispatch/await-error.js';
+import { Request } from '../../src/mediator/index.js';
 import type { Queryable } from '../../src/storage/database.js';
 import type { JobId } from '../../src/storage/job-types.js';
 import { expectType } from '../mediator/support/expect-type.js';
@@ -12,6 +13,44 @@ import { Echo, Explode, Gated, dispatchEngine, type DispatchEngine, type Echoed 
 
 const AT = new Date('2030-01-02T03:04:05.678Z');
 const BIG = 12345678901234567890n;
+
+/** A value object: its method and private field are what a handler would lose if it got a plain object. */
+class Money {
+  readonly #cents: number;
+  constructor(readonly amount: number, readonly currency: string) {
+    this.#cents = Math.round(amount * 100);
+  }
+  format(): string {
+    return `${(this.#cents / 100).toFixed(2)} ${this.currency}`;
+  }
+}
+
+/** A request with a class instance in its fields. */
+class PlaceOrder extends Request<string> {
+  static readonly requestTypeName = 'dispatch-tests.PlaceOrder';
+  constructor(readonly total: Money) {
+    super();
+  }
+}
+
+/** What QuoteOrder answers: class instances, at the top and nested. */
+interface Quote {
+  readonly total: Money;
+  readonly lines: readonly Money[];
+}
+
+/** A request whose handler answers with class instances. */
+class QuoteOrder extends Request<Quote> {
+  static readonly requestTypeName = 'dispatch-tests.QuoteOrder';
+  constructor(readonly amount: number) {
+    super();
+  }
+}
+
+function registerOrders(e: DispatchEngine): void {
+  e.registry.addHandler(PlaceOrder, { handle: (r: PlaceOrder) => `placed ${r.total.format()}` })._unsafeUnwrap();
+  e.registry.addHandler(QuoteOrder, { handle: (r: QuoteOrder): Quote => ({ total: new Money(r.amount, 'EUR'), lines: [new Money(r.amount, 'EUR')] }) })._unsafeUnwrap();
+}
 
 /** The newest job in `state` (enqueueAwait hands out no id until it settles). */
 async function onlyJobIn(e: DispatchEngine, state: 'Scheduled' | 'Processing' | 'Enqueued'): Promise<JobId> {
@@ -144,6 +183,29 @@ for (const kind of STORAGE_KINDS) {
         await e.dispose();
       }
     });
+
+    it('refuses a request with a class instance in its fields (the handler would get a plain object), storing nothing; send runs it', async () => {
+      const e = await dispatchEngine(kind);
+      try {
+        registerOrders(e);
+        const order = new PlaceOrder(new Money(5, 'EUR'));
+        assert.equal(await okOf(() => e.mediator.send(order)), 'placed 5.00 EUR');
+        const refusals = [
+          await errOf(() => e.mediator.enqueue(order)),
+          await errOf(() => e.mediator.enqueue(order, { delay: 60_000 })),
+          await errOf(() => e.mediator.enqueueAwait(order, { timeout: 1_000 })),
+        ];
+        for (const error of refusals) {
+          assert.equal(error.kind, 'Unserializable', error.message);
+          assert.match(error.message, /dispatch-tests\.PlaceOrder\.total cannot be stored: an instance of Money would reach the handler as a plain object/);
+          assert.match(error.message, /pass plain data, e\.g\. its fields or a Date\/ISO string/);
+        }
+        const counts = (await e.t.storage.stateCounts())._unsafeUnwrap();
+        assert.equal(Object.values(counts).reduce((a, b) => a + b, 0), 0, 'nothing was stored');
+      } finally {
+        await e.dispose();
+      }
+    });
   });
 
   describe(`JobMediator.enqueueAwait (${kind})`, () => {
@@ -198,6 +260,20 @@ for (const kind of STORAGE_KINDS) {
         assert.equal(requeue.isErr() && requeue.error.kind, 'InvalidOptions');
         assert.match(requeue.isErr() ? requeue.error.message : '', /another job with its unique key is waiting or running/);
         assert.equal((await e.t.storage.getState(old))._unsafeUnwrap(), 'Deleted', 'unchanged');
+      } finally {
+        await e.dispose();
+      }
+    });
+
+    it('a response holding class instances is stored as their own fields: the job succeeds and the caller gets plain data', async () => {
+      const e = await dispatchEngine(kind);
+      try {
+        registerOrders(e);
+        await e.startServer();
+        const quoted = await okOf(() => e.mediator.enqueueAwait(new QuoteOrder(7), { timeout: 30_000 }));
+        assert.deepEqual(quoted, { total: { amount: 7, currency: 'EUR' }, lines: [{ amount: 7, currency: 'EUR' }] });
+        assert.equal(Object.getPrototypeOf(quoted.total), Object.prototype, 'plain fields, not a Money (its methods and #private fields are not stored)');
+        assert.deepEqual(e.logger.errors(), [], 'no job failed');
       } finally {
         await e.dispose();
       }

@@ -10,7 +10,7 @@ import fc from 'fast-check';
 import type { ResultAsync } from 'neverthrow';
 const MAX_PAYLOAD_DEPTH = 1000;
 import { STORAGE_KINDS } from '../support/test-storage.js';
-import { assertUnchanged, Carry, failOnUnhandledRejections, hostileEngine, refused, safeText, Sink, type Described, type HostileEngine } from './support.js';
+import { assertError, assertUnchanged, Carry, failOnUnhandledRejections, hostileEngine, refused, safeText, Sink, type Described, type HostileEngine } from './support.js';
 
 failOnUnhandledRejections();
 
@@ -71,9 +71,18 @@ const POISONS: readonly { readonly what: string; readonly make: () => unknown; r
   { what: 'a promise', make: () => Promise.resolve(1), says: /Promise/ },
   { what: 'a getter that throws', make: () => ({ get boom(): never { throw new Error('getter exploded'); } }), says: /getter exploded/ },
   { what: 'a proxy whose traps throw', make: () => new Proxy({}, { ownKeys: () => { throw new Error('trap exploded'); } }), says: /trap exploded/ },
+  { what: 'a proxy whose getPrototypeOf trap throws', make: () => new Proxy({}, { getPrototypeOf: () => { throw new Error('prototype trap exploded'); } }), says: /prototype trap exploded/ },
   { what: 'nesting deeper than the limit', make: () => nested(MAX_PAYLOAD_DEPTH + 1), says: /deeper than/ },
   { what: 'nesting that would overflow the stack', make: () => nested(100_000), says: /deeper than/ },
 ];
+
+/** A value object with a method: a handler given a plain object in its place would fail calling it. */
+class Money {
+  constructor(readonly amount: number, readonly currency: string) {}
+  format(): string {
+    return `${this.amount} ${this.currency}`;
+  }
+}
 
 function nested(depth: number): unknown {
   let value: unknown = 'bottom';
@@ -197,6 +206,35 @@ for (const kind of STORAGE_KINDS) {
             }
           }
         });
+      } finally {
+        await e.dispose();
+      }
+    });
+
+    it('a class instance nested in a payload is Unserializable at every payload entry point, naming path and class, and nothing is written; parameters keep its fields', async () => {
+      const e = await hostileEngine(kind);
+      try {
+        const parentId = (await e.engine.client.enqueue(new Carry('parent')))._unsafeUnwrap();
+        // Parameters are named JSON values, not what the job runs with: they keep a class instance's fields (checked below).
+        const payloadCalls = storingCalls(e, parentId).filter(([name]) => !name.includes('arameter'));
+        const values: [string, unknown, RegExp][] = [
+          ['a nested instance', { order: { total: new Money(5, 'EUR') } }, /\.order\.total cannot be stored: an instance of Money/],
+          ['a list of instances', { lines: [new Money(1, 'EUR'), new Money(2, 'EUR')] }, /\.lines\[0\] cannot be stored: an instance of Money/],
+          ['an instance as the value', new Money(3, 'EUR'), /(value|arguments\[0\]) cannot be stored: an instance of Money/],
+        ];
+        await assertUnchanged(e.t, 'class instances in payloads', async () => {
+          for (const [name, store] of payloadCalls) {
+            for (const [what, value, says] of values) {
+              const error = await refused(`${name} with ${what}`, () => store(value));
+              assertError(error, 'Unserializable', says, `${name} with ${what}`);
+              assert.match(error.message, /pass plain data, e\.g\. its fields or a Date\/ISO string/, `${name} with ${what}`);
+            }
+          }
+        });
+        const id = (await e.engine.client.enqueue(new Carry(1), { parameters: { price: { total: new Money(4, 'EUR') } } }))._unsafeUnwrap();
+        (await e.engine.client.setParameter(id, 'prices', [new Money(6, 'EUR')]))._unsafeUnwrap();
+        assert.deepStrictEqual((await e.engine.client.getParameter(id, 'price'))._unsafeUnwrap(), { total: { amount: 4, currency: 'EUR' } });
+        assert.deepStrictEqual((await e.engine.client.getParameter(id, 'prices'))._unsafeUnwrap(), [{ amount: 6, currency: 'EUR' }]);
       } finally {
         await e.dispose();
       }
