@@ -255,6 +255,11 @@ function encodeParameters(parameters: Readonly<Record<string, unknown>> | undefi
 }
 
 function isBatchEntry(entry: Job | BatchEntry): entry is BatchEntry {
-  return typeof entry === 'object' && entry !== null && 'job' in entry && !('service' in entry);
+  try {
+    return typeof entry === 'object' && entry !== null && 'job' in entry && !('service' in entry);
+  } catch {
+    // A proxy whose has trap throws is no batch entry; storing it as a job then says what is wrong with it.
+    return false;
+  }
 }
 

@@ -1,4 +1,5 @@
-import { errAsync, ok, type Result, type ResultAsync } from 'neverthrow';
+import { err, errAsync, ok, type Result, type ResultAsync } from 'neverthrow';
+import { describeError } from '../logging/logger.js';
 import type { RecurringJobManager, RecurringJobOptions } from '../client/recurring-job-manager.js';
 import type { JobEngine } from '../engine/job-engine.js';
 import type { JobError } from '../jobs/job-error.js';
@@ -116,7 +117,14 @@ export class DispatcherService implements IDispatcherService {
 
   /** The job the arguments describe, and the options after it: `(request, options)` or `(Service, call, options)`. */
   #target(first: unknown, second: unknown, third: unknown): Result<{ job: Job; rest: unknown }, JobError> {
-    if (first instanceof Request) return ok({ job: first, rest: second });
+    let isRequest: boolean;
+    try {
+      isRequest = first instanceof Request;
+    } catch (error) {
+      // A proxy whose getPrototypeOf trap throws: the caller's bad value, not a crash.
+      return err({ kind: 'Unserializable', path: 'job', message: `job cannot be stored: reading it failed: ${describeError(error)}` });
+    }
+    if (isRequest) return ok({ job: first as Job, rest: second });
     return recordMethodCall(first as ServiceType<object>, second as MethodCallRecorder<object>, this.#engine.services).map((job) => ({ job, rest: third }));
   }
 }

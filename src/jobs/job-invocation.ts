@@ -1,4 +1,5 @@
 import { err, type Result } from 'neverthrow';
+import { describeError } from '../logging/logger.js';
 import { displayNameOf } from '../mediator/display-name.js';
 import type { MediatorRegistry } from '../mediator/mediator-registry.js';
 import { Request, type AnyRequest } from '../mediator/request.js';
@@ -41,6 +42,15 @@ export interface JobCatalog {
  * not have, and a payload that cannot be stored.
  */
 export function toStoredInvocation(job: Job, catalog: JobCatalog): Result<StoredInvocation, JobError> {
+  try {
+    return storedInvocation(job, catalog);
+  } catch (error) {
+    // The codec guards the fields; what reads the job itself (its class, its toString) is guarded here.
+    return err({ kind: 'Unserializable', path: 'job', message: `job cannot be stored: reading it failed: ${describeError(error)}` });
+  }
+}
+
+function storedInvocation(job: Job, catalog: JobCatalog): Result<StoredInvocation, JobError> {
   if (job instanceof Request) {
     const typeName = requestTypeNameOf(job);
     if (catalog.requests.findRequestClass(typeName) !== job.constructor) {

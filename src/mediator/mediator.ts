@@ -1,5 +1,6 @@
 import { ResultAsync, err, errAsync, ok } from 'neverthrow';
 import type { Result } from 'neverthrow';
+import { describeError } from '../logging/logger.js';
 import type { HandlerContext, NotificationContext } from './handler-context.js';
 import type { HandlerResult } from './handler-result.js';
 import type { IMediator } from './mediator-interface.js';
@@ -40,7 +41,12 @@ export class Mediator implements IMediator {
 
   /** {@inheritDoc ISender.send} */
   send<R extends AnyRequest>(request: R, options: SendOptions = {}): ResultAsync<ResponseOf<R>, MediatorError | ErrorOf<R>> {
-    return this.#dispatch(request, options ?? {}) as ResultAsync<ResponseOf<R>, MediatorError | ErrorOf<R>>;
+    try {
+      return this.#dispatch(request, options ?? {}) as ResultAsync<ResponseOf<R>, MediatorError | ErrorOf<R>>;
+    } catch (error) {
+      // Only reading the request runs outside the pipeline's own guards: a proxy whose traps throw.
+      return errAsync({ kind: 'InvalidRequest', message: `the request cannot be read: ${describeError(error)}` });
+    }
   }
 
   /** {@inheritDoc IPublisher.publish} */

@@ -240,6 +240,47 @@ for (const kind of STORAGE_KINDS) {
       }
     });
 
+    it('a request that is itself a hostile proxy is an error value at every entry point, never a throw, and nothing is written', async () => {
+      const e = await hostileEngine(kind);
+      const boom = (trap: string) => () => {
+        throw new Error(`${trap} trap exploded`);
+      };
+      const proxies: [string, () => Carry][] = [
+        ['a getPrototypeOf trap that throws', () => new Proxy(new Carry(1), { getPrototypeOf: boom('getPrototypeOf') })],
+        ['a get trap that throws', () => new Proxy(new Carry(1), { get: boom('get') })],
+        ['has and ownKeys traps that throw', () => new Proxy(new Carry(1), { has: boom('has'), ownKeys: boom('ownKeys') })],
+      ];
+      try {
+        const parentId = (await e.engine.client.enqueue(new Carry('parent')))._unsafeUnwrap();
+        const calls: [string, (request: Carry) => ResultAsync<unknown, Described>][] = [
+          ['mediator.send', (r) => e.mediator.send(r).mapErr((error) => ({ kind: error.kind, message: 'message' in error ? error.message : error.kind }))],
+          ['client.enqueue', (r) => e.engine.client.enqueue(r)],
+          ['client.schedule', (r) => e.engine.client.schedule(r, 60_000)],
+          ['client.continueWith', (r) => e.engine.client.continueWith(parentId, r)],
+          ['client.enqueueBatch', (r) => e.engine.client.enqueueBatch([new Carry(1), r])],
+          ['jobMediator.enqueue', (r) => e.mediator.enqueue(r)],
+          ['jobMediator.enqueueAwait', (r) => e.mediator.enqueueAwait(r, { timeout: 1 })],
+          ['dispatcher.dispatch', (r) => e.dispatcher.dispatch(r)],
+          ['dispatcher.continueWith', (r) => e.dispatcher.continueWith(parentId, r)],
+          ['recurring.addOrUpdate', (r) => e.engine.recurring.addOrUpdate('hostile-proxy', r, '0 * * * *')],
+        ];
+        await assertUnchanged(e.t, 'hostile requests', async () => {
+          for (const [name, call] of calls) {
+            for (const [what, make] of proxies) {
+              // send hands the request to its handler as it is: it never enumerates it.
+              if (name === 'mediator.send' && what.startsWith('has')) continue;
+              let answer: ResultAsync<unknown, Described> | undefined;
+              assert.doesNotThrow(() => void (answer = call(make())), `${name} with ${what} throws`);
+              const error = await refused(`${name} with ${what}`, () => answer!);
+              assert.match(error.message, /trap exploded/, `${name} with ${what}: ${error.message}`);
+            }
+          }
+        });
+      } finally {
+        await e.dispose();
+      }
+    });
+
     it('keeps an own __proto__ field as data, never as the restored object\'s prototype', async () => {
       const e = await hostileEngine(kind);
       try {
