@@ -27,12 +27,16 @@ export function isPlainArrayPrototype(prototype: object | null): boolean {
 /**
  * True for a real Date of any realm or subclass: its internal time slot is
  * there (a Proxy of a Date has none). `prototype` is the value's: plain
- * objects and arrays, nearly every object of a payload, are answered without
- * the check's throw, which costs far more than the rest of encoding them.
+ * objects and arrays, nearly every object of a payload, are answered at once.
+ * Anything else is first asked its tag, which a Date of any realm answers
+ * "Date" and a request class does not: the slot check throws for a non-Date,
+ * and a throw costs more than encoding the whole request (a request is a
+ * class instance, so every job would pay it).
  */
 export function isDate(value: object, prototype: object | null): value is Date {
   if (prototype === Date.prototype) return true;
   if (prototype === Object.prototype || prototype === Array.prototype) return false;
+  if (Object.prototype.toString.call(value) !== '[object Date]') return false;
   try {
     Date.prototype.getTime.call(value);
     return true;
