@@ -10,7 +10,9 @@ import { JOB_ENGINE, JOB_SERVER } from './tokens.js';
  * creates a `JobServer` over the engine `configureJobServices` bound, with
  * the configured options (or `overrides` for this server), and binds it to
  * `JOB_SERVER`. Start it with `server.start()` and stop it with `server.stop()`
- * when the application shuts down. Calling it again returns the same server.
+ * when the application shuts down. Calling it again returns the same server
+ * (its `overrides` are not applied again); a stopped server starts again with
+ * `server.start()`.
  */
 export function registerProcessorAsServer(container: Container, overrides: Partial<MediatorJobsOptions> = {}): Result<JobServer, JobServicesError> {
   const guarded = fromThrowable(

@@ -50,6 +50,28 @@ for (const kind of STORAGE_KINDS) {
       }
     });
 
+    it('registering again after the server stopped gives the same server, which starts again', async () => {
+      const t = await openTestStorage(kind);
+      const container = new Container();
+      container.bind(GREETING).toConstantValue('Hi');
+      const options = resolveOptions({ WorkerCount: 2, QueuePollInterval: '200ms' })._unsafeUnwrap();
+      configureJobServices(container, { options, storage: t.storage, handlers: [GreetHandler], logger: silentLogger })._unsafeUnwrap();
+      const server = registerProcessorAsServer(container)._unsafeUnwrap();
+      try {
+        (await server.start())._unsafeUnwrap();
+        (await server.stop())._unsafeUnwrap();
+        const again = registerProcessorAsServer(container)._unsafeUnwrap();
+        assert.equal(again, server, 'the container holds one server');
+        (await again.start())._unsafeUnwrap();
+        const id = (await container.get(JOB_CLIENT).enqueue(new Greet('Grace')))._unsafeUnwrap();
+        await eventually(async () => ((await t.storage.getState(id))._unsafeUnwrap() === 'Succeeded' ? true : undefined), 'the job to succeed on the restarted server');
+        assert.equal((await t.storage.getResult(id))._unsafeUnwrap(), '"Hi, Grace"');
+      } finally {
+        (await server.stop())._unsafeUnwrap();
+        await t.dispose();
+      }
+    });
+
     it('refuses to register a server before the engine is configured', () => {
       const error = registerProcessorAsServer(new Container())._unsafeUnwrapErr();
       assert.equal(error.kind, 'ContainerFailed');
