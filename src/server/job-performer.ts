@@ -117,7 +117,12 @@ export class JobPerformer {
         // Not applied: the job was deleted or taken over meanwhile; its new owner decides.
         if (!applied) this.deps.logger.debug(`Job ${job.id} moved on while it ran; its ${elected.to.name} outcome was not recorded`, { jobId: job.id });
       },
-      (failure) => this.deps.logger.error(`Recording the outcome of job ${job.id} failed; its lease will expire and it will run again: ${failure.message}`, { jobId: job.id, error: failure }),
+      (failure) => {
+        const message = `Recording the outcome of job ${job.id} failed; its lease will expire and it will run again: ${failure.message}`;
+        // The storage was closed under the server, which says so once for all its jobs (see JobServer.storageClosed).
+        if (failure.kind === 'StorageFailed' && failure.error.kind === 'Closed') this.deps.logger.debug(message, { jobId: job.id, error: failure });
+        else this.deps.logger.error(message, { jobId: job.id, error: failure });
+      },
     );
   }
 

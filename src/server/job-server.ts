@@ -25,6 +25,7 @@ type Phase = 'idle' | 'starting' | 'running' | 'stopping';
 interface ActiveRun {
   readonly run: ServerRun;
   readonly unsubscribe: Unsubscribe;
+  forgetClose: () => void;
 }
 
 /**
@@ -35,7 +36,8 @@ interface ActiveRun {
  *
  * A stopped server can be started again (as pg-boss's `start` after `stop`):
  * each start is a new run (see ServerRun) under the same name, announced
- * again.
+ * again. Closing the storage under a running server stops it (see
+ * storageClosed).
  */
 export class JobServer {
   readonly name: string;
@@ -88,9 +90,12 @@ export class JobServer {
       })
       .map((unsubscribe) => {
         run.start();
-        this.active = { run, unsubscribe };
+        const active: ActiveRun = { run, unsubscribe, forgetClose: () => undefined };
+        this.active = active;
         this.phase = 'running';
         logger.info(`Server ${this.name} started: ${options.workerCount} workers on ${options.queues.join(', ')}`);
+        // Last: on a storage closed since the subscription, the listener is called at once and stops this run.
+        active.forgetClose = storage.onClosed(() => this.storageClosed(active));
       });
     this.starting = started;
     return started;
@@ -109,16 +114,24 @@ export class JobServer {
     if (this.phase === 'starting' && this.starting !== undefined) return this.starting.orElse(() => okAsync(undefined)).andThen(() => this.stop());
     if (this.phase === 'stopping' && this.stopping !== undefined) return new ResultAsync(this.stopping);
     if (this.phase !== 'running' || this.active === undefined) return okAsync({ handedBack: 0 });
-    return new ResultAsync(this.endRun(this.active));
+    return new ResultAsync(this.endRun(this.active, true));
   }
 
-  /** Ends `active`; a second stop meanwhile gets the same outcome. */
-  private endRun(active: ActiveRun): Promise<Result<StopReport, JobError>> {
+  /**
+   * Ends `active`. `storageOpen` false: the storage was closed, so the jobs
+   * still held keep their leases and the server's row stays, for other
+   * servers' watchdogs to remove after ServerTimeout (releasing those jobs),
+   * or for the leases to expire; and the subscription is the storage's to
+   * drop (it does so as it closes).
+   */
+  private endRun(active: ActiveRun, storageOpen: boolean): Promise<Result<StopReport, JobError>> {
     this.phase = 'stopping';
     this.active = undefined;
+    active.forgetClose();
     const { storage, logger } = this.deps;
     const stopped = (async (): Promise<Result<StopReport, JobError>> => {
-      const handedBack = await active.run.stop();
+      const handedBack = await active.run.stop(storageOpen);
+      if (!storageOpen) return ok({ handedBack: 0 });
       await active.unsubscribe();
       const removed = await storage.removeServer(this.name);
       if (removed.isErr()) return err(storageFailed(removed.error));
@@ -130,6 +143,20 @@ export class JobServer {
     });
     this.stopping = stopped;
     return stopped;
+  }
+
+  /**
+   * The storage was closed under the running server (the application closed
+   * it before stopping the server). Every statement would be refused from
+   * now on, so the server stops instead of retrying and logging each duty's
+   * failure every second, and says so once.
+   */
+  private storageClosed(active: ActiveRun): void {
+    if (this.active !== active) return;
+    const held = active.run.heldJobs;
+    const jobs = held === 0 ? '' : ` ${held} job(s) it held cannot be handed back: they run again once a watchdog of another server removes this one (ServerTimeout) or their leases expire (InvisibilityTimeout).`;
+    this.deps.logger.warn(`The storage was closed while server ${this.name} was running, so the server stopped.${jobs} Stop the server before closing its storage.`);
+    void this.endRun(active, false);
   }
 
   private onEvent(run: ServerRun, event: StorageEvent): void {
@@ -150,7 +177,7 @@ export class JobServer {
     this.deletionChecks.add(jobId);
     const state = await this.deps.storage.getState(jobId);
     this.deletionChecks.delete(jobId);
-    // The run ended meanwhile: its stop signals the job anyway.
+    // The run ended meanwhile: its stop signals the job anyway, and a read refused by a closed storage is no news.
     if (this.active?.run !== run) return;
     if (state.isErr()) this.deps.logger.warn(`Checking whether running job ${jobId} was deleted failed; the next lease renewal will tell: ${formatStorageError(state.error)}`, { jobId });
     else if (state.value === 'Deleted') run.pool.notifyDeleted(jobId);

@@ -92,16 +92,26 @@ export class ServerRun {
     this.loops = this.processes.map((process) => runProcessLoop(process, this.stopping.signal, this.deps.logger, PROCESS_RETRY_DELAY_MS));
   }
 
+  /** Jobs whose leases the workers hold (running, or their outcome not yet recorded). */
+  get heldJobs(): number {
+    return this.pool.inFlight.length;
+  }
+
   /**
    * Ends the run: no more fetches or local claims, the duties' loops stop,
-   * running handlers are signalled and get up to ShutdownTimeout, then
-   * unfinished jobs go back to the head of their queues. Resolves with the
-   * number of jobs handed back.
+   * running handlers are signalled and get up to ShutdownTimeout. With
+   * `handBack`, unfinished jobs go back to the head of their queues; without
+   * (the storage is closed, nothing can be written) they keep their leases.
+   * Resolves with the number of jobs handed back.
+   *
+   * The duties' loops and the fetch loops are told to stop synchronously, in this
+   * call: a statement of theirs refused from then on (the storage was just
+   * closed) is not reported as a failure.
    */
-  async stop(): Promise<number> {
+  async stop(handBack: boolean): Promise<number> {
     this.deps.localWorkers?.delete(this.pool);
     this.stopping.abort();
-    const handedBack = await this.pool.stop(this.deps.options.shutdownTimeoutMs);
+    const handedBack = await this.pool.stop(this.deps.options.shutdownTimeoutMs, handBack);
     this.workersStopped.abort();
     await Promise.all(this.loops.map((loop) => loop.stopped));
     return handedBack.length;

@@ -200,9 +200,11 @@ export class WorkerPool {
   /**
    * Graceful stop: fetch no more, signal every running handler, wait up to
    * `timeoutMs` for them, then hand the unfinished jobs back to the head of
-   * their queues. Returns the leases handed back.
+   * their queues. Returns the leases handed back. Without `handBack` (the
+   * storage is closed) the unfinished jobs keep their leases, which expire.
+   * Stops fetching synchronously, before the first await.
    */
-  async stop(timeoutMs: number): Promise<Lease[]> {
+  async stop(timeoutMs: number, handBack = true): Promise<Lease[]> {
     this.stopping.abort();
     this.wake();
     clearInterval(this.renewTimer);
@@ -216,7 +218,7 @@ export class WorkerPool {
     await Promise.race([all, new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)))]);
     clearTimeout(timer);
     const unfinished = [...this.interrupted, ...[...this.running.values()].map((entry) => entry.job.lease)];
-    if (unfinished.length === 0) return [];
+    if (unfinished.length === 0 || !handBack) return [];
     const released = await this.storage.releaseJobs(unfinished, 'Server stopped before the job finished; handed back to its queue');
     return released.match(
       (ids) => unfinished.filter((lease) => ids.includes(lease.jobId)),
@@ -268,7 +270,8 @@ export class WorkerPool {
         if (fetched.isErr()) {
           // Refused for a passing reason, the fetch goes again shortly: waiting out the poll interval would stall a backlog.
           state.refusedDelayMs = refusedForNow(fetched.error) ? Math.min(Math.max(state.refusedDelayMs * 2, FIRST_REFUSED_FETCH_DELAY_MS), this.settings.queuePollIntervalMs) : 0;
-          this.logger.error(`Fetching jobs failed; retrying after ${state.refusedDelayMs > 0 ? `${state.refusedDelayMs} ms` : 'the poll interval'}: ${formatStorageError(fetched.error)}`, { error: fetched.error });
+          // Stopping meanwhile, the loop ends here: a fetch refused because the storage was closed is no news.
+          if (!this.stopping.signal.aborted) this.logger.error(`Fetching jobs failed; retrying after ${state.refusedDelayMs > 0 ? `${state.refusedDelayMs} ms` : 'the poll interval'}: ${formatStorageError(fetched.error)}`, { error: fetched.error });
         } else {
           state.refusedDelayMs = 0;
           for (const outcome of fetched.value) {
@@ -358,7 +361,10 @@ export class WorkerPool {
       ({ lost }) => {
         for (const jobId of lost) this.abortHandler(jobId, new Error(`the lease on job ${jobId} was lost`));
       },
-      (error) => this.logger.warn(`Renewing ${leases.length} leases failed; retrying at the next renewal: ${error.kind}`, { error }),
+      (error) => {
+        // Stopping: the jobs are being handed back, or keep their leases until they expire (a closed storage).
+        if (!this.stopping.signal.aborted) this.logger.warn(`Renewing ${leases.length} leases failed; retrying at the next renewal: ${error.kind}`, { error });
+      },
     );
   }
 
@@ -380,6 +386,8 @@ export class WorkerPool {
     if (this.stopping.signal.aborted) return;
     const found = await this.storage.findStrayLeases(this.settings.serverName, this.leaseRequests.prefix, [...this.running.keys()], STRAY_LEASES_PER_CHECK);
     if (found.isErr()) {
+      // Stopping meanwhile (the storage may just have been closed): the next check never comes.
+      if (this.stopping.signal.aborted) return;
       this.logger.warn(`Looking for jobs leased to this server but not held failed; retrying at the next check: ${found.error.kind}`, { error: found.error });
       return;
     }

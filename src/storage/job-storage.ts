@@ -277,5 +277,14 @@ export interface JobStorage {
   /** Hears job events from every process sharing the database (delivered on commit). */
   subscribe(listener: (event: StorageEvent) => void, onReconnect?: () => void): ResultAsync<Unsubscribe, StorageError>;
 
+  /**
+   * Calls `listener` once, in this process, when `close` is called on this
+   * storage (at once if it already was), after the storage refuses new
+   * statements and before its connections close: a server running on it
+   * stops instead of retrying statements that can only fail. Returns a
+   * function that removes the listener.
+   */
+  onClosed(listener: () => void): () => void;
+  /** Closes the storage: later calls answer `Closed`, and subscriptions end. */
   close(): ResultAsync<void, StorageError>;
 }

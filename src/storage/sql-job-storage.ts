@@ -52,6 +52,8 @@ export class SqlJobStorage implements JobStorage {
   private readonly deadRows: DeadRowCollector | undefined;
   /** Told of the continuations this storage's statements moved on (the engine's apply-state filters). */
   private readonly releaseListeners = new Set<(released: readonly ReleasedContinuation[]) => void>();
+  /** Told when the storage is closed (servers running on it); undefined once it was. */
+  private closeListeners: Set<() => void> | undefined = new Set();
 
   constructor(
     private readonly db: Database,
@@ -75,6 +77,25 @@ export class SqlJobStorage implements JobStorage {
   onContinuationsReleased(listener: (released: readonly ReleasedContinuation[]) => void): () => void {
     this.releaseListeners.add(listener);
     return () => this.releaseListeners.delete(listener);
+  }
+
+  onClosed(listener: () => void): () => void {
+    if (this.closeListeners === undefined) {
+      this.tellClosed(listener);
+      return () => undefined;
+    }
+    const listeners = this.closeListeners;
+    listeners.add(listener);
+    return () => void listeners.delete(listener);
+  }
+
+  /** A close listener that throws does not stop the close, nor the other listeners. */
+  private tellClosed(listener: () => void): void {
+    try {
+      listener();
+    } catch (error) {
+      this.settings.onWarning?.('a listener of the storage closing threw', error);
+    }
   }
 
   /** Decodes a statement's released continuations and tells the listeners; a listener that throws does not fail the statement. */
@@ -377,6 +398,8 @@ export class SqlJobStorage implements JobStorage {
   }
 
   subscribe(listener: (event: StorageEvent) => void, onReconnect?: () => void): ResultAsync<Unsubscribe, StorageError> {
+    // An embedded instance the caller owns outlives this storage: it would still take the subscription, and deliver to it.
+    if (this.closeListeners === undefined) return errAsync({ kind: 'Closed', operation: 'listening for job events' });
     const onPayload = (payload: string) => {
       for (const event of decodeStorageEvents(payload)) listener(event);
     };
@@ -387,6 +410,10 @@ export class SqlJobStorage implements JobStorage {
 
   close(): ResultAsync<void, StorageError> {
     this.runner.markClosed();
+    // Told now, in this call: a server stops its loops before any of their statements comes back refused.
+    const listeners = this.closeListeners ?? new Set<() => void>();
+    this.closeListeners = undefined;
+    for (const listener of listeners) this.tellClosed(listener);
     const closed = (this.deadRows?.settled() ?? Promise.resolve()).then(() => this.db.close());
     return ResultAsync.fromPromise(closed, (error) => ({
       kind: 'DatabaseError' as const, operation: 'closing storage', code: undefined, message: `closing storage failed: ${String(error)}`, cause: error,

@@ -120,6 +120,32 @@ export function notificationContract(kind: StorageKind): void {
         await live.stop();
       }));
 
+    it('tells its close listeners once, in the close call, and refuses subscriptions after', () => {
+      const warnings: string[] = [];
+      return withStorage(kind, async ({ storage, options }) => {
+        const closing = (await openStorage(options))._unsafeUnwrap().storage;
+        const told: string[] = [];
+        closing.onClosed(() => told.push('first'));
+        const forget = closing.onClosed(() => told.push('removed'));
+        forget();
+        closing.onClosed(() => {
+          throw new Error('a listener that throws does not stop the close');
+        });
+        closing.onClosed(() => told.push('after a throwing one'));
+        const closed = closing.close();
+        assert.deepEqual(told, ['first', 'after a throwing one'], 'told within the close call, before it resolves');
+        (await closed)._unsafeUnwrap();
+        (await closing.close())._unsafeUnwrap();
+        closing.onClosed(() => told.push('late'));
+        assert.deepEqual(told, ['first', 'after a throwing one', 'late'], 'told once; a listener added later is told at once');
+        const refused = (await closing.subscribe(() => undefined))._unsafeUnwrapErr();
+        assert.equal(refused.kind, 'Closed');
+        assert.deepEqual(warnings, ['a listener of the storage closing threw']);
+        // The other storage on the schema is untouched.
+        (await storage.createJob(newJob()))._unsafeUnwrap();
+      }, { onWarning: (message) => void warnings.push(message) });
+    });
+
     for (const [what, schemaName] of [
       ['letters in both cases', `Mixed_Case_${Date.now().toString(36)}`],
       ['the longest allowed name', `l${Date.now().toString(36)}`.padEnd(63, '_x')],
