@@ -120,6 +120,8 @@ export type {
 } from './filters/job-filter.js';
 export { AutomaticRetry, DEFAULT_RETRY_ATTEMPTS, hangfireRetryDelayMs } from './filters/automatic-retry.js';
 export type { AutomaticRetryOptions, RetryPolicy } from './filters/automatic-retry.js';
+export { JobTimeoutElapsed } from './server/job-timeouts.js';
+export type { JobTimedOut, JobTimeoutOptions } from './server/job-timeouts.js';
 export type { ElectedState } from './states/elected-state.js';
 export { JobServer } from './server/job-server.js';
 export type { StopReport } from './server/job-server.js';

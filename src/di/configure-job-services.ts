@@ -30,6 +30,7 @@ import {
 import { defaultOptions } from '../config/default-options.js';
 import { JobEngine } from '../engine/job-engine.js';
 import type { AutomaticRetryOptions } from '../filters/automatic-retry.js';
+import { JobTimeouts, type JobTimeoutOptions } from '../server/job-timeouts.js';
 import type { Logger } from '../logging/logger.js';
 import type { ServiceClass } from '../jobs/job-services.js';
 import { CompletionWatcher } from '../dispatch/completion-watcher.js';
@@ -53,6 +54,12 @@ export interface JobServicesSetup {
   readonly logger?: Logger;
   /** Automatic retry settings; `false` turns retries off. */
   readonly retry?: AutomaticRetryOptions | false;
+  /**
+   * How long jobs may run: `{ defaultMs, byType: [[SendReport, 60_000]] }`.
+   * A job past its limit has its signal aborted and fails as `TimedOut`
+   * (then retried as configured). Default: no limit, as in Hangfire.
+   */
+  readonly timeouts?: JobTimeoutOptions;
   /** Request handler classes marked with `@handles(...)`. */
   readonly handlers?: readonly RequestHandlerClass<any>[];
   /** Notification handler classes marked with `@handlesNotification(...)`. */
@@ -155,6 +162,8 @@ function registrations(container: Container, registry: MediatorRegistry, setup: 
 function bindEngine(container: Container, registry: MediatorRegistry, mediator: IMediator, setup: JobServicesSetup): Result<void, JobServicesError> {
   if (setup.storage === undefined) return ok(undefined);
   const storage = setup.storage;
+  const timeouts = JobTimeouts.from(setup.timeouts);
+  if (timeouts.isErr()) return err({ kind: 'InvalidSetup', message: timeouts.error });
   return singleton(container, JOB_ENGINE, () =>
     new JobEngine({
       storage,
@@ -164,6 +173,7 @@ function bindEngine(container: Container, registry: MediatorRegistry, mediator: 
       options: container.isBound(JOB_OPTIONS) ? container.get(JOB_OPTIONS) : defaultOptions(),
       logger: setup.logger,
       retry: setup.retry,
+      timeouts: setup.timeouts,
     }),
   ).andThen((engine) =>
     singleton(container, JOB_CLIENT, () => engine.client)

@@ -16,4 +16,6 @@ export type JobServicesError =
   | { readonly kind: 'ContainerFailed'; readonly message: string; readonly cause: unknown }
   | { readonly kind: 'OptionsAlreadyBound'; readonly message: string }
   | ServiceRegistrationError
-  | { readonly kind: 'EngineRequired'; readonly message: string };
+  | { readonly kind: 'EngineRequired'; readonly message: string }
+  /** A setting of the engine makes no sense (a timeout of -1 ms...). */
+  | { readonly kind: 'InvalidSetup'; readonly message: string };

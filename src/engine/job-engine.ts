@@ -4,6 +4,7 @@ import { MonitoringApi } from '../client/monitoring-api.js';
 import { RecurringJobManager } from '../client/recurring-job-manager.js';
 import { RecurringScheduler } from '../server/recurring-scheduler.js';
 import { AutomaticRetry, type AutomaticRetryOptions } from '../filters/automatic-retry.js';
+import { JobTimeouts, type JobTimeoutOptions } from '../server/job-timeouts.js';
 import { JobFilterRegistry } from '../filters/filter-registry.js';
 import type { JobCatalog } from '../jobs/job-invocation.js';
 import { JobServiceRegistry } from '../jobs/job-services.js';
@@ -30,6 +31,8 @@ export interface JobEngineSetup {
   readonly logger?: Logger | undefined;
   /** Automatic retries (a global elect-state filter, as in Hangfire); `false` turns them off. */
   readonly retry?: AutomaticRetryOptions | false | undefined;
+  /** How long jobs may run, per type (see JobTimeoutOptions); default: no limit. Invalid options are logged as an error and no limit applies. */
+  readonly timeouts?: JobTimeoutOptions | undefined;
 }
 
 /**
@@ -50,10 +53,15 @@ export class JobEngine {
   readonly logger: Logger;
   /** This engine's running servers, which may claim the jobs its client enqueues (see LocalWorkers). */
   private readonly localWorkers = new LocalWorkers();
+  private readonly timeouts: JobTimeouts;
 
   constructor(private readonly setup: JobEngineSetup) {
     this.logger = containedLogger(setup.logger ?? consoleLogger());
     this.catalog = { requests: setup.registry, services: this.services };
+    // configureJobServices refuses bad timeouts as an error value; a constructor can only say so.
+    const timeouts = JobTimeouts.from(setup.timeouts);
+    if (timeouts.isErr()) this.logger.error(`Job timeouts ignored: ${timeouts.error}`);
+    this.timeouts = timeouts.unwrapOr(JobTimeouts.none);
     if (setup.retry !== false) this.filters.add(new AutomaticRetry(setup.retry ?? {}));
     this.states = new StateMachine(setup.storage, this.filters, this.logger);
     // Continuations move on inside their parent's statement (any of this engine's servers, or its client): their filters hear of it here.
@@ -84,6 +92,7 @@ export class JobEngine {
       options: { ...this.setup.options, ...overrides },
       extraProcesses: [recurringScheduler, ...extraProcesses],
       localWorkers: this.localWorkers,
+      timeouts: this.timeouts,
     });
   }
 }

@@ -6,6 +6,7 @@ import { encodePayload } from '../jobs/payload-codec.js';
 import { describeError, type Logger } from '../logging/logger.js';
 import type { IMediator } from '../mediator/mediator-interface.js';
 import type { LazyAbortController } from '../mediator/lazy-abort-controller.js';
+import { JobTimeoutElapsed, type JobTimedOut, type JobTimeouts } from './job-timeouts.js';
 import { Mediator } from '../mediator/mediator.js';
 import type { ServiceResolver } from '../mediator/service-resolver.js';
 import { toResultAsync } from '../mediator/to-result-async.js';
@@ -24,6 +25,7 @@ export interface PerformerDependencies {
   readonly states: StateMachine;
   readonly resolver: ServiceResolver;
   readonly logger: Logger;
+  readonly timeouts: JobTimeouts;
 }
 
 /**
@@ -76,7 +78,8 @@ export class JobPerformer {
       await this.transition(job, context, { to: { name: 'Deleted' }, reason: `Canceled by a server filter: ${canceled}` });
       return 'recorded';
     }
-    const outcome = await this.run(job, runnable, cancellation);
+    const timeoutMs = this.deps.timeouts.forType(job.typeName);
+    const outcome = await (timeoutMs === undefined ? this.run(job, runnable, cancellation) : this.runWithin(timeoutMs, job, runnable, cancellation));
     // A handler that stopped because its server is stopping did nothing wrong: hand the job back.
     if (!outcome.ok && cancellation.reason instanceof ServerStopping) return 'interrupted';
     const durationMs = performance.now() - started;
@@ -95,6 +98,24 @@ export class JobPerformer {
       return sent.match((value): RunOutcome => ({ ok: true, value }), (error): RunOutcome => ({ ok: false, error }));
     }
     return callServiceMethod(this.deps.resolver, runnable);
+  }
+
+  /**
+   * The run, or a `TimedOut` failure once `timeoutMs` passed: the job's signal
+   * is aborted then, and the worker moves on whether or not the handler
+   * stops. A handler that ignores its signal goes on in the background, and
+   * may still be running when a retry of its job starts.
+   */
+  private runWithin(timeoutMs: number, job: FetchedJob, runnable: RunnableJob, cancellation: LazyAbortController): Promise<RunOutcome> {
+    let timer: NodeJS.Timeout | undefined;
+    const elapsed = new Promise<RunOutcome>((resolve) => {
+      timer = setTimeout(() => {
+        cancellation.abort(new JobTimeoutElapsed(timeoutMs));
+        const error: JobTimedOut = { kind: 'TimedOut', timeoutMs, message: `The job did not finish within its timeout of ${timeoutMs} ms; its signal was aborted.` };
+        resolve({ ok: false, error });
+      }, timeoutMs);
+    });
+    return Promise.race([this.run(job, runnable, cancellation), elapsed]).finally(() => clearTimeout(timer));
   }
 
   /** Not async: it only hands on the transition's promise (one async frame less per job). */

@@ -12,6 +12,7 @@ import { DatabaseContact } from './database-contact.js';
 import { DelayedJobScheduler } from './delayed-job-scheduler.js';
 import { ExpirationManager } from './expiration.js';
 import { Heartbeat } from './heartbeat.js';
+import { JobTimeouts } from './job-timeouts.js';
 import { JobPerformer } from './job-performer.js';
 import type { LocalWorkers } from './local-workers.js';
 import { runProcessLoop, type RunningProcess, type ServerProcess } from './server-process.js';
@@ -40,6 +41,8 @@ export interface JobServerDependencies {
   readonly extraProcesses?: readonly ServerProcess[];
   /** Where the engine's client finds idle workers for the jobs it enqueues; the server joins while it runs. */
   readonly localWorkers?: LocalWorkers | undefined;
+  /** How long each job type may run; default: no limit. */
+  readonly timeouts?: JobTimeouts | undefined;
 }
 
 /**
@@ -64,7 +67,7 @@ export class ServerRun {
     const { storage, options, logger } = deps;
     // Workers record outcomes through one coalesced statement per batch; the scheduler's promotions join them.
     const states = new StateMachine(storage, deps.filters, logger, batchedStateChanges(storage, options.invisibilityTimeoutMs, this.workersStopped.signal));
-    const performer = new JobPerformer({ storage, mediator: deps.mediator, catalog: deps.catalog, filters: deps.filters, states, resolver: deps.resolver, logger });
+    const performer = new JobPerformer({ storage, mediator: deps.mediator, catalog: deps.catalog, filters: deps.filters, states, resolver: deps.resolver, logger, timeouts: deps.timeouts ?? JobTimeouts.none });
     this.pool = new WorkerPool(storage, performer, {
       serverName,
       workerCount: options.workerCount,

@@ -38,7 +38,7 @@ export async function testEngine(
   kind: StorageKind,
   register: (registry: MediatorRegistry) => void,
   settings: JobSettingsInput = {},
-  setup: Partial<Pick<JobEngineSetup, 'retry'>> = {},
+  setup: Partial<Pick<JobEngineSetup, 'retry' | 'timeouts'>> = {},
 ): Promise<TestEngine> {
   const options = resolveOptions({ ...FAST_SETTINGS, ...settings })._unsafeUnwrap();
   const t = await openTestStorage(kind, { jobExpirationTimeoutMs: options.jobExpirationTimeoutMs });
@@ -46,7 +46,7 @@ export async function testEngine(
   register(registry);
   const logger = new RecordingLogger();
   const mediator = new Mediator(registry, constructingResolver);
-  const engine = new JobEngine({ storage: t.storage, mediator, registry, resolver: constructingResolver, options, logger, retry: setup.retry });
+  const engine = new JobEngine({ storage: t.storage, mediator, registry, resolver: constructingResolver, options, logger, retry: setup.retry, timeouts: setup.timeouts });
   const servers: JobServer[] = [];
   return {
     t,
