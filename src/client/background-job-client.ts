@@ -96,7 +96,7 @@ export class BackgroundJobClient {
     const prepared = Result.combine(
       entries.map((entry) => {
         const { job, options: jobOptions } = isBatchEntry(entry) ? entry : { job: entry, options: undefined };
-        if (jobOptions?.uniqueKey !== undefined && jobOptions.uniqueKey !== null) {
+        if (hasUniqueKey(jobOptions)) {
           return err<Prepared, JobError>({ kind: 'InvalidOptions', message: 'enqueueBatch does not take uniqueKey: a batch is created whole, a keyed job only when its key is free. Enqueue keyed jobs one by one.' });
         }
         return this.prepare(job, { name: 'Enqueued' }, jobOptions ?? {}, 'Enqueued by the client (batch)');
@@ -141,7 +141,7 @@ export class BackgroundJobClient {
   }
 
   private createOne(job: Job, state: InitialState, options: EnqueueOptions, reason: string): ResultAsync<JobId, JobError> {
-    if (options.uniqueKey !== undefined && options.uniqueKey !== null) {
+    if (hasUniqueKey(options)) {
       return this.prepare(job, state, options, reason).asyncAndThen((prepared) => this.storeUnique(prepared, options.transaction));
     }
     return this.prepare(job, state, options, reason)
@@ -252,6 +252,11 @@ function encodeParameters(parameters: Readonly<Record<string, unknown>> | undefi
   return Result.combine(Object.entries(parameters).map(([name, value]) => encodePayload(value, `parameter ${name}`, 'own-fields').map((encoded) => [name, encoded] as const))).map(
     (entries) => Object.fromEntries(entries),
   );
+}
+
+/** JavaScript callers pass null for "no key". */
+function hasUniqueKey(options: Pick<EnqueueOptions, 'uniqueKey'> | undefined): boolean {
+  return options?.uniqueKey !== undefined && options.uniqueKey !== null;
 }
 
 function isBatchEntry(entry: Job | BatchEntry): entry is BatchEntry {

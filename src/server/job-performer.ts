@@ -6,7 +6,6 @@ import { encodePayload } from '../jobs/payload-codec.js';
 import { describeError, type Logger } from '../logging/logger.js';
 import type { IMediator } from '../mediator/mediator-interface.js';
 import type { LazyAbortController } from '../mediator/lazy-abort-controller.js';
-import { JobTimeoutElapsed, type JobTimedOut, type JobTimeouts } from './job-timeouts.js';
 import { Mediator } from '../mediator/mediator.js';
 import type { ServiceResolver } from '../mediator/service-resolver.js';
 import { toResultAsync } from '../mediator/to-result-async.js';
@@ -15,6 +14,7 @@ import { failureDetails, type ElectedState } from '../states/elected-state.js';
 import type { StateMachine } from '../states/state-machine.js';
 import type { JobStorage } from '../storage/job-storage.js';
 import type { FetchedJob } from '../storage/job-types.js';
+import { JobTimeoutElapsed, type JobTimedOut, type JobTimeouts } from './job-timeouts.js';
 
 /** What the performer needs from the application. */
 export interface PerformerDependencies {
