@@ -93,7 +93,7 @@ CREATE INDEX jobs_scheduled_idx ON <schema>.jobs USING btree (run_at) WHERE (sta
 CREATE INDEX jobs_state_idx ON <schema>.jobs USING btree (state, id);
 CREATE INDEX jobs_succeeded_recurring_idx ON <schema>.jobs USING btree (recurring_id, state_changed_at DESC) WHERE ((state = 'Succeeded'::text) AND (recurring_id IS NOT NULL));
 CREATE INDEX jobs_succeeded_type_idx ON <schema>.jobs USING btree (type_name, state_changed_at DESC) WHERE (state = 'Succeeded'::text);
-CREATE UNIQUE INDEX jobs_unique_key_idx ON <schema>.jobs USING btree (unique_key) WHERE ((unique_key IS NOT NULL) AND (state = ANY (ARRAY['Enqueued'::text, 'Scheduled'::text, 'Awaiting'::text, 'Processing'::text])));
+CREATE UNIQUE INDEX jobs_unique_key_idx ON <schema>.jobs USING btree (type_name, COALESCE(method_name, ''::text), unique_key) WHERE ((unique_key IS NOT NULL) AND (state = ANY (ARRAY['Enqueued'::text, 'Scheduled'::text, 'Awaiting'::text, 'Processing'::text])));
 
 CREATE TABLE <schema>.last_successes (
   key text NOT NULL,

@@ -13,8 +13,9 @@ export interface EnqueueOptions {
    */
   readonly transaction?: Queryable | undefined;
   /**
-   * At most one job with this key waits or runs at a time (pg-boss's
-   * singletonKey, BullMQ's job id). While a job with the key is Enqueued,
+   * At most one job of this type with this key waits or runs at a time
+   * (pg-boss's singletonKey, BullMQ's job id). While a job of the same
+   * request type (or job service and method) with the key is Enqueued,
    * Scheduled (a retry included), Awaiting or Processing, creating another
    * creates nothing and answers that job's id; its client filters'
    * `onCreating` still run, `onCreated` does not. Once the job has succeeded,

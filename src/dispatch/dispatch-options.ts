@@ -25,7 +25,8 @@ export interface JobEnqueueOptions {
   /** With `continueFrom`: which outcome of the parent releases the job; default `succeeded`. Otherwise the job is deleted. */
   readonly on?: ContinuationOption | undefined;
   /**
-   * At most one job with this key waits or runs at a time: while one does,
+   * At most one job of this type (request type, or service and method)
+   * with this key waits or runs at a time: while one does,
    * nothing is created and its id comes back (so `enqueueAwait` awaits that
    * job's outcome). Free again once it succeeded, failed or was deleted.
    */

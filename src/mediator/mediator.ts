@@ -51,8 +51,15 @@ export class Mediator implements IMediator {
 
   /** {@inheritDoc IPublisher.publish} */
   publish(notification: Notification, given: PublishOptions = {}): ResultAsync<void, PublishError> {
-    // JavaScript callers pass null for "no options".
-    const options = given ?? {};
+    try {
+      return this.#publish(notification, given ?? {});
+    } catch (error) {
+      // As in send: a notification whose reading throws (a proxy's traps) is the caller's bad value.
+      return errAsync({ kind: 'InvalidNotification', message: `the notification cannot be read: ${describeError(error)}` });
+    }
+  }
+
+  #publish(notification: Notification, options: PublishOptions): ResultAsync<void, PublishError> {
     if (!(notification instanceof Notification)) {
       return errAsync({ kind: 'InvalidNotification', message: `${describe(notification)} is not a Notification instance` });
     }

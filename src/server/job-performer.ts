@@ -114,6 +114,8 @@ export class JobPerformer {
         const error: JobTimedOut = { kind: 'TimedOut', timeoutMs, message: `The job did not finish within its timeout of ${timeoutMs} ms; its signal was aborted.` };
         resolve({ ok: false, error });
       }, timeoutMs);
+      // A handler that ignores its signal outlives its server's stop: its timer must not keep the process alive.
+      timer.unref();
     });
     return Promise.race([this.run(job, runnable, cancellation), elapsed]).finally(() => clearTimeout(timer));
   }

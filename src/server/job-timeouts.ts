@@ -45,12 +45,15 @@ export class JobTimeouts {
   /** Checks the options: each limit a whole number of ms from 1 to the longest timer Node.js keeps (about 24.8 days). */
   static from(options: JobTimeoutOptions | undefined): Result<JobTimeouts, string> {
     if (options === undefined || options === null) return ok(JobTimeouts.none);
+    if (typeof options !== 'object' || Array.isArray(options)) return err('timeouts is an object: { defaultMs, byType: [[request class, job service or type name, ms]] }.');
+    if (options.byType !== undefined && !Array.isArray(options.byType)) return err('timeouts.byType is a list of [request class, job service or type name, ms] pairs.');
     const bad = (what: string, value: unknown) => err(`${what} ${JSON.stringify(value) ?? String(value)} is refused: use a whole number of ms from 1 to ${MAX_TIMER_DELAY_MS}.`);
     if (options.defaultMs !== undefined && !validMs(options.defaultMs)) return bad('timeouts.defaultMs', options.defaultMs);
     const byType = new Map<string, number | undefined>();
-    for (const entry of options.byType ?? []) {
-      const [scope, ms] = Array.isArray(entry) ? entry : [undefined, undefined];
-      const name = typeNameOf(scope);
+    const entries: readonly unknown[] = options.byType ?? [];
+    for (const entry of entries) {
+      const [scope, ms] = Array.isArray(entry) ? (entry as readonly unknown[]) : [undefined, undefined];
+      const name = isTypeScope(scope) ? typeNameOf(scope) : undefined;
       if (name === undefined || name === '') return err('timeouts.byType takes [request class, job service or type name, ms] pairs.');
       if (ms !== undefined && !validMs(ms)) return bad(`the timeout of ${name}`, ms);
       byType.set(name, ms);
@@ -62,6 +65,10 @@ export class JobTimeouts {
   forType(typeName: string): number | undefined {
     return this.byType.has(typeName) ? this.byType.get(typeName) : this.defaultMs;
   }
+}
+
+function isTypeScope(value: unknown): value is RequestClass | ServiceClass | string {
+  return typeof value === 'string' || typeof value === 'function';
 }
 
 function validMs(value: unknown): value is number {

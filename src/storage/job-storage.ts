@@ -126,7 +126,8 @@ export interface JobStorage {
   /** Creates many jobs in one statement; ids come back in input order. */
   createJobs(jobs: readonly NewJob[], options?: WriteOptions): ResultAsync<JobId[], StorageError>;
   /**
-   * Creates a job with a `uniqueKey` unless a job with that key is Enqueued,
+   * Creates a job with a `uniqueKey` unless a job of its type (type name and
+   * method name) with that key is Enqueued,
    * Scheduled, Awaiting or Processing: then nothing is written and that job's
    * id comes back with `created` false. Racing callers with one key create
    * one job. Never merged with other creations, never claimed locally.

@@ -1,11 +1,14 @@
 /** Job timeouts: a job past its type's limit has its signal aborted and fails as TimedOut; the worker moves on. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
 import { Container } from 'inversify';
 import { configureJobServices } from '../../src/di/configure-job-services.js';
 import { Request, type HandlerContext } from '../../src/mediator/index.js';
-import { JobTimeoutElapsed } from '../../src/server/job-timeouts.js';
+import { JobTimeoutElapsed, type JobTimeoutOptions } from '../../src/server/job-timeouts.js';
 import { STORAGE_KINDS, eventually } from '../support/test-storage.js';
+import { lineFrom } from '../support/child-process.js';
 import { testEngine } from './support.js';
 
 /** Waits for its signal, then ends with the signal's reason (a well-behaved long job). */
@@ -91,15 +94,34 @@ describe('job timeout options', () => {
     const { openTestStorage } = await import('../support/test-storage.js');
     const t = await openTestStorage('Embedded');
     try {
-      for (const timeouts of [{ defaultMs: 0 }, { defaultMs: -5 }, { defaultMs: 1.5 }, { defaultMs: 2 ** 31 }, { byType: [[Quick, Number.NaN]] }, { byType: [['', 10]] }] as const) {
-        const refused = configureJobServices(new Container(), { storage: t.storage, timeouts });
+      const malformed: unknown[] = [{ defaultMs: 0 }, { defaultMs: -5 }, { defaultMs: 1.5 }, { defaultMs: 2 ** 31 }, { byType: [[Quick, Number.NaN]] }, { byType: [['', 10]] }, { byType: { Quick: 1000 } }, 60_000, 'soon'];
+      for (const timeouts of malformed) {
+        const refused = configureJobServices(new Container(), { storage: t.storage, timeouts: timeouts as JobTimeoutOptions });
         assert.ok(refused.isErr(), `${JSON.stringify(timeouts)} is refused`);
         assert.equal(refused.error.kind, 'InvalidSetup');
-        assert.match(refused.error.message, /timeout|byType/);
+        assert.match(refused.error.message, /timeout|byType/, refused.error.message);
       }
       assert.ok(configureJobServices(new Container(), { storage: t.storage, timeouts: { defaultMs: 60_000, byType: [[Quick, 1_000]] } }).isOk(), 'valid options are accepted');
     } finally {
       await t.dispose();
+    }
+  });
+});
+
+describe('job timeouts and process exit', () => {
+  it('a timed job whose handler ignores its signal does not keep the process alive after stop and close', async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'fixtures', 'timed-out-handler-process.ts')], {
+      cwd: join(import.meta.dirname, '..', '..'),
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    try {
+      await lineFrom(child, /closed/, 60_000);
+      // The job's timeout is an hour away: only an unreferenced timer lets the process end now.
+      const deadline = new Promise<'still running'>((resolve) => setTimeout(() => resolve('still running'), 10_000).unref());
+      assert.equal(await Promise.race([exited, deadline]), 0, 'the process exits once everything is closed');
+    } finally {
+      child.kill('SIGKILL');
     }
   });
 });

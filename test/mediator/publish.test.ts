@@ -126,6 +126,20 @@ void test('publish refuses an aborted signal and a non-notification', async () =
   assert.equal(ran, false);
 });
 
+void test('publish answers a notification that is a hostile proxy with an error value, not a throw', async () => {
+  const mediator = mediatorWith(named('Handler', () => undefined));
+  const boom = () => {
+    throw new Error('trap exploded');
+  };
+  for (const hostile of [new Proxy(new UserCreated(1), { getPrototypeOf: boom }), new Proxy(new UserCreated(1), { get: boom })]) {
+    let answer: ReturnType<typeof mediator.publish> | undefined;
+    assert.doesNotThrow(() => void (answer = mediator.publish(hostile)), 'publish does not throw');
+    const error = await errOf(() => answer!);
+    assert.equal(error.kind, 'InvalidNotification');
+    assert.match('message' in error ? error.message : '', /trap exploded/);
+  }
+});
+
 void test('notification handler classes are resolved per publish and see the context', async () => {
   const seen: string[] = [];
   class Recorder implements NotificationHandler<UserCreated> {

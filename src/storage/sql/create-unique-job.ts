@@ -4,9 +4,9 @@ import { initialData } from './initial-history.js';
 export const KEY_HOLDING_STATES = `('Enqueued', 'Scheduled', 'Awaiting', 'Processing')`;
 
 /**
- * Creates ONE job with a unique key, unless a job with that key is waiting or
- * running: then nothing is written and that job's id comes back, with
- * `created` false. The insert's ON CONFLICT names the partial unique index by
+ * Creates ONE job with a unique key, unless a job of the same type (request
+ * type, or job service and method) with that key is waiting or running: then
+ * nothing is written and that job's id comes back, with `created` false. The insert's ON CONFLICT names the partial unique index by
  * its predicate, so two callers racing with one key cannot both create (the
  * second waits for the first's commit, then skips). Its parameters and its
  * NOTIFY go only with a row actually inserted.
@@ -16,6 +16,11 @@ export const KEY_HOLDING_STATES = `('Enqueued', 'Scheduled', 'Awaiting', 'Proces
  * and the caller runs the statement again (its new snapshot sees that job, or
  * the key was freed meanwhile and the insert succeeds). Keyed jobs take this
  * statement alone: they are never merged into a batch nor claimed locally.
+ *
+ * In a caller's transaction at REPEATABLE READ or SERIALIZABLE, a holder
+ * committed after the transaction's snapshot cannot be skipped: PostgreSQL
+ * refuses the insert with a serialization failure (40001), and the caller
+ * must run its transaction again, as with any such conflict.
  *
  * $1..$12 as createJobSql (queue, state, type_name, method_name, payload,
  * display_name, run_at, parent_id, continuation_on, recurring_id, reason,
@@ -30,7 +35,7 @@ WITH job AS (
           CASE WHEN $2 = 'Enqueued' THEN now() END, CASE WHEN $2 = 'Enqueued' THEN now() END,
           $7, $8, $9, $10,
           $2, $11, ${initialData('$1::text', '$7::timestamptz', '$8::bigint', '$9::text')}, $13)
-  ON CONFLICT (unique_key) WHERE unique_key IS NOT NULL AND state IN ${KEY_HOLDING_STATES} DO NOTHING
+  ON CONFLICT (type_name, (coalesce(method_name, '')), unique_key) WHERE unique_key IS NOT NULL AND state IN ${KEY_HOLDING_STATES} DO NOTHING
   RETURNING id, queue, state
 ), parameters AS (
   INSERT INTO ${schema}.job_parameters (job_id, name, value)
@@ -41,4 +46,5 @@ WITH job AS (
 SELECT id::text AS id, true AS created, (SELECT count(*) FROM notified) AS notified FROM job
 UNION ALL
 SELECT id::text, false, 0 FROM ${schema}.jobs
-WHERE unique_key = $13 AND state IN ${KEY_HOLDING_STATES} AND NOT EXISTS (SELECT FROM job)`;
+WHERE type_name = $3 AND coalesce(method_name, '') = coalesce($4, '') AND unique_key = $13
+  AND state IN ${KEY_HOLDING_STATES} AND NOT EXISTS (SELECT FROM job)`;

@@ -4,6 +4,7 @@ import { describe, it } from 'node:test';
 import pg from 'pg';
 import type { StorageKind } from '../../support/test-storage.js';
 import { eventually } from '../../support/test-storage.js';
+import type { NewJob } from '../../../src/storage/job-types.js';
 import { countsWith, fetchOk, newJob, stateOf, succeed, withStorage } from './support.js';
 
 export function uniqueKeyContract(kind: StorageKind): void {
@@ -42,6 +43,23 @@ export function uniqueKeyContract(kind: StorageKind): void {
         assert.deepEqual(await unique('after-43'), { id: continuation.id, created: false }, 'an Awaiting job holds the key');
         const scheduled = await unique('later', { state: { name: 'Scheduled', runAt: new Date(Date.now() + 60_000) } });
         assert.deepEqual(await unique('later'), { id: scheduled.id, created: false }, 'a Scheduled job holds the key');
+      }));
+
+    it('a key belongs to its job type: another request type, or another method of a service, has its own', () =>
+      withStorage(kind, async (t) => {
+        const { storage } = t;
+        const unique = async (overrides: Partial<NewJob>) => (await storage.createUniqueJob(newJob({ uniqueKey: 'customer-7', ...overrides })))._unsafeUnwrap();
+        const ping = await unique({ typeName: 'Ping' });
+        const report = await unique({ typeName: 'Report' });
+        const mailSend = await unique({ typeName: 'Mailer', methodName: 'send' });
+        const mailPurge = await unique({ typeName: 'Mailer', methodName: 'purge' });
+        assert.deepEqual([ping, report, mailSend, mailPurge].map((c) => c.created), [true, true, true, true], 'four types, four jobs');
+        assert.equal(new Set([ping, report, mailSend, mailPurge].map((c) => c.id)).size, 4);
+        assert.deepEqual(await unique({ typeName: 'Report', queue: 'other' }), { id: report.id, created: false }, 'the same type: its holder, whatever the queue');
+        assert.deepEqual(await unique({ typeName: 'Mailer', methodName: 'purge' }), { id: mailPurge.id, created: false });
+        const bare = await unique({ typeName: 'Mailer' });
+        assert.equal(bare.created, true, 'a type name without a method is a type of its own');
+        assert.deepEqual(await unique({ typeName: 'Mailer' }), { id: bare.id, created: false });
       }));
 
     it('refuses to bring a finished job back while another holds its key, with a clear error, changing nothing', () =>
