@@ -127,9 +127,9 @@ export interface JobStorage {
   createJobs(jobs: readonly NewJob[], options?: WriteOptions): ResultAsync<JobId[], StorageError>;
   /**
    * Creates a job with a `uniqueKey` unless a job of its type (type name and
-   * method name) with that key is Enqueued,
-   * Scheduled, Awaiting or Processing: then nothing is written and that job's
-   * id comes back with `created` false. Racing callers with one key create
+   * method name) with that key is Enqueued, Scheduled, Awaiting or
+   * Processing: then nothing is written and that job's id comes back with
+   * `created` false. Racing callers with one key create
    * one job. Never merged with other creations, never claimed locally.
    */
   createUniqueJob(job: NewJob, options?: Pick<WriteOptions, 'transaction'>): ResultAsync<UniqueCreation, StorageError>;
