@@ -84,11 +84,25 @@ export function uniqueKeyContract(kind: StorageKind): void {
         const { storage } = t;
         const batch = await storage.createJobs([newJob(), newJob({ uniqueKey: 'k' })]);
         assert.equal(batch.isErr() && batch.error.kind, 'InvalidInput');
-        for (const key of ['', 'x'.repeat(201), 'line\nbreak']) {
+        // A lone surrogate is stored as U+FFFD: "k\uD800" and "k\uDC00" would be one key.
+        for (const key of ['', 'x'.repeat(201), 'line\nbreak', 'k\uD800', 'k\uDC00', '\uDC00\uD800']) {
           const refused = await storage.createUniqueJob(newJob({ uniqueKey: key }));
           assert.equal(refused.isErr() && refused.error.kind, 'InvalidInput', `key ${JSON.stringify(key)}`);
         }
         assert.deepEqual((await storage.stateCounts())._unsafeUnwrap(), countsWith({}), 'nothing was created');
+      }));
+
+    it('keys differing only in their lone surrogates stay apart: each is refused rather than merged into one', () =>
+      withStorage(kind, async (t) => {
+        const { storage } = t;
+        const pair = (await storage.createUniqueJob(newJob({ uniqueKey: 'emoji-\uD83D\uDE00' })))._unsafeUnwrap();
+        assert.equal(pair.created, true, 'a surrogate pair is a character like any other');
+        assert.equal((await storage.jobDetails(pair.id))._unsafeUnwrap()?.uniqueKey, 'emoji-\uD83D\uDE00', 'kept as given');
+        const first = await storage.createUniqueJob(newJob({ uniqueKey: 'half-\uD83D' }));
+        const second = await storage.createUniqueJob(newJob({ uniqueKey: 'half-\uDE00' }));
+        assert.deepEqual([first.isErr() && first.error.kind, second.isErr() && second.error.kind], ['InvalidInput', 'InvalidInput'], 'neither answers the other\'s job');
+        assert.match(first.isErr() && 'message' in first.error ? first.error.message : '', /Unique key "half-\\ud83d" is invalid/);
+        assert.deepEqual((await storage.stateCounts())._unsafeUnwrap(), countsWith({ Enqueued: 1 }));
       }));
 
     if (kind === 'PostgreSql') {
