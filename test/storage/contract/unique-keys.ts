@@ -132,6 +132,35 @@ export function uniqueKeyContract(kind: StorageKind): void {
             await client.end();
           }
         }));
+
+      it('in a REPEATABLE READ or SERIALIZABLE transaction, a holder the snapshot sees is answered even if a worker fetched it or renewed its lease since', () =>
+        withStorage(kind, async (t) => {
+          const { storage } = t;
+          const holder = (await storage.createUniqueJob(newJob({ uniqueKey: 'long-sync' })))._unsafeUnwrap();
+          const client = new pg.Client({ connectionString: t.options.connectionString });
+          await client.connect();
+          try {
+            for (const level of ['REPEATABLE READ', 'SERIALIZABLE']) {
+              await client.query(`BEGIN ISOLATION LEVEL ${level}`);
+              await client.query('SELECT 1'); // takes the transaction's snapshot
+              const [running] = await fetchOk(storage, { limit: 1 });
+              if (running !== undefined) (await storage.renewLeases([running.lease], 30_000))._unsafeUnwrap();
+              const answered = await storage.createUniqueJob(newJob({ uniqueKey: 'long-sync' }), { transaction: client });
+              assert.deepEqual(answered.isOk() ? answered.value : answered.error, { id: holder.id, created: false }, `${level}: the holder's id, not a serialization failure`);
+              await client.query('COMMIT');
+            }
+
+            // A holder committed after the snapshot is a real race: the caller's transaction must run again.
+            await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ');
+            await client.query('SELECT 1');
+            (await storage.createUniqueJob(newJob({ uniqueKey: 'late' })))._unsafeUnwrap();
+            const lost = await storage.createUniqueJob(newJob({ uniqueKey: 'late' }), { transaction: client });
+            assert.equal(lost.isErr() && lost.error.kind === 'DatabaseError' && lost.error.code, '40001');
+            await client.query('ROLLBACK');
+          } finally {
+            await client.end();
+          }
+        }));
     }
   });
 }
