@@ -2,6 +2,7 @@ import { errAsync, okAsync, ResultAsync } from 'neverthrow';
 import type { JobEngine } from '../engine/job-engine.js';
 import type { JobError } from '../jobs/job-error.js';
 import { parseJobId } from '../storage/input-validation.js';
+import { isUniqueKeyHeld } from '../storage/unique-key-held.js';
 import { MAX_DASHBOARD_PAGE_SIZE } from './dashboard-options.js';
 import { field, type FormFields } from './http.js';
 
@@ -88,12 +89,12 @@ function onJobs(fields: FormFields, done: NoticeCode, act: (id: string) => Resul
   const badId = ids.find((id) => parseJobId(id, 'a dashboard action').isErr());
   if (badId !== undefined) return errAsync({ kind: 'BadRequest', message: `${JSON.stringify(badId.slice(0, 40))} is not a job id.` });
   // One job that vanished meanwhile (expired, or deleted by someone else), or whose unique key another
-  // job holds now, does not spoil the others: it is counted apart and left as it was. (The ids were
-  // checked above, so InvalidOptions from a requeue is the unique key's refusal.)
+  // job holds now, does not spoil the others: it is counted apart and left as it was. Any other refusal
+  // (a filter elected a state that cannot be stored, say) is shown as such, not as a held key.
   const each = ids.map((id) =>
     act(id)
       .map((changed): 'changed' | 'unchanged' | 'held' => (changed ? 'changed' : 'unchanged'))
-      .orElse((error) => (error.kind === 'JobNotFound' ? okAsync('unchanged' as const) : error.kind === 'InvalidOptions' ? okAsync('held' as const) : errAsync(error))),
+      .orElse((error) => (error.kind === 'JobNotFound' ? okAsync('unchanged' as const) : isUniqueKeyHeld(error) ? okAsync('held' as const) : errAsync(error))),
   );
   return ResultAsync.combine(each)
     .map((outcomes) => ({ done, count: outcomes.filter((o) => o === 'changed').length, of: ids.length, held: outcomes.filter((o) => o === 'held').length }))

@@ -16,7 +16,8 @@ import { statementsFor, type Statements } from './sql/statements.js';
 import type { ReplacedState, StateChange } from './state-change.js';
 import { StatementRunner } from './statement-runner.js';
 import { channelFor, decodeStorageEvents, type StorageEvent } from './storage-events.js';
-import { SQLSTATE, type MalformedJob, type StorageError } from './storage-error.js';
+import type { MalformedJob, StorageError } from './storage-error.js';
+import { uniqueKeyHeld } from './unique-key-held.js';
 
 /** How many continuations one release statement moves at most. */
 export const DEFAULT_CONTINUATION_BATCH = 1000;
@@ -488,17 +489,3 @@ function storedJsonOrText(text: string): JsonValue {
 }
 
 export type { FetchedJob, MalformedJob };
-
-/**
- * A job brought back to waiting (a manual requeue of a finished job) while
- * another job with its unique key waits or runs: the partial unique index
- * refuses the row, and the caller hears why instead of a constraint name.
- */
-function uniqueKeyHeld(error: StorageError): StorageError {
-  if (error.kind !== 'DatabaseError' || error.code !== SQLSTATE.uniqueViolation || !error.message.includes('jobs_unique_key_idx')) return error;
-  return {
-    kind: 'InvalidInput',
-    operation: error.operation,
-    message: 'the job cannot wait or run again while another job with its unique key is waiting or running: let that one finish, or delete it, first',
-  };
-}

@@ -249,6 +249,27 @@ describe('dashboard security', () => {
     }
   });
 
+  it('a requeue refused for another reason (a filter elected a bad queue) is not reported as a held unique key', async () => {
+    const d = await dashboardFixture('Embedded', register);
+    try {
+      const { cookie, token } = await d.session('/jobs');
+      const plain = (await d.e.engine.client.enqueue(new Note('plain')))._unsafeUnwrap();
+      (await d.e.engine.client.delete(plain))._unsafeUnwrap();
+      d.e.engine.filters.add({
+        onStateElection: (context) => {
+          if (context.candidate.to.name === 'Enqueued') context.candidate = { ...context.candidate, to: { name: 'Enqueued', queue: 'not a queue!' } };
+        },
+      });
+      const requeued = await d.post('/jobs/requeue', { ids: [plain], _csrf: token, return: '/jobs' }, { cookie });
+      assert.doesNotMatch(requeued.headers.get('location') ?? '', /held=/, 'the job has no unique key');
+      assert.equal(requeued.status, 500, 'the action failed, and says so');
+      assert.deepEqual(d.e.logger.errors(), ['Dashboard: action failed'], 'logged as the failure it is');
+      assert.equal((await d.e.t.storage.getState(plain))._unsafeUnwrap(), 'Deleted');
+    } finally {
+      await d.dispose();
+    }
+  });
+
   it('actions work behind body parsers mounted before the dashboard, and a body read and dropped is a 400, not a hang', async () => {
     const d = await dashboardFixture('Embedded', register);
     // What Express's parsers leave on a form post: json() an empty body and the stream unread,
