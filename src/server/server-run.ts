@@ -55,7 +55,14 @@ export interface JobServerDependencies {
 export class ServerRun {
   readonly pool: WorkerPool;
   private readonly processes: ServerProcess[];
+  private readonly heartbeat: Heartbeat;
   private readonly stopping = new AbortController();
+  /**
+   * The heartbeat goes on until the workers have stopped: a server waiting out
+   * ShutdownTimeout for its handlers is alive, and a watchdog that found its
+   * heartbeat stale released its jobs to run a second time beside them.
+   */
+  private readonly heartbeatStopping = new AbortController();
   /** Aborted once the workers have stopped: outcome writes still retrying give up (their leases will expire). */
   private readonly workersStopped = new AbortController();
   private loops: RunningProcess[] = [];
@@ -78,9 +85,9 @@ export class ServerRun {
     }, logger);
     // The heartbeat tells the watchdog when the database was out of reach (see Watchdog).
     const contact = new DatabaseContact();
+    this.heartbeat = new Heartbeat(storage, { name: serverName, workerCount: options.workerCount, queues: options.queues }, options.heartbeatIntervalMs, logger, contact);
     this.processes = [
       new DelayedJobScheduler(storage, states, logger),
-      new Heartbeat(storage, { name: serverName, workerCount: options.workerCount, queues: options.queues }, options.heartbeatIntervalMs, logger, contact),
       new Watchdog(storage, options.serverCheckIntervalMs, options.serverTimeoutMs, logger, contact),
       new ExpirationManager(storage, options.jobExpirationCheckIntervalMs, logger),
       new CounterAggregator(storage, COUNTERS_AGGREGATE_INTERVAL_MS, logger),
@@ -92,7 +99,10 @@ export class ServerRun {
   start(): void {
     this.pool.start();
     this.deps.localWorkers?.add(this.pool);
-    this.loops = this.processes.map((process) => runProcessLoop(process, this.stopping.signal, this.deps.logger, PROCESS_RETRY_DELAY_MS));
+    this.loops = [
+      runProcessLoop(this.heartbeat, this.heartbeatStopping.signal, this.deps.logger, PROCESS_RETRY_DELAY_MS),
+      ...this.processes.map((process) => runProcessLoop(process, this.stopping.signal, this.deps.logger, PROCESS_RETRY_DELAY_MS)),
+    ];
   }
 
   /** Jobs whose leases the workers hold (running, or their outcome not yet recorded). */
@@ -109,12 +119,16 @@ export class ServerRun {
    *
    * The duties' loops and the fetch loops are told to stop synchronously, in this
    * call: a statement of theirs refused from then on (the storage was just
-   * closed) is not reported as a failure.
+   * closed) is not reported as a failure. The heartbeat (and the workers'
+   * lease renewals) go on while the handlers finish, so no other server takes
+   * their jobs over meanwhile; on a closed storage they stop at once too.
    */
   async stop(handBack: boolean): Promise<number> {
     this.deps.localWorkers?.delete(this.pool);
     this.stopping.abort();
+    if (!handBack) this.heartbeatStopping.abort();
     const handedBack = await this.pool.stop(this.deps.options.shutdownTimeoutMs, handBack);
+    this.heartbeatStopping.abort();
     this.workersStopped.abort();
     await Promise.all(this.loops.map((loop) => loop.stopped));
     return handedBack.length;

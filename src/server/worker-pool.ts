@@ -200,14 +200,18 @@ export class WorkerPool {
   /**
    * Graceful stop: fetch no more, signal every running handler, wait up to
    * `timeoutMs` for them, then hand the unfinished jobs back to the head of
-   * their queues. Returns the leases handed back. Without `handBack` (the
-   * storage is closed) the unfinished jobs keep their leases, which expire.
+   * their queues, renewing the leases until then. Returns the leases handed
+   * back. Without `handBack` (the storage is closed) the unfinished jobs keep
+   * their leases, which expire.
    * Stops fetching synchronously, before the first await.
    */
   async stop(timeoutMs: number, handBack = true): Promise<Lease[]> {
     this.stopping.abort();
     this.wake();
-    clearInterval(this.renewTimer);
+    // The leases are renewed while the handlers get their ShutdownTimeout: a lease that ran out meanwhile let
+    // another server run the job a second time, beside the handler still finishing here. A closed storage
+    // renews nothing, so there the renewals stop at once.
+    if (!handBack) clearInterval(this.renewTimer);
     clearInterval(this.strayTimer);
     await this.loop;
     await this.strayCheck;
@@ -217,6 +221,7 @@ export class WorkerPool {
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([all, new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)))]);
     clearTimeout(timer);
+    clearInterval(this.renewTimer);
     const unfinished = [...this.interrupted, ...[...this.running.values()].map((entry) => entry.job.lease)];
     if (unfinished.length === 0 || !handBack) return [];
     const released = await this.storage.releaseJobs(unfinished, 'Server stopped before the job finished; handed back to its queue');

@@ -1,0 +1,71 @@
+/**
+ * A server waiting out ShutdownTimeout for its handlers is alive: it keeps
+ * renewing its jobs' leases and beating its heart, so no other server takes
+ * those jobs over while they are still running (Hangfire's heartbeat, too,
+ * goes on until the server's processes have stopped). Before, both stopped
+ * when the stop began: with a lease or a ServerTimeout shorter than
+ * ShutdownTimeout, another server ran the job a second time beside the
+ * handler still finishing.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { Request } from '../../src/mediator/index.js';
+import { STORAGE_KINDS, eventually } from '../support/test-storage.js';
+import { testEngine } from '../engine/support.js';
+
+/** Waits for the test's gate, ignoring its signal, as a handler finishing its work during a stop does. */
+class Gated extends Request<string> {}
+
+for (const kind of STORAGE_KINDS) {
+  describe(`a server stopping gracefully (${kind})`, () => {
+    it('keeps its leases and its heartbeat while its handlers finish, so no other server runs their jobs again', async () => {
+      let openGate!: () => void;
+      const gate = new Promise<void>((resolve) => (openGate = resolve));
+      const runs: string[] = [];
+      // Lease and ServerTimeout far shorter than ShutdownTimeout: the stop outlasts both.
+      const e = await testEngine(kind, (registry) => {
+        registry.addHandler(Gated, {
+          handle: async (_request: Gated, context: { job?: { jobId: string } }) => {
+            runs.push(context.job?.jobId ?? '?');
+            await gate;
+            return 'done';
+          },
+        })._unsafeUnwrap();
+      }, { InvisibilityTimeout: '1s', ServerTimeout: '2s', HeartbeatInterval: '200ms', ServerCheckInterval: '200ms', ShutdownTimeout: '60s' }, { retry: false });
+      const stopping = e.engine.createServer({ serverName: 'stopping' });
+      const other = e.engine.createServer({ serverName: 'other' });
+      const schema = `"${e.t.storage.schema.name}"`;
+      try {
+        (await stopping.start())._unsafeUnwrap();
+        const id = (await e.engine.client.enqueue(new Gated()))._unsafeUnwrap();
+        await eventually(async () => (runs.length === 1 ? true : undefined), 'the job to start');
+        (await other.start())._unsafeUnwrap();
+
+        const stopped = stopping.stop();
+        const [clock] = await e.t.sql<{ now: Date }>('SELECT now() AS now');
+        // Past the lease and past ServerTimeout since the stop began: the job's lease and the server's row must
+        // have been kept fresh all along, and the other server (fetching, watching) must not have run the job.
+        const pastBoth = clock!.now.getTime() + 2_500;
+        await eventually(async () => {
+          assert.deepEqual(runs, [id], 'no other server ran the job meanwhile');
+          const [job] = await e.t.sql<{ visible_at: Date | null }>(`SELECT visible_at FROM ${schema}.jobs WHERE id = $1`, [id]);
+          const [row] = await e.t.sql<{ heartbeat_at: Date }>(`SELECT heartbeat_at FROM ${schema}.servers WHERE name = 'stopping'`);
+          assert.ok(row !== undefined, 'the stopping server was not removed as dead');
+          return job?.visible_at !== null && job!.visible_at.getTime() > pastBoth && row.heartbeat_at.getTime() > pastBoth ? true : undefined;
+        }, 'the lease and heartbeat to be renewed past ServerTimeout after the stop began', 15_000);
+
+        openGate();
+        assert.deepEqual((await stopped)._unsafeUnwrap(), { handedBack: 0 }, 'the handler finished within ShutdownTimeout');
+        await e.waitForState(id, 'Succeeded');
+        assert.deepEqual(runs, [id], 'the job ran once');
+        assert.deepEqual(e.logger.at('warn'), [], 'nobody was removed as dead, no lease was lost');
+        assert.deepEqual(e.logger.errors(), []);
+      } finally {
+        openGate();
+        (await stopping.stop())._unsafeUnwrap();
+        (await other.stop())._unsafeUnwrap();
+        await e.dispose();
+      }
+    });
+  });
+}
