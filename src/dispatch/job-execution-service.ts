@@ -15,8 +15,9 @@ export interface IJobExecutionService {
    * When the newest successful run of `key` finished: `key` is a recurring
    * job id or a job type name (a request's stable type name, or a job
    * service's name). `null` when it never succeeded. Expiration deleting
-   * the successful jobs does not forget it: the newest success of each key is
-   * kept when its job is removed. Indexed lookups, whatever the history's size.
+   * the successful jobs does not forget it, nor a successful job requeued or
+   * deleted by hand: the newest success of each key is kept when its job
+   * leaves Succeeded. Indexed lookups, whatever the history's size.
    */
   getLastSuccessfulRun(key: string): ResultAsync<Date | null, ExecutionError>;
   /** The items of job `jobId`'s response, when it is a list (`ResultNotAList` otherwise). Decoded: Dates and bigints intact. */

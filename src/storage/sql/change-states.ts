@@ -1,4 +1,5 @@
 import { jobEventPayloadsSql } from './job-event-payloads.js';
+import { rememberSuccessesSql } from './last-successes.js';
 import { continuationKeepsWaiting, continuationTarget, releasedContinuationColumns, releasedContinuationHistory, releasedContinuationsJson } from './continuation-rules.js';
 
 /**
@@ -14,6 +15,8 @@ import { continuationKeepsWaiting, continuationTarget, releasedContinuationColum
  *
  * Jobs that reach Succeeded or Failed are counted for the dashboard's history
  * (one row appended to job_counters per state and statement; see counters.ts).
+ * A Succeeded job that leaves that state (requeued or deleted by hand) has its
+ * success remembered in last_successes (see last-successes.ts).
  *
  * Jobs that reach a final state release their continuations in the same
  * statement (see continuation-rules.ts), so the completion path costs no
@@ -64,6 +67,19 @@ WITH input AS (
     AND job.state = ANY (string_to_array(c.expected, ','))
     AND (c.token IS NULL OR (job.state = 'Processing' AND job.fetch_count = c.token))
   RETURNING job.id, job.queue, c.ordinal, c.target, c.result, c.reason, c.data, c.replaced
+), left_success AS (
+  -- A Succeeded job requeued or deleted by hand: its success is remembered (see last-successes.ts). Read
+  -- as it was before this statement (one snapshot), only for changes that may leave Succeeded, through a
+  -- lookup by id fenced by OFFSET 0: the completion path (expected Processing) reads nothing here.
+  SELECT before.type_name, before.recurring_id, before.state_changed_at AS succeeded_at
+  FROM input AS c
+  CROSS JOIN LATERAL (
+    SELECT type_name, recurring_id, state_changed_at FROM ${schema}.jobs
+    WHERE id = c.id AND state = 'Succeeded' OFFSET 0
+  ) AS before
+  WHERE c.target <> 'Succeeded' AND 'Succeeded' = ANY (string_to_array(c.expected, ','))
+    AND c.id IN (SELECT id FROM changed)
+), remembered AS (${rememberSuccessesSql(schema, 'left_success')}
 ), history AS (
   INSERT INTO ${schema}.job_states (job_id, name, reason, data)
   SELECT entry.job_id, entry.name, entry.reason, entry.data

@@ -1,3 +1,5 @@
+import { rememberSuccessesSql } from './last-successes.js';
+
 /**
  * Up to $1 Scheduled jobs whose run time has passed, earliest first, with
  * what the state machine's filters are told about them. One step of
@@ -18,8 +20,8 @@ SELECT min(run_at) AS next FROM ${schema}.jobs WHERE state = 'Scheduled'`;
  * with their history, parameters and results. Small batches keep each
  * transaction short, so expiration never stalls the hot path. The newest
  * success among the deleted jobs of each recurring job and type is kept in
- * last_successes (migration 0007), so getLastSuccessfulRun outlives the jobs;
- * upserts run in key order, so two servers expiring at once cannot deadlock.
+ * last_successes (see last-successes.ts), so getLastSuccessfulRun outlives
+ * the jobs.
  */
 export const expireJobsSql = (schema: string): string => `
 WITH doomed AS (
@@ -37,15 +39,8 @@ WITH doomed AS (
 ), removed AS (
   DELETE FROM ${schema}.jobs AS job USING doomed WHERE job.id = doomed.id
   RETURNING job.id, job.state, job.type_name, job.recurring_id, job.state_changed_at
-), remembered AS (
-  INSERT INTO ${schema}.last_successes AS kept (key, succeeded_at)
-  SELECT key, max(succeeded_at) FROM (
-    SELECT type_name AS key, state_changed_at AS succeeded_at FROM removed WHERE state = 'Succeeded'
-    UNION ALL
-    SELECT recurring_id, state_changed_at FROM removed WHERE state = 'Succeeded' AND recurring_id IS NOT NULL
-  ) AS successes
-  GROUP BY key
-  ORDER BY key
-  ON CONFLICT (key) DO UPDATE SET succeeded_at = greatest(kept.succeeded_at, excluded.succeeded_at)
+), successes AS (
+  SELECT type_name, recurring_id, state_changed_at AS succeeded_at FROM removed WHERE state = 'Succeeded'
+), remembered AS (${rememberSuccessesSql(schema, 'successes')}
 )
 SELECT count(*)::int AS expired FROM removed`;

@@ -127,6 +127,37 @@ export function schedulerContract(kind: StorageKind): void {
         { jobExpirationTimeoutMs: 0 },
       ));
 
+    it('remembers a success whose job is requeued or deleted by hand, as it remembers an expired one', () =>
+      withStorage(kind, async (t) => {
+        const { storage } = t;
+        const lastSuccess = async (key: string) => (await storage.lastSucceededAt(key))._unsafeUnwrap()?.getTime();
+        const remembered = async () => (await t.sql<{ key: string }>(`SELECT key FROM ${storage.schema.quoted}.last_successes ORDER BY key`)).map((row) => row.key);
+        const finishedAt = async (id: JobId) =>
+          (await t.sql<{ at: Date }>(`SELECT state_changed_at AS at FROM ${storage.schema.quoted}.jobs WHERE id = $1`, [id]))[0]!.at.getTime();
+        const [nightly, audit] = (await storage.createJobs([newJob({ typeName: 'Report', recurringId: 'nightly' }), newJob({ typeName: 'Audit' })]))._unsafeUnwrap();
+        const [a, b] = await fetchOk(storage);
+        for (const job of [a!, b!]) assert.equal(await succeed(storage, job), true);
+        assert.deepEqual(await remembered(), [], 'the completion path writes nothing there');
+        const succeededAt = { Report: await finishedAt(nightly!), nightly: await finishedAt(nightly!), Audit: await finishedAt(audit!) };
+
+        // Requeued by hand (the dashboard's Requeue), then its rerun fails: it still succeeded once.
+        assert.equal((await storage.changeState({ jobId: nightly!, from: ['Scheduled', 'Awaiting', 'Succeeded', 'Failed', 'Deleted'], to: { name: 'Enqueued' }, reason: 'requeued' }))._unsafeUnwrap(), true);
+        const [rerun] = await fetchOk(storage);
+        assert.equal((await storage.changeState({ jobId: rerun!.id, from: ['Processing'], lease: rerun!.lease, to: { name: 'Failed' } }))._unsafeUnwrap(), true);
+        // Deleted by hand after succeeding.
+        assert.equal((await storage.changeState({ jobId: audit!, from: ['Enqueued', 'Scheduled', 'Awaiting', 'Processing', 'Succeeded', 'Failed'], to: { name: 'Deleted' } }))._unsafeUnwrap(), true);
+        assert.deepEqual(
+          { Report: await lastSuccess('Report'), nightly: await lastSuccess('nightly'), Audit: await lastSuccess('Audit') },
+          succeededAt,
+          'each success outlives its job leaving Succeeded',
+        );
+        assert.deepEqual(await remembered(), ['Audit', 'Report', 'nightly']);
+
+        // A change that may leave Succeeded but finds the job elsewhere remembers nothing.
+        assert.equal((await storage.changeState({ jobId: nightly!, from: ['Succeeded', 'Failed'], to: { name: 'Deleted' } }))._unsafeUnwrap(), true);
+        assert.equal(await lastSuccess('nightly'), succeededAt.nightly, 'a Failed job deleted is no success');
+      }));
+
     it('expires only jobs whose time has come, at most the limit per call', () =>
       withStorage(kind, async (t) => {
         const { storage } = t;
