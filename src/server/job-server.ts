@@ -127,11 +127,12 @@ export class JobServer {
   private endRun(active: ActiveRun, storageOpen: boolean): Promise<Result<StopReport, JobError>> {
     this.phase = 'stopping';
     this.active = undefined;
-    active.forgetClose();
     const { storage, logger } = this.deps;
     const stopped = (async (): Promise<Result<StopReport, JobError>> => {
+      // Still listening while the run stops: a storage closed meanwhile ends its heartbeat and renewals (see storageClosed).
       const handedBack = await active.run.stop(storageOpen);
-      if (!storageOpen) return ok({ handedBack: 0 });
+      active.forgetClose();
+      if (!storageOpen || active.run.storageGone) return ok({ handedBack: 0 });
       await active.unsubscribe();
       const removed = await storage.removeServer(this.name);
       if (removed.isErr()) return err(storageFailed(removed.error));
@@ -149,12 +150,19 @@ export class JobServer {
    * The storage was closed under the running server (the application closed
    * it before stopping the server). Every statement would be refused from
    * now on, so the server stops instead of retrying and logging each duty's
-   * failure every second, and says so once.
+   * failure every second, and says so once. Closed while the run stops, the
+   * run only ends what it still writes (heartbeat, renewals, hand-back).
    */
   private storageClosed(active: ActiveRun): void {
-    if (this.active !== active) return;
     const held = active.run.heldJobs;
     const jobs = held === 0 ? '' : ` ${held} job(s) it held cannot be handed back: they run again once a watchdog of another server removes this one (ServerTimeout) or their leases expire (InvisibilityTimeout).`;
+    if (this.active !== active) {
+      // Closed while this run stops (a stop not awaited before the close): its heartbeat and lease renewals,
+      // which go on while the handlers finish, would log every refused statement until ShutdownTimeout.
+      active.run.storageClosed();
+      this.deps.logger.warn(`The storage was closed while server ${this.name} was stopping.${jobs} Close the storage once the server's stop() has resolved.`);
+      return;
+    }
     this.deps.logger.warn(`The storage was closed while server ${this.name} was running, so the server stopped.${jobs} Stop the server before closing its storage.`);
     void this.endRun(active, false);
   }

@@ -105,6 +105,21 @@ export class ServerRun {
     ];
   }
 
+  /** Whether the storage was closed while this run stopped (see storageClosed). */
+  get storageGone(): boolean {
+    return this.pool.storageGone;
+  }
+
+  /**
+   * The storage was closed while this run stops: the heartbeat and the lease
+   * renewals end now, and the unfinished jobs keep their leases instead of
+   * being handed back (nothing can be written any more).
+   */
+  storageClosed(): void {
+    this.heartbeatStopping.abort();
+    this.pool.storageClosed();
+  }
+
   /** Jobs whose leases the workers hold (running, or their outcome not yet recorded). */
   get heldJobs(): number {
     return this.pool.inFlight.length;

@@ -103,6 +103,8 @@ export class WorkerPool {
   private strayCheck: Promise<void> | undefined;
   private loop: Promise<unknown> | undefined;
   private renewTimer: NodeJS.Timeout | undefined;
+  /** The storage was closed while the pool stopped: nothing is renewed or handed back any more. */
+  private closedWhileStopping = false;
   private strayTimer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -223,15 +225,28 @@ export class WorkerPool {
     clearTimeout(timer);
     clearInterval(this.renewTimer);
     const unfinished = [...this.interrupted, ...[...this.running.values()].map((entry) => entry.job.lease)];
-    if (unfinished.length === 0 || !handBack) return [];
+    if (unfinished.length === 0 || !handBack || this.closedWhileStopping) return [];
     const released = await this.storage.releaseJobs(unfinished, 'Server stopped before the job finished; handed back to its queue');
     return released.match(
       (ids) => unfinished.filter((lease) => ids.includes(lease.jobId)),
       (error) => {
+        // The server already warned that the storage closed under its stop.
+        if (this.closedWhileStopping) return [];
         this.logger.error(`Handing back ${unfinished.length} unfinished jobs failed; their leases will expire instead: ${error.kind}`, { error });
         return [];
       },
     );
+  }
+
+  /** The storage was closed while the pool stops: the renewals end, and its jobs keep their leases (see stop). */
+  storageClosed(): void {
+    this.closedWhileStopping = true;
+    clearInterval(this.renewTimer);
+  }
+
+  /** Whether the storage was closed while the pool stopped. */
+  get storageGone(): boolean {
+    return this.closedWhileStopping;
   }
 
   /** Aborts a job's signal while its handler runs; a handler that is done is left alone (it may still hold listeners). */

@@ -94,5 +94,45 @@ for (const kind of STORAGE_KINDS) {
         await t.dispose();
       }
     });
+
+    it('closed while the server stops: the stop ends quietly, with one warning, and its job keeps its lease', async () => {
+      const t = await openTestStorage(kind);
+      let openGate!: () => void;
+      const gate = new Promise<void>((resolve) => (openGate = resolve));
+      const runs: string[] = [];
+      const registry = new MediatorRegistry();
+      registry.addHandler(Gated, {
+        handle: async (_request: Gated, context: { job?: { jobId: string } }) => {
+          runs.push(context.job?.jobId ?? '?');
+          await gate;
+          return 'done';
+        },
+      })._unsafeUnwrap();
+      const logger = new RecordingLogger();
+      // The stop waits out ShutdownTimeout for a job that ignores its signal; heartbeats (every 200 ms) and lease
+      // renewals go on meanwhile, and would each be refused by the closed storage.
+      const engine = new JobEngine({ storage: t.storage, mediator: new Mediator(registry, constructingResolver), registry, resolver: constructingResolver, options: resolveOptions({ ...FAST_SETTINGS, ShutdownTimeout: '1500ms', InvisibilityTimeout: '600ms' })._unsafeUnwrap(), logger, retry: false });
+      const server = engine.createServer();
+      try {
+        (await server.start())._unsafeUnwrap();
+        const id = (await engine.client.enqueue(new Gated()))._unsafeUnwrap();
+        await eventually(async () => (runs.length === 1 ? true : undefined), 'the job to start');
+
+        const stopping = server.stop();
+        (await t.storage.close())._unsafeUnwrap();
+        const stopped = await stopping;
+        const warned = (message: string) => /The storage was closed while server .+ was stopping\. 1 job\(s\) it held cannot be handed back: .+ Close the storage once the server's stop\(\) has resolved\./.test(message);
+        assert.deepEqual(logger.errors(), [], 'no heartbeat, renewal or hand-back reported the refused statements');
+        assert.equal(logger.at('warn').filter(warned).length, 1, `one warning: ${JSON.stringify(logger.at('warn'))}`);
+        assert.deepEqual(logger.at('warn').filter((message) => !warned(message)), []);
+        assert.deepEqual(stopped._unsafeUnwrap(), { handedBack: 0 }, 'the stop ends as a stop under a closed storage does: nothing handed back, no error');
+        const [row] = await t.sql<{ state: string }>(`SELECT state FROM "${t.storage.schema.name}".jobs WHERE id = $1`, [id]);
+        assert.equal(row?.state, 'Processing', 'the job keeps its lease, for a watchdog or its expiry to release');
+      } finally {
+        openGate();
+        void (await server.stop());
+        await t.dispose();
+      }
+    });
   });
 }
