@@ -50,7 +50,7 @@ export class PgListener {
       if (subscribers.size > 0 || this.channels.get(channel) !== subscribers) return;
       this.channels.delete(channel);
       if (this.client !== undefined) await this.client.query(`UNLISTEN ${quoteChannel(channel)}`).catch((e: unknown) => this.warn('UNLISTEN failed', e));
-      if (this.channels.size === 0) this.releaseClient();
+      if (this.channels.size === 0) this.stopListening();
     };
   }
 
@@ -100,9 +100,14 @@ export class PgListener {
   }
 
   private async reconnect(): Promise<void> {
-    if (this.closed) return;
+    if (this.closed || this.channels.size === 0) return;
     try {
       const client = await this.ensureConnected();
+      // Everyone left while it connected: there is nothing to listen for (the next subscribe connects again).
+      if (this.channels.size === 0) {
+        this.stopListening();
+        return;
+      }
       for (const channel of this.channels.keys()) await client.query(`LISTEN ${quoteChannel(channel)}`);
       this.reconnectDelayMs = LISTENER_RECONNECT_MIN_DELAY_MS;
       for (const subscribers of this.channels.values()) for (const { onReconnect } of subscribers) onReconnect?.();
@@ -111,6 +116,17 @@ export class PgListener {
       if (this.client !== undefined) this.handleLostConnection(this.client, error);
       else this.scheduleReconnect();
     }
+  }
+
+  /**
+   * The last subscriber left: the connection goes back, and a reconnect still
+   * pending after a loss is called off. Otherwise that reconnect took a pool
+   * connection that nobody listened on, and held it until the storage closed.
+   */
+  private stopListening(): void {
+    clearTimeout(this.reconnectTimer);
+    this.reconnectDelayMs = LISTENER_RECONNECT_MIN_DELAY_MS;
+    this.releaseClient();
   }
 
   private releaseClient(): void {
