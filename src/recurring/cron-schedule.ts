@@ -104,8 +104,10 @@ export function checkSchedule(cron: unknown, timeZone: unknown): Result<CronSche
 /**
  * The first occurrence strictly after `after`, in `timeZone`; `undefined`
  * when there is none or the expression or zone is invalid (check them first).
- * A wall-clock time skipped by a DST change runs at the first instant after
- * the gap; one repeated by a DST change runs once.
+ * A wall-clock time skipped by a DST change runs shifted forward by the gap
+ * (02:30 on a day Paris jumps from 02:00 to 03:00 runs at 03:30); a fixed
+ * time repeated by a DST change runs once, while a step expression (every
+ * 30 minutes) fires in both copies of the repeated hour, as in Hangfire.
  */
 export function nextOccurrence(cron: string, timeZone: string, after: Date): Date | undefined {
   const expression = parse(cron, timeZone, after);

@@ -57,20 +57,22 @@ describe('nextOccurrence', () => {
 
   it('reads the expression in its time zone, across DST changes', () => {
     // Paris moves to summer time on 2024-03-31, New York on 2024-03-10.
-    const take = (zone: string, from: string, count: number) => {
+    const walk = (cron: string, zone: string, from: string, count: number) => {
       const out: string[] = [];
       let at = d(from);
-      for (let i = 0; i < count; i++) {
-        at = nextOccurrence('0 9 * * *', zone, at)!;
-        out.push(at.toISOString());
-      }
+      for (let i = 0; i < count; i++) out.push((at = nextOccurrence(cron, zone, at)!).toISOString());
       return out;
     };
+    const take = (zone: string, from: string, count: number) => walk('0 9 * * *', zone, from, count);
     assert.deepEqual(take('Europe/Paris', '2024-03-30T00:00:00Z', 2), ['2024-03-30T08:00:00.000Z', '2024-03-31T07:00:00.000Z']);
     assert.deepEqual(take('America/New_York', '2024-03-09T00:00:00Z', 2), ['2024-03-09T14:00:00.000Z', '2024-03-10T13:00:00.000Z']);
     assert.equal(iso(nextOccurrence('0 9 * * *', 'UTC', d('2024-03-30T00:00:00Z'))), '2024-03-30T09:00:00.000Z');
-    // 02:30 does not exist in Paris on 2024-03-31: that day it runs just after the gap.
+    // 02:30 does not exist in Paris on 2024-03-31 (02:00 jumps to 03:00): that day it runs at 03:30, shifted by the gap.
     assert.equal(iso(nextOccurrence('30 2 * * *', 'Europe/Paris', d('2024-03-31T00:00:00Z'))), '2024-03-31T01:30:00.000Z');
+    // 02:00 to 03:00 happens twice in Paris on 2024-10-27: a fixed 02:30 runs once, every 30 minutes runs in both copies.
+    assert.deepEqual(walk('30 2 * * *', 'Europe/Paris', '2024-10-26T12:00:00Z', 2), ['2024-10-27T00:30:00.000Z', '2024-10-28T01:30:00.000Z'], 'fixed time: once');
+    assert.deepEqual(walk('*/30 * * * *', 'Europe/Paris', '2024-10-26T23:45:00Z', 4),
+      ['2024-10-27T00:00:00.000Z', '2024-10-27T00:30:00.000Z', '2024-10-27T01:00:00.000Z', '2024-10-27T01:30:00.000Z'], 'step: both copies of 02:00 and 02:30');
   });
 
   it('is undefined for an invalid expression or zone', () => {
