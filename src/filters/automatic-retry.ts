@@ -1,3 +1,4 @@
+import { readSafely } from '../logging/read-safely.js';
 import type { RequestClass } from '../mediator/request.js';
 import type { ServiceClass } from '../jobs/job-services.js';
 import { failureDetails } from '../states/elected-state.js';
@@ -99,6 +100,8 @@ export function hangfireRetryDelayMs(attempt: number, random: () => number = Mat
 /** `retryable: false` on the error value, or on what a throwing handler threw (carried as `cause`). */
 function isNonRetryable(error: unknown): boolean {
   if (typeof error !== 'object' || error === null) return false;
-  const { retryable, cause } = error as { retryable?: unknown; cause?: unknown };
-  return retryable === false || (typeof cause === 'object' && cause !== null && (cause as { retryable?: unknown }).retryable === false);
+  // Read safely: what a handler threw may have getters or Proxy traps that throw, and a throwing filter would skip the retry.
+  if (readSafely(error, 'retryable') === false) return true;
+  const cause = readSafely(error, 'cause');
+  return typeof cause === 'object' && cause !== null && readSafely(cause, 'retryable') === false;
 }

@@ -1,3 +1,5 @@
+import { readText, textOf } from './read-safely.js';
+
 /** Log levels, least to most severe, as in the seeds' logging section (trace to fatal). */
 export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -63,13 +65,11 @@ export function containedLogger(logger: Logger): Logger {
 
 const contained = new WeakSet<Logger>();
 
-/** The message of anything thrown or returned as an error, for log lines. */
+/** The message of anything thrown or returned as an error, for log lines. Never throws, whatever its getters do. */
 export function describeError(error: unknown): string {
-  if (error instanceof Error) return error.message;
-  if (typeof error === 'object' && error !== null && 'message' in error && typeof error.message === 'string') return error.message;
-  try {
-    return JSON.stringify(error) ?? String(error);
-  } catch {
-    return Object.prototype.toString.call(error);
+  if (typeof error === 'object' && error !== null) {
+    const message = readText(error, 'message');
+    if (message !== undefined) return message;
   }
+  return textOf(error);
 }

@@ -1,3 +1,4 @@
+import { readText, textOf } from '../logging/read-safely.js';
 import type { MediatorError, PublishError } from './mediator-error.js';
 
 /** A one-line, human-readable description of a send or publish error. */
@@ -25,13 +26,15 @@ export function formatMediatorError(error: MediatorError | PublishError): string
   }
 }
 
+// Whatever a handler threw is described without letting it throw again (a getter, a Proxy trap, a toString).
 function describeCause(cause: unknown): string {
-  if (cause instanceof Error) return cause.message;
   if (typeof cause === 'object' && cause !== null) {
-    const message = (cause as { message?: unknown }).message;
-    if (typeof message === 'string') return message;
-    const kind = (cause as { kind?: unknown }).kind;
-    if (typeof kind === 'string') return kind;
+    const described = readText(cause, 'message') ?? readText(cause, 'kind');
+    if (described !== undefined) return described;
   }
-  return String(cause);
+  try {
+    return String(cause);
+  } catch {
+    return textOf(cause);
+  }
 }

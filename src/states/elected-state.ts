@@ -1,3 +1,4 @@
+import { isErrorSafely, readSafely, readText, textOf } from '../logging/read-safely.js';
 import { formatMediatorError } from '../mediator/format-mediator-error.js';
 import type { MediatorError, PublishError } from '../mediator/mediator-error.js';
 import type { JsonValue, StateName } from '../storage/job-types.js';
@@ -32,33 +33,43 @@ export interface FailureDetails {
  * stack, as Hangfire records the exception), not the wrapper.
  */
 export function failureDetails(error: unknown): FailureDetails {
-  if (isHandlerFailure(error)) return failureDetails(error.cause);
-  if (error instanceof Error) return { errorType: error.name, message: error.message, stack: error.stack ?? null };
-  if (typeof error === 'object' && error !== null) {
-    const record = error as Record<string, unknown>;
-    const cause = record.cause instanceof Error ? record.cause : undefined;
-    const errorType = typeof record.kind === 'string' ? record.kind : typeof record.name === 'string' ? record.name : 'Error';
-    const message = typeof record.message === 'string' ? record.message : cause?.message ?? (isMediatorError(record) ? formatMediatorError(record) : safeJson(error));
-    return { errorType, message, stack: cause?.stack ?? null };
+  // Every read is guarded (read-safely.ts): whatever was thrown, the job must still be recorded as Failed.
+  if (isHandlerFailure(error)) return failureDetails(readSafely(error, 'cause'));
+  if (isErrorSafely(error)) {
+    return { errorType: readText(error, 'name') ?? 'Error', message: readText(error, 'message') ?? UNREADABLE_MESSAGE, stack: readText(error, 'stack') ?? null };
   }
-  return { errorType: typeof error, message: String(error), stack: null };
+  if (typeof error === 'object' && error !== null) {
+    const read = readSafely(error, 'cause');
+    const cause = isErrorSafely(read) ? read : undefined;
+    const kind = readText(error, 'kind');
+    const errorType = kind ?? readText(error, 'name') ?? 'Error';
+    const message =
+      readText(error, 'message') ??
+      (cause === undefined ? undefined : readText(cause, 'message')) ??
+      (kind !== undefined && MEDIATOR_ERROR_KINDS.has(kind) ? formatMediatorError(error as MediatorError | PublishError) : textOf(error));
+    return { errorType, message, stack: (cause === undefined ? undefined : readText(cause, 'stack')) ?? null };
+  }
+  return { errorType: typeof error, message: textOfPrimitive(error), stack: null };
 }
+
+const UNREADABLE_MESSAGE = '(the error\'s message could not be read)';
 
 const MEDIATOR_ERROR_KINDS: ReadonlySet<string> = new Set(['InvalidRequest', 'InvalidNotification', 'Aborted', 'NoHandler', 'HandlerResolutionFailed', 'BehaviorResolutionFailed', 'BehaviorFailed', 'PublishFailed']);
 
-/** A mediator error without a message of its own (a handler returned what publish reported, say): described by the mediator's formatter. */
-function isMediatorError(error: Record<string, unknown>): error is Record<string, unknown> & (MediatorError | PublishError) {
-  return typeof error.kind === 'string' && MEDIATOR_ERROR_KINDS.has(error.kind);
-}
-
-function isHandlerFailure(error: unknown): error is { kind: 'HandlerFailed'; cause: unknown } {
-  return typeof error === 'object' && error !== null && (error as { kind?: unknown }).kind === 'HandlerFailed' && 'cause' in error;
-}
-
-function safeJson(value: unknown): string {
+function isHandlerFailure(error: unknown): error is object {
+  if (typeof error !== 'object' || error === null || readSafely(error, 'kind') !== 'HandlerFailed') return false;
   try {
-    return JSON.stringify(value) ?? String(value);
+    return 'cause' in error;
   } catch {
-    return Object.prototype.toString.call(value);
+    return false;
+  }
+}
+
+/** String() of a thrown primitive (a string, undefined, a symbol...); a function's own toString may throw. */
+function textOfPrimitive(value: unknown): string {
+  try {
+    return String(value);
+  } catch {
+    return textOf(value);
   }
 }

@@ -74,6 +74,24 @@ function registerHostile(registry: MediatorRegistry, heard: string[]): void {
           // eslint-disable-next-line @typescript-eslint/only-throw-error -- the hostile case: not an Error
           throw cyclic;
         }
+        case 'throwing getters':
+          // eslint-disable-next-line @typescript-eslint/only-throw-error -- the hostile case: not an Error
+          throw {
+            get kind(): string {
+              throw new Error('kind getter');
+            },
+            get message(): string {
+              throw new Error('message getter');
+            },
+          };
+        case 'unreadable message': {
+          const error = new Error('never read');
+          Object.defineProperty(error, 'message', { get: () => { throw new Error('message getter'); } });
+          throw error;
+        }
+        case 'hostile proxy':
+          // eslint-disable-next-line @typescript-eslint/only-throw-error -- the hostile case: not an Error
+          throw new Proxy({}, { get: () => { throw new Error('get trap'); }, has: () => { throw new Error('has trap'); }, getPrototypeOf: () => { throw new Error('getPrototypeOf trap'); } });
         case 'unstorable result':
           return { callback: () => 1 };
         default:
@@ -115,13 +133,16 @@ for (const kind of STORAGE_KINDS) {
       try {
         registerHostile(e.registry, heard);
         await e.startServer();
-        for (const how of ['error', 'string', 'undefined', 'nul', 'lone surrogate', 'unprintable', 'cyclic', 'unstorable result']) {
+        // Before describing a failure was guarded, the last three left their job Processing, run again and again.
+        for (const how of ['error', 'string', 'undefined', 'nul', 'lone surrogate', 'unprintable', 'cyclic', 'throwing getters', 'unreadable message', 'hostile proxy', 'unstorable result']) {
           const id = (await e.engine.client.enqueue(new Throw(how)))._unsafeUnwrap();
           // Retried (AutomaticRetry): the failure is recorded and the job is Scheduled, not stuck in Processing.
-          await eventually(async () => {
-            const state = (await e.t.storage.getState(id))._unsafeUnwrap();
-            return state === 'Scheduled' || state === 'Failed' ? state : undefined;
+          const state = await eventually(async () => {
+            const current = (await e.t.storage.getState(id))._unsafeUnwrap();
+            return current === 'Scheduled' || current === 'Failed' ? current : undefined;
           }, `job ${id} (${how}) to have its failure recorded`, 30_000);
+          // Only an unstorable result says it must not be retried; a hostile throw must not make the retry filter throw.
+          assert.equal(state, how === 'unstorable result' ? 'Failed' : 'Scheduled', `job ${id} (${how})`);
           await logged(e.logger, new RegExp(`Job ${id}\\b.*failed`), `job ${id} throwing ${how}`);
           const failure = (await e.engine.monitoring.jobDetails(id))._unsafeUnwrap().history.find((entry) => entry.name === 'Failed');
           assert.ok(failure !== undefined, `job ${id} (${how}) has a Failed entry in its history`);

@@ -26,3 +26,21 @@ void test('formatMediatorError describes each variant on one line', () => {
   );
   assert.equal(formatMediatorError({ kind: 'Aborted', requestType: 'GetUser' }), 'GetUser: aborted before the handler ran');
 });
+
+void test('formatMediatorError describes a cause whose getters, traps or toString throw, without throwing', () => {
+  const getters = {
+    get message(): string {
+      throw new Error('message getter');
+    },
+  };
+  const proxy = new Proxy({}, { get: () => { throw new Error('get trap'); } });
+  const toStringThrows = Object.assign(Object.create(null) as object, { toString: () => { throw new Error('toString'); } });
+  for (const cause of [getters, proxy, toStringThrows]) {
+    const described = formatMediatorError({ kind: 'HandlerFailed', requestType: 'GetUser', cause });
+    assert.match(described, /^GetUser: the handler failed: /);
+  }
+  assert.equal(
+    formatMediatorError({ kind: 'PublishFailed', notificationType: 'UserCreated', failures: [{ handler: 'A', cause: proxy }] }).startsWith('UserCreated: 1 handler(s) failed: A ('),
+    true,
+  );
+});
