@@ -11,6 +11,12 @@ interface Subscription {
   readonly onReconnect: (() => void) | undefined;
 }
 
+/** A channel's subscribers and its LISTEN, which every one of them waits for. */
+interface Channel {
+  readonly subscribers: Set<Subscription>;
+  readonly listening: Promise<void>;
+}
+
 /**
  * One LISTEN connection per process, shared by every subscriber (workers,
  * enqueueAwait callers, the dashboard). When the connection drops it is
@@ -20,7 +26,7 @@ interface Subscription {
 export class PgListener {
   private client: pg.PoolClient | undefined;
   private connecting: Promise<pg.PoolClient> | undefined;
-  private readonly channels = new Map<string, Set<Subscription>>();
+  private readonly channels = new Map<string, Channel>();
   private closed = false;
   private reconnectDelayMs = LISTENER_RECONNECT_MIN_DELAY_MS;
   private reconnectTimer: NodeJS.Timeout | undefined;
@@ -32,22 +38,36 @@ export class PgListener {
 
   async subscribe(channel: string, listener: NotificationListener, onReconnect?: () => void): Promise<Unsubscribe> {
     const subscription: Subscription = { listener, onReconnect };
-    let subscribers = this.channels.get(channel);
-    const isNewChannel = subscribers === undefined;
-    if (subscribers === undefined) {
-      subscribers = new Set();
-      this.channels.set(channel, subscribers);
+    let entry = this.channels.get(channel);
+    const isNewChannel = entry === undefined;
+    if (entry === undefined) {
+      entry = { subscribers: new Set(), listening: this.listenOn(channel) };
+      this.channels.set(channel, entry);
     }
+    const subscribers = entry.subscribers;
     subscribers.add(subscription);
-    if (isNewChannel) {
-      const client = await this.ensureConnected();
-      await client.query(`LISTEN ${quoteChannel(channel)}`);
-    } else {
-      await this.ensureConnected();
+    try {
+      // Everyone on a channel waits for its LISTEN: one arriving while it is on its way is not listening yet.
+      await entry.listening;
+    } catch (error) {
+      // The caller gets no subscription, so none may stay behind; and the channel goes with its failed LISTEN
+      // (every subscriber waiting on it gets this error), or every later subscriber would join it without
+      // LISTEN and hear nothing, for good.
+      subscribers.delete(subscription);
+      if (this.channels.get(channel) === entry) this.channels.delete(channel);
+      throw error;
+    }
+    if (!isNewChannel) {
+      try {
+        await this.ensureConnected();
+      } catch (error) {
+        subscribers.delete(subscription);
+        throw error;
+      }
     }
     return async () => {
       subscribers.delete(subscription);
-      if (subscribers.size > 0 || this.channels.get(channel) !== subscribers) return;
+      if (subscribers.size > 0 || this.channels.get(channel) !== entry) return;
       this.channels.delete(channel);
       if (this.client !== undefined) await this.client.query(`UNLISTEN ${quoteChannel(channel)}`).catch((e: unknown) => this.warn('UNLISTEN failed', e));
       if (this.channels.size === 0) this.stopListening();
@@ -62,6 +82,11 @@ export class PgListener {
     this.releaseClient();
   }
 
+  private async listenOn(channel: string): Promise<void> {
+    const client = await this.ensureConnected();
+    await client.query(`LISTEN ${quoteChannel(channel)}`);
+  }
+
   private ensureConnected(): Promise<pg.PoolClient> {
     if (this.client !== undefined) return Promise.resolve(this.client);
     this.connecting ??= this.openClient().finally(() => {
@@ -73,9 +98,9 @@ export class PgListener {
   private async openClient(): Promise<pg.PoolClient> {
     const client = await this.connect();
     client.on('notification', (message) => {
-      const subscribers = this.channels.get(message.channel);
-      if (subscribers === undefined) return;
-      for (const { listener } of subscribers) listener(message.payload ?? '');
+      const entry = this.channels.get(message.channel);
+      if (entry === undefined) return;
+      for (const { listener } of entry.subscribers) listener(message.payload ?? '');
     });
     client.on('error', (error) => this.handleLostConnection(client, error));
     client.on('end', () => this.handleLostConnection(client, new Error('listening connection ended')));
@@ -110,7 +135,7 @@ export class PgListener {
       }
       for (const channel of this.channels.keys()) await client.query(`LISTEN ${quoteChannel(channel)}`);
       this.reconnectDelayMs = LISTENER_RECONNECT_MIN_DELAY_MS;
-      for (const subscribers of this.channels.values()) for (const { onReconnect } of subscribers) onReconnect?.();
+      for (const { subscribers } of this.channels.values()) for (const { onReconnect } of subscribers) onReconnect?.();
     } catch (error) {
       this.warn('reconnecting the listening connection failed', error);
       if (this.client !== undefined) this.handleLostConnection(this.client, error);
