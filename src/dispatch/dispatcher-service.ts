@@ -99,10 +99,10 @@ export class DispatcherService implements IDispatcherService {
   addOrUpdateRecurring<R extends AnyRequest>(id: string, request: R, cron: string, options?: RecurringJobOptions): ResultAsync<void, JobError>;
   addOrUpdateRecurring<S extends object>(id: string, service: ServiceType<S>, call: MethodCallRecorder<S>, cron: string, options?: RecurringJobOptions): ResultAsync<void, JobError>;
   addOrUpdateRecurring(id: string, first: unknown, ...rest: unknown[]): ResultAsync<void, JobError> {
-    const isRequest = first instanceof Request;
+    // Which overload was called is the target's to say: it asks `instanceof` under guard (a hostile proxy's trap may throw).
     const target = this.#target(first, rest[0], undefined);
     if (target.isErr()) return errAsync(target.error);
-    const [cron, options] = isRequest ? [rest[0], rest[1]] : [rest[1], rest[2]];
+    const [cron, options] = target.value.isRequest ? [rest[0], rest[1]] : [rest[1], rest[2]];
     // The manager refuses a cron that is not a string, describing it safely.
     return this.#recurring.addOrUpdate(id, target.value.job, cron as string, options as RecurringJobOptions | undefined);
   }
@@ -116,7 +116,7 @@ export class DispatcherService implements IDispatcherService {
   }
 
   /** The job the arguments describe, and the options after it: `(request, options)` or `(Service, call, options)`. */
-  #target(first: unknown, second: unknown, third: unknown): Result<{ job: Job; rest: unknown }, JobError> {
+  #target(first: unknown, second: unknown, third: unknown): Result<{ job: Job; rest: unknown; isRequest: boolean }, JobError> {
     let isRequest: boolean;
     try {
       isRequest = first instanceof Request;
@@ -124,7 +124,7 @@ export class DispatcherService implements IDispatcherService {
       // A proxy whose getPrototypeOf trap throws: the caller's bad value, not a crash.
       return err({ kind: 'Unserializable', path: 'job', message: `job cannot be stored: reading it failed: ${describeError(error)}` });
     }
-    if (isRequest) return ok({ job: first as Job, rest: second });
-    return recordMethodCall(first as ServiceType<object>, second as MethodCallRecorder<object>, this.#engine.services).map((job) => ({ job, rest: third }));
+    if (isRequest) return ok({ job: first as Job, rest: second, isRequest });
+    return recordMethodCall(first as ServiceType<object>, second as MethodCallRecorder<object>, this.#engine.services).map((job) => ({ job, rest: third, isRequest }));
   }
 }

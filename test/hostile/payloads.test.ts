@@ -261,7 +261,9 @@ for (const kind of STORAGE_KINDS) {
           ['jobMediator.enqueue', (r) => e.mediator.enqueue(r)],
           ['jobMediator.enqueueAwait', (r) => e.mediator.enqueueAwait(r, { timeout: 1 })],
           ['dispatcher.dispatch', (r) => e.dispatcher.dispatch(r)],
+          ['dispatcher.dispatchAwait', (r) => e.dispatcher.dispatchAwait(r, { timeout: 1 })],
           ['dispatcher.continueWith', (r) => e.dispatcher.continueWith(parentId, r)],
+          ['dispatcher.addOrUpdateRecurring', (r) => e.dispatcher.addOrUpdateRecurring('hostile-proxy', r, '0 * * * *')],
           ['recurring.addOrUpdate', (r) => e.engine.recurring.addOrUpdate('hostile-proxy', r, '0 * * * *')],
         ];
         await assertUnchanged(e.t, 'hostile requests', async () => {
