@@ -59,6 +59,8 @@ export class MediatorRegistry {
       const refused = this.#checkRequest(requestClass, provider);
       if (refused !== undefined) return err(refused);
     }
+    const clash = this.#names.checkTogether(requestClasses);
+    if (clash !== undefined) return err(clash);
     for (const requestClass of requestClasses as RequestClass[]) {
       this.#names.add(requestClass);
       this.#handlers.set(requestClass, provider);
@@ -86,6 +88,8 @@ export class MediatorRegistry {
       const refused = notSubclass(notificationClass, Notification) ?? this.#names.check(notificationClass);
       if (refused !== undefined) return err(refused);
     }
+    const clash = this.#names.checkTogether(classes);
+    if (clash !== undefined) return err(clash);
     for (const notificationClass of classes as NotificationClass[]) {
       this.#names.add(notificationClass);
       const list = this.#notificationHandlers.get(notificationClass) ?? [];

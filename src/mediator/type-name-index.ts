@@ -33,6 +33,20 @@ export class TypeNameIndex {
     };
   }
 
+  /**
+   * Why `classes`, each acceptable alone (see `check`), cannot be recorded
+   * together: two of them share a name (one handler class decorated for both).
+   */
+  checkTogether(classes: readonly unknown[]): RegistrationError | undefined {
+    const batch = new TypeNameIndex();
+    for (const cls of classes) {
+      const refused = batch.check(cls);
+      if (refused !== undefined) return refused;
+      batch.add(cls as object);
+    }
+    return undefined;
+  }
+
   /** Records `cls` under its name; call only after `check` passed. */
   add(cls: object): void {
     this.#classes.set(nameOf(cls) ?? '', cls);

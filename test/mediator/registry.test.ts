@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { MediatorRegistry, Request, handles, handlesNotification } from '../../src/mediator/index.js';
+import { MediatorRegistry, Notification, Request, handles, handlesNotification } from '../../src/mediator/index.js';
 import type { NotificationHandler, RequestHandler } from '../../src/mediator/index.js';
 import { GetUser, UserCreated } from './support/requests.js';
 import type { User } from './support/requests.js';
@@ -64,6 +64,41 @@ void test('two request classes with the same stable type name are refused', () =
   assert.equal(error.kind, 'DuplicateRequestTypeName');
   assert.deepEqual(registry.requestTypes(), ['shared.name']);
   assert.equal(registry.findRequestClass('shared.name'), First);
+});
+
+void test('one handler class decorated for two request (or notification) classes sharing a type name is refused, registering nothing', () => {
+  class First extends Request<number> {
+    static readonly requestTypeName = 'shared.name';
+  }
+  class Second extends Request<number> {
+    static readonly requestTypeName = 'shared.name';
+  }
+  @handles(First)
+  @handles(Second)
+  class BothHandler implements RequestHandler<First | Second> {
+    handle(): number {
+      return 1;
+    }
+  }
+  const registry = new MediatorRegistry();
+  // Accepted before: the name then meant one of the two classes, and the other's jobs were refused as UnknownRequestType.
+  assert.equal(errOfSync(() => registry.addHandler(BothHandler)).kind, 'DuplicateRequestTypeName');
+  assert.deepEqual(registry.requestTypes(), []);
+  assert.equal(registry.handlerFor(First), undefined);
+
+  class Said extends Notification {
+    static readonly notificationTypeName = 'shared.said';
+  }
+  class Told extends Notification {
+    static readonly notificationTypeName = 'shared.said';
+  }
+  @handlesNotification(Said)
+  @handlesNotification(Told)
+  class Listener implements NotificationHandler<Said | Told> {
+    handle(): void {}
+  }
+  assert.equal(errOfSync(() => registry.addNotificationHandler(Listener)).kind, 'DuplicateRequestTypeName');
+  assert.deepEqual(registry.notificationHandlersFor(Said), []);
 });
 
 void test('a class without @handles given alone is refused', () => {
