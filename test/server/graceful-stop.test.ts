@@ -12,6 +12,7 @@ import { describe, it } from 'node:test';
 import { Request } from '../../src/mediator/index.js';
 import { STORAGE_KINDS, eventually } from '../support/test-storage.js';
 import { testEngine } from '../engine/support.js';
+import { gate } from './gate.js';
 
 /** Waits for the test's gate, ignoring its signal, as a handler finishing its work during a stop does. */
 class Gated extends Request<string> {}
@@ -19,19 +20,10 @@ class Gated extends Request<string> {}
 for (const kind of STORAGE_KINDS) {
   describe(`a server stopping gracefully (${kind})`, () => {
     it('keeps its leases and its heartbeat while its handlers finish, so no other server runs their jobs again', async () => {
-      let openGate!: () => void;
-      const gate = new Promise<void>((resolve) => (openGate = resolve));
-      const runs: string[] = [];
+      const gated = gate();
+      const { runs } = gated;
       // Lease and ServerTimeout far shorter than ShutdownTimeout: the stop outlasts both.
-      const e = await testEngine(kind, (registry) => {
-        registry.addHandler(Gated, {
-          handle: async (_request: Gated, context: { job?: { jobId: string } }) => {
-            runs.push(context.job?.jobId ?? '?');
-            await gate;
-            return 'done';
-          },
-        })._unsafeUnwrap();
-      }, { InvisibilityTimeout: '1s', ServerTimeout: '2s', HeartbeatInterval: '200ms', ServerCheckInterval: '200ms', ShutdownTimeout: '60s' }, { retry: false });
+      const e = await testEngine(kind, (registry) => void registry.addHandler(Gated, gated.handler)._unsafeUnwrap(), { InvisibilityTimeout: '1s', ServerTimeout: '2s', HeartbeatInterval: '200ms', ServerCheckInterval: '200ms', ShutdownTimeout: '60s' }, { retry: false });
       const stopping = e.engine.createServer({ serverName: 'stopping' });
       const other = e.engine.createServer({ serverName: 'other' });
       const schema = `"${e.t.storage.schema.name}"`;
@@ -54,14 +46,14 @@ for (const kind of STORAGE_KINDS) {
           return job?.visible_at !== null && job!.visible_at.getTime() > pastBoth && row.heartbeat_at.getTime() > pastBoth ? true : undefined;
         }, 'the lease and heartbeat to be renewed past ServerTimeout after the stop began', 15_000);
 
-        openGate();
+        gated.open();
         assert.deepEqual((await stopped)._unsafeUnwrap(), { handedBack: 0 }, 'the handler finished within ShutdownTimeout');
         await e.waitForState(id, 'Succeeded');
         assert.deepEqual(runs, [id], 'the job ran once');
         assert.deepEqual(e.logger.at('warn'), [], 'nobody was removed as dead, no lease was lost');
         assert.deepEqual(e.logger.errors(), []);
       } finally {
-        openGate();
+        gated.open();
         (await stopping.stop())._unsafeUnwrap();
         (await other.stop())._unsafeUnwrap();
         await e.dispose();

@@ -9,18 +9,12 @@ import { describe, it } from 'node:test';
 import { Request } from '../../src/mediator/index.js';
 import { STORAGE_KINDS, eventually } from '../support/test-storage.js';
 import { testEngine, type TestEngine } from '../engine/support.js';
+import { gate } from './gate.js';
 
 class Ping extends Request<string> {}
 
 /** Waits for the test's gate, ignoring its signal, as a handler that never reads it does. */
 class Gated extends Request<string> {}
-
-/** A gate every Gated run waits on; `open` lets them all finish. */
-function gate(): { readonly wait: Promise<void>; open(): void; readonly runs: string[] } {
-  let open!: () => void;
-  const wait = new Promise<void>((resolve) => (open = resolve));
-  return { wait, open, runs: [] };
-}
 
 async function serverRows(e: TestEngine) {
   return (await e.t.storage.servers())._unsafeUnwrap();
@@ -61,15 +55,7 @@ for (const kind of STORAGE_KINDS) {
 
     it('start while running or stopping is an error value; a second stop answers with the first one\'s outcome', async () => {
       const gated = gate();
-      const e = await testEngine(kind, (registry) => {
-        registry.addHandler(Gated, {
-          handle: async (_request: Gated, context: { job?: { jobId: string } }) => {
-            gated.runs.push(context.job?.jobId ?? '?');
-            await gated.wait;
-            return 'done';
-          },
-        })._unsafeUnwrap();
-      }, { ShutdownTimeout: '300ms' }, { retry: false });
+      const e = await testEngine(kind, (registry) => void registry.addHandler(Gated, gated.handler)._unsafeUnwrap(), { ShutdownTimeout: '300ms' }, { retry: false });
       const server = e.engine.createServer();
       try {
         (await server.start())._unsafeUnwrap();

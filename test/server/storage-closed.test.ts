@@ -13,6 +13,7 @@ import { openStorage } from '../../src/storage/open-storage.js';
 import { RecordingLogger } from '../support/recording-logger.js';
 import { STORAGE_KINDS, eventually, openTestStorage } from '../support/test-storage.js';
 import { FAST_SETTINGS } from '../engine/support.js';
+import { gate } from './gate.js';
 
 /** Waits for the test's gate and ignores its signal, as a handler that never reads it does. */
 class Gated extends Request<string> {}
@@ -25,17 +26,10 @@ for (const kind of STORAGE_KINDS) {
     it('stops the server with one warning; its running job runs again on another server', async () => {
       const storageWarnings: string[] = [];
       const t = await openTestStorage(kind, { onWarning: (message) => void storageWarnings.push(message) });
-      let openGate!: () => void;
-      const gate = new Promise<void>((resolve) => (openGate = resolve));
-      const runs: string[] = [];
+      const gated = gate();
+      const { runs } = gated;
       const registry = new MediatorRegistry();
-      registry.addHandler(Gated, {
-        handle: async (_request: Gated, context: { job?: { jobId: string } }) => {
-          runs.push(context.job?.jobId ?? '?');
-          await gate;
-          return 'done';
-        },
-      })._unsafeUnwrap();
+      registry.addHandler(Gated, gated.handler)._unsafeUnwrap();
       registry.addHandler(Cooperative, {
         handle: (_request: Cooperative, context: { signal: AbortSignal; job?: { jobId: string } }) => {
           runs.push(context.job?.jobId ?? '?');
@@ -62,7 +56,7 @@ for (const kind of STORAGE_KINDS) {
         await eventually(async () => (logger.at('warn').some(stopped) ? true : undefined), 'the server to say it stopped');
         // One job stopped at its signal, the other finishes after the close: neither can be handed back nor
         // have its outcome recorded, which the warning already said.
-        openGate();
+        gated.open();
         assert.deepEqual((await server.stop())._unsafeUnwrap(), { handedBack: 0 }, 'stop waits for the server\'s own stop and answers as a stopped server does');
         assert.deepEqual(logger.errors(), [], 'no duty reported the refused statements');
         assert.deepEqual(logger.at('warn').filter((message) => !stopped(message)), [], 'one warning, no other');
@@ -87,7 +81,7 @@ for (const kind of STORAGE_KINDS) {
         assert.deepEqual([...runs].sort(), [id, id, interrupted, interrupted].sort(), 'each job ran once more');
         assert.deepEqual(laterLogger.errors(), []);
       } finally {
-        openGate();
+        gated.open();
         // Whatever the outcome: a server left running would keep the test process alive.
         void (await server.stop());
         if (later.isOk()) (await later.value.storage.close())._unsafeUnwrap();
@@ -97,17 +91,10 @@ for (const kind of STORAGE_KINDS) {
 
     it('closed while the server stops: the stop ends quietly, with one warning, and its job keeps its lease', async () => {
       const t = await openTestStorage(kind);
-      let openGate!: () => void;
-      const gate = new Promise<void>((resolve) => (openGate = resolve));
-      const runs: string[] = [];
+      const gated = gate();
+      const { runs } = gated;
       const registry = new MediatorRegistry();
-      registry.addHandler(Gated, {
-        handle: async (_request: Gated, context: { job?: { jobId: string } }) => {
-          runs.push(context.job?.jobId ?? '?');
-          await gate;
-          return 'done';
-        },
-      })._unsafeUnwrap();
+      registry.addHandler(Gated, gated.handler)._unsafeUnwrap();
       const logger = new RecordingLogger();
       // The stop waits out ShutdownTimeout for a job that ignores its signal; heartbeats (every 200 ms) and lease
       // renewals go on meanwhile, and would each be refused by the closed storage.
@@ -129,7 +116,7 @@ for (const kind of STORAGE_KINDS) {
         const [row] = await t.sql<{ state: string }>(`SELECT state FROM "${t.storage.schema.name}".jobs WHERE id = $1`, [id]);
         assert.equal(row?.state, 'Processing', 'the job keeps its lease, for a watchdog or its expiry to release');
       } finally {
-        openGate();
+        gated.open();
         void (await server.stop());
         await t.dispose();
       }
