@@ -77,6 +77,7 @@ export class CompletionWatcher {
   #idleTimer: NodeJS.Timeout | undefined;
   #polling = false;
   #closed = false;
+  readonly #stopHearingClose: () => void;
 
   /** Watches jobs in `storage`. */
   constructor(storage: JobStorage, options: CompletionWatcherOptions = {}) {
@@ -84,6 +85,8 @@ export class CompletionWatcher {
     this.#pollIntervalMs = options.pollIntervalMs ?? DEFAULT_AWAIT_POLL_INTERVAL_MS;
     this.#idleUnsubscribeMs = options.idleUnsubscribeMs ?? DEFAULT_AWAIT_IDLE_UNSUBSCRIBE_MS;
     this.#logger = containedLogger(options.logger ?? silentLogger);
+    // Waits end as soon as the storage closes, rather than at their next poll (up to pollIntervalMs later).
+    this.#stopHearingClose = storage.onClosed(() => this.#storageClosed());
   }
 
   /** How many jobs are being awaited right now. */
@@ -133,6 +136,7 @@ export class CompletionWatcher {
   /** Ends every open wait with `Aborted` and drops the subscription; later waits are refused. */
   close(): ResultAsync<void, never> {
     this.#closed = true;
+    this.#stopHearingClose();
     for (const waiters of [...this.#waiters.values()]) for (const waiter of [...waiters]) waiter.settle(err(aborted(waiter.jobId, 'the completion watcher was closed')));
     clearInterval(this.#pollTimer);
     clearTimeout(this.#idleTimer);
@@ -173,6 +177,12 @@ export class CompletionWatcher {
       if (this.#waiters.size === 0) void this.#unsubscribe();
     }, this.#idleUnsubscribeMs);
     this.#idleTimer.unref();
+  }
+
+  /** The storage was closed: no state can be read any more, so every open wait ends with StorageFailed. */
+  #storageClosed(): void {
+    const closed = storageFailed({ kind: 'Closed', operation: 'awaiting jobs' });
+    for (const jobId of [...this.#waiters.keys()]) this.#settleAll(jobId, err(closed));
   }
 
   #settleAll(jobId: JobId, outcome: Result<FinalState, AwaitError>): void {

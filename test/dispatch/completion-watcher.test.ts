@@ -95,6 +95,31 @@ for (const kind of STORAGE_KINDS) {
       }
     });
 
+    it('the storage closed under open waits ends them at once with StorageFailed, not at the next poll', async () => {
+      const e = await dispatchEngine(kind);
+      // A poll far off: only hearing of the close can end the waits within the test's deadline.
+      const { mediator, watcher } = mediatorOver(e, e.t.storage, { pollIntervalMs: 600_000 });
+      try {
+        const awaits = [mediator.enqueueAwait(new Echo('one', new Date(0), 1n)), mediator.enqueueAwait(new Echo('two', new Date(0), 2n))];
+        await eventually(async () => (watcher.awaitedJobs === 2 ? true : undefined), 'both waits');
+        (await e.t.storage.close())._unsafeUnwrap();
+        let deadline: NodeJS.Timeout | undefined;
+        const settled = await Promise.race([
+          Promise.all(awaits.map(async (awaited) => await awaited)),
+          new Promise<'still waiting'>((resolve) => (deadline = setTimeout(() => resolve('still waiting'), 10_000))),
+        ]);
+        clearTimeout(deadline);
+        assert.ok(settled !== 'still waiting', 'the waits ended with the close, not at a poll ten minutes away');
+        for (const outcome of settled) {
+          assert.ok(outcome.isErr() && outcome.error.kind === 'StorageFailed' && outcome.error.error.kind === 'Closed', `StorageFailed naming the closed storage: ${JSON.stringify(outcome)}`);
+        }
+        assert.equal(watcher.awaitedJobs, 0);
+      } finally {
+        (await watcher.close())._unsafeUnwrap();
+        await e.dispose();
+      }
+    });
+
     it('notifications lost: the poll still settles the wait', async () => {
       const e = await dispatchEngine(kind);
       const deaf = withSubscribe(e.t.storage, (original) => (_listener, onReconnect) => original(() => undefined, onReconnect));
