@@ -99,6 +99,7 @@ export { MonitoringApi } from './client/monitoring-api.js';
 export type { JobView, Statistics } from './client/monitoring-api.js';
 export type { Job, MethodCall } from './jobs/job-invocation.js';
 export { JobServiceRegistry } from './jobs/job-services.js';
+export { jobSignal } from './jobs/job-signal.js';
 export type { ServiceClass } from './jobs/job-services.js';
 export type { JobError } from './jobs/job-error.js';
 export type { CodecError } from './jobs/payload-codec.js';

@@ -2,12 +2,13 @@ import { err, ok, type Result } from 'neverthrow';
 import { describeError } from '../logging/logger.js';
 import type { JsonValue } from '../storage/job-types.js';
 import { setOwnField } from '../storage/own-field.js';
+import { jobSignal } from './job-signal.js';
 import { classNameFor, isDate, isPlainArrayPrototype, isPlainObjectPrototype } from './object-kind.js';
 
 /**
  * Turns request fields, method arguments and handler responses into JSON
  * values and back, keeping what plain JSON loses: Date and bigint survive
- * the round trip. Tagged values are objects with the single key `$mj`; an
+ * the round trip, and so does `jobSignal` (job-signal.ts). Tagged values are objects with the single key `$mj`; an
  * object of the user's that happens to have a `$mj` key is escaped the same
  * way, so nothing is ever misread.
  *
@@ -61,7 +62,7 @@ export interface CodecError {
 
 const TAG = '$mj';
 
-type Tagged = { [TAG]: 'date'; v: string } | { [TAG]: 'bigint'; v: string } | { [TAG]: 'undefined' } | { [TAG]: 'escaped'; v: { [key: string]: JsonValue } };
+type Tagged = { [TAG]: 'date'; v: string } | { [TAG]: 'bigint'; v: string } | { [TAG]: 'undefined' } | { [TAG]: 'signal' } | { [TAG]: 'escaped'; v: { [key: string]: JsonValue } };
 
 class Refusal extends Error {
   constructor(readonly path: string, reason: string) {
@@ -109,6 +110,8 @@ function encode(value: unknown, path: string, walk: Walk): JsonValue {
       throw new Refusal(path, 'a symbol has no stored form');
   }
   if (value === null) return null;
+  // The stand-in for the running job's signal (see job-signal.ts): an AbortSignal, yet stored, as a tag.
+  if (value === jobSignal) return { [TAG]: 'signal' } satisfies Tagged;
   const object = value as object;
   // Read before any instanceof does: a Proxy's getPrototypeOf trap may throw, which is the value's fault, named at its path.
   const prototype = prototypeOf(object, path);
@@ -192,6 +195,7 @@ function decode(value: JsonValue, path: string): unknown {
   if (tag === 'date' && typeof inner === 'string' && !Number.isNaN(Date.parse(inner))) return new Date(inner);
   if (tag === 'bigint' && typeof inner === 'string' && /^-?\d+$/.test(inner)) return BigInt(inner);
   if (tag === 'undefined') return undefined;
+  if (tag === 'signal') return jobSignal;
   if (tag === 'escaped' && typeof inner === 'object' && inner !== null && !Array.isArray(inner)) return decodeFields(inner as { [key: string]: JsonValue }, path);
   throw new Refusal(path, `unknown or damaged tagged value ${JSON.stringify(value).slice(0, 100)}`);
 }

@@ -3,6 +3,7 @@ import type { JobFilterRegistry } from '../filters/filter-registry.js';
 import { cancelReason, type JobContext, type PerformedContext, type PerformingContext } from '../filters/job-filter.js';
 import { fromStoredInvocation, type JobCatalog, type RunnableJob } from '../jobs/job-invocation.js';
 import { encodePayload } from '../jobs/payload-codec.js';
+import { withJobSignal } from '../jobs/job-signal.js';
 import { describeError, type Logger } from '../logging/logger.js';
 import type { IMediator } from '../mediator/mediator-interface.js';
 import type { LazyAbortController } from '../mediator/lazy-abort-controller.js';
@@ -97,7 +98,7 @@ export class JobPerformer {
       const sent = await this.deps.mediator.send(runnable.request, options);
       return sent.match((value): RunOutcome => ({ ok: true, value }), (error): RunOutcome => ({ ok: false, error }));
     }
-    return callServiceMethod(this.deps.resolver, runnable);
+    return callServiceMethod(this.deps.resolver, runnable, cancellation);
   }
 
   /**
@@ -189,15 +190,16 @@ export class JobPerformer {
 /**
  * Resolves the service from the container and calls the method, through the
  * same normalisation as a request handler: a value, a promise, a Result or a
- * ResultAsync; any throw, rejection or Err is a failure.
+ * ResultAsync; any throw, rejection or Err is a failure. An argument that is
+ * `jobSignal` becomes this job's signal (see job-signal.ts).
  */
-async function callServiceMethod(resolver: ServiceResolver, job: Extract<RunnableJob, { kind: 'method' }>): Promise<RunOutcome> {
+async function callServiceMethod(resolver: ServiceResolver, job: Extract<RunnableJob, { kind: 'method' }>, cancellation: LazyAbortController): Promise<RunOutcome> {
   const returned = await toResultAsync(
     () => {
       const instance = resolver.resolve(job.service) as Record<string, (...args: unknown[]) => unknown>;
       const method = instance[job.method];
       if (typeof method !== 'function') throw new Error(`${job.service.name} has no method ${job.method}`);
-      return method.apply(instance, job.args);
+      return method.apply(instance, withJobSignal(job.args, () => cancellation.signal));
     },
     (cause) => cause,
   );

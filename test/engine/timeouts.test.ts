@@ -5,6 +5,8 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { Container } from 'inversify';
 import { configureJobServices } from '../../src/di/configure-job-services.js';
+import { DispatcherService } from '../../src/dispatch/dispatcher-service.js';
+import { jobSignal } from '../../src/jobs/job-signal.js';
 import { Request, type HandlerContext } from '../../src/mediator/index.js';
 import { JobTimeoutElapsed, type JobTimeoutOptions } from '../../src/server/job-timeouts.js';
 import { STORAGE_KINDS, eventually } from '../support/test-storage.js';
@@ -20,6 +22,18 @@ class Patient extends Request<string> {
 /** Never settles and ignores its signal. */
 class Stubborn extends Request<string> {}
 class Quick extends Request<string> {}
+
+/** A job service whose method waits for the signal it is given, and records why it stopped. */
+class Exporter {
+  static readonly stops: { label: string; reason: unknown }[] = [];
+  export(label: string, signal: AbortSignal): Promise<string> {
+    return new Promise((_resolve, reject) =>
+      signal.addEventListener('abort', () => {
+        Exporter.stops.push({ label, reason: signal.reason });
+        reject(new Error(`export ${label} stopped`));
+      }, { once: true }));
+  }
+}
 
 for (const kind of STORAGE_KINDS) {
   describe(`job timeouts (${kind})`, () => {
@@ -54,6 +68,31 @@ for (const kind of STORAGE_KINDS) {
         await e.waitForState(stubborn, 'Failed');
         await e.waitForState(quick, 'Succeeded');
         assert.deepEqual(e.logger.errors(), [], 'no error logged');
+      } finally {
+        await e.dispose();
+      }
+    });
+
+    it('a job service method given jobSignal gets the job\'s own signal: aborted at its timeout and when the job is deleted', async () => {
+      Exporter.stops.length = 0;
+      const e = await testEngine(kind, () => undefined, { WorkerCount: 2 }, { retry: false, timeouts: { byType: [[Exporter, 300]] } });
+      e.engine.services.add(Exporter)._unsafeUnwrap();
+      const dispatcher = new DispatcherService(e.engine);
+      try {
+        await e.startServer();
+        const timed = (await dispatcher.dispatch(Exporter, (x) => x.export('timed', jobSignal)))._unsafeUnwrap();
+        await e.waitForState(timed, 'Failed');
+        const failed = (await e.engine.monitoring.jobDetails(timed))._unsafeUnwrap();
+        assert.equal(failed.history[0]?.data?.errorType, 'TimedOut');
+        await eventually(async () => (Exporter.stops.some((stop) => stop.label === 'timed') ? true : undefined), 'the method to hear the timeout');
+        assert.ok(Exporter.stops.find((stop) => stop.label === 'timed')?.reason instanceof JobTimeoutElapsed, 'the signal says why');
+
+        const deleted = (await dispatcher.dispatch(Exporter, (x) => x.export('deleted', jobSignal)))._unsafeUnwrap();
+        await e.waitForState(deleted, 'Processing');
+        (await e.engine.client.delete(deleted))._unsafeUnwrap();
+        await eventually(async () => (Exporter.stops.some((stop) => stop.label === 'deleted') ? true : undefined), 'the method to hear the delete');
+        assert.equal((await e.t.storage.getState(deleted))._unsafeUnwrap(), 'Deleted');
+        assert.deepEqual(e.logger.errors(), []);
       } finally {
         await e.dispose();
       }

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import vm from 'node:vm';
+import { jobSignal } from '../../src/jobs/job-signal.js';
 import { decodePayload, encodePayload, type ClassInstances, type CodecError } from '../../src/jobs/payload-codec.js';
 import type { JsonValue } from '../../src/storage/job-types.js';
 
@@ -25,6 +26,15 @@ describe('payload codec', () => {
   it('round-trips Date, bigint, nested objects and arrays', () => {
     const value = { when: new Date('2026-11-21T10:00:00.123Z'), big: 12345678901234567890n, list: [1, 'two', { three: [3n, null, true] }], nested: { at: new Date(0) } };
     assert.deepEqual(roundTrip(value), value);
+  });
+
+  it('stores jobSignal as a tag and reads it back as jobSignal; any other AbortSignal is refused', () => {
+    const args = roundTrip(['to@example.com', jobSignal]) as unknown[];
+    assert.equal(args[1], jobSignal, 'the stand-in itself comes back, for the worker to replace');
+    assert.deepEqual(encodePayload([jobSignal])._unsafeUnwrap(), [{ $mj: 'signal' }]);
+    assert.equal(jobSignal.aborted, false, 'outside a job it never aborts');
+    const other = encodePayload([{ signal: new AbortController().signal }])._unsafeUnwrapErr();
+    assert.match(other.message, /AbortSignal/, other.message);
   });
 
   it('keeps a user object that has the tag key, and undefined inside arrays', () => {
