@@ -1,3 +1,4 @@
+import { jobSignal } from '../jobs/job-signal.js';
 import { html, type SafeHtml } from './html.js';
 
 /**
@@ -13,13 +14,14 @@ export function timeTag(date: Date | undefined, _now?: Date): SafeHtml {
 }
 
 /**
- * Pretty JSON of a decoded value (Dates as ISO text, bigints as "123n");
- * anything JSON cannot show is said so, never thrown.
+ * Pretty JSON of a decoded value (Dates as ISO text, bigints as "123n",
+ * a method call's `jobSignal` by name); anything JSON cannot show is said
+ * so, never thrown.
  */
 export function prettyJson(value: unknown): string {
   if (value === undefined) return '';
   try {
-    const text = JSON.stringify(value, (_key, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v), 2);
+    const text = JSON.stringify(value, (_key, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v === jobSignal ? '(jobSignal)' : v), 2);
     return typeof text === 'string' ? text : `(${typeof value})`;
   } catch {
     // A value JSON cannot hold (a cycle): said so rather than failing the page.
