@@ -11,7 +11,7 @@
  */
 export const jobSignal: AbortSignal = new AbortController().signal;
 
-/** The arguments a method is called with: each top-level `jobSignal` replaced by the running job's signal. */
-export function withJobSignal(args: readonly unknown[], signal: () => AbortSignal): unknown[] {
-  return args.includes(jobSignal) ? args.map((arg) => (arg === jobSignal ? signal() : arg)) : [...args];
+/** The arguments a method is called with: each top-level `jobSignal` replaced by the running job's signal (the same list when there is none). */
+export function withJobSignal(args: unknown[], signal: () => AbortSignal): unknown[] {
+  return args.includes(jobSignal) ? args.map((arg) => (arg === jobSignal ? signal() : arg)) : args;
 }

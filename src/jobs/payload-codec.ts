@@ -8,9 +8,9 @@ import { classNameFor, isDate, isPlainArrayPrototype, isPlainObjectPrototype } f
 /**
  * Turns request fields, method arguments and handler responses into JSON
  * values and back, keeping what plain JSON loses: Date and bigint survive
- * the round trip, and so does `jobSignal` (job-signal.ts). Tagged values are objects with the single key `$mj`; an
- * object of the user's that happens to have a `$mj` key is escaped the same
- * way, so nothing is ever misread.
+ * the round trip, and so does `jobSignal` (job-signal.ts). Tagged values are
+ * objects with the single key `$mj`; an object of the user's that happens to
+ * have a `$mj` key is escaped the same way, so nothing is ever misread.
  *
  * Refused with an error naming the path: functions, symbols, cycles,
  * non-finite numbers, and objects JSON cannot represent faithfully (Map,

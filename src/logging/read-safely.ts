@@ -42,3 +42,12 @@ export function textOf(value: unknown): string {
     }
   }
 }
+
+/** `String(value)` (a thrown primitive, a cause's own toString), else `textOf`: a toString may throw too. */
+export function stringOf(value: unknown): string {
+  try {
+    return String(value);
+  } catch {
+    return textOf(value);
+  }
+}

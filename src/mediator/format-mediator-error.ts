@@ -1,4 +1,4 @@
-import { readText, textOf } from '../logging/read-safely.js';
+import { readText, stringOf } from '../logging/read-safely.js';
 import type { MediatorError, PublishError } from './mediator-error.js';
 
 /** A one-line, human-readable description of a send or publish error. */
@@ -32,9 +32,5 @@ function describeCause(cause: unknown): string {
     const described = readText(cause, 'message') ?? readText(cause, 'kind');
     if (described !== undefined) return described;
   }
-  try {
-    return String(cause);
-  } catch {
-    return textOf(cause);
-  }
+  return stringOf(cause);
 }

@@ -1,4 +1,4 @@
-import { isErrorSafely, readSafely, readText, textOf } from '../logging/read-safely.js';
+import { isErrorSafely, readSafely, readText, stringOf, textOf } from '../logging/read-safely.js';
 import { formatMediatorError } from '../mediator/format-mediator-error.js';
 import type { MediatorError, PublishError } from '../mediator/mediator-error.js';
 import type { JsonValue, StateName } from '../storage/job-types.js';
@@ -49,7 +49,7 @@ export function failureDetails(error: unknown): FailureDetails {
       (kind !== undefined && MEDIATOR_ERROR_KINDS.has(kind) ? formatMediatorError(error as MediatorError | PublishError) : textOf(error));
     return { errorType, message, stack: (cause === undefined ? undefined : readText(cause, 'stack')) ?? null };
   }
-  return { errorType: typeof error, message: textOfPrimitive(error), stack: null };
+  return { errorType: typeof error, message: stringOf(error), stack: null };
 }
 
 const UNREADABLE_MESSAGE = '(the error\'s message could not be read)';
@@ -62,14 +62,5 @@ function isHandlerFailure(error: unknown): error is object {
     return 'cause' in error;
   } catch {
     return false;
-  }
-}
-
-/** String() of a thrown primitive (a string, undefined, a symbol...); a function's own toString may throw. */
-function textOfPrimitive(value: unknown): string {
-  try {
-    return String(value);
-  } catch {
-    return textOf(value);
   }
 }
