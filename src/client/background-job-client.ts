@@ -12,6 +12,7 @@ import type { LocalWorkers } from '../server/local-workers.js';
 import type { StateMachine } from '../states/state-machine.js';
 import type { ContinuationOptions, EnqueueOptions, RunAt } from './job-options.js';
 import { changeJobState } from './change-job-state.js';
+import { mapOk } from '../results/map-ok.js';
 
 /** The queue a job goes to when no queue is named. */
 export const DEFAULT_QUEUE = 'default';
@@ -144,15 +145,13 @@ export class BackgroundJobClient {
     if (hasUniqueKey(options)) {
       return this.prepare(job, state, options, reason).asyncAndThen((prepared) => this.storeUnique(prepared, options.transaction));
     }
-    return this.prepare(job, state, options, reason)
-      .asyncAndThen((prepared) => {
-        // Only an Enqueued job committed by this call may start at once on a local worker (see LocalWorkers),
-        // and only when no client filter waits to hear it was created: the claim would start it before onCreated.
-        // (As in Hangfire, a server elsewhere may still start a job before its onCreated filters have run.)
-        const offer = state.name === 'Enqueued' && options.transaction === undefined && !this.filters.anyHas(prepared.newJob.typeName, 'onCreated') ? this.localWorkers?.offer : undefined;
-        return this.store([prepared], { transaction: options.transaction, claimOffer: offer });
-      })
-      .map((ids) => ids[0] as JobId);
+    return this.prepare(job, state, options, reason).asyncAndThen((prepared) => {
+      // Only an Enqueued job committed by this call may start at once on a local worker (see LocalWorkers),
+      // and only when no client filter waits to hear it was created: the claim would start it before onCreated.
+      // (As in Hangfire, a server elsewhere may still start a job before its onCreated filters have run.)
+      const offer = state.name === 'Enqueued' && options.transaction === undefined && !this.filters.anyHas(prepared.newJob.typeName, 'onCreated') ? this.localWorkers?.offer : undefined;
+      return mapOk(this.store([prepared], { transaction: options.transaction, claimOffer: offer }), (ids) => ids[0] as JobId);
+    });
   }
 
   private prepare(job: Job, state: InitialState, options: Omit<EnqueueOptions, 'transaction'>, reason: string): Result<Prepared, JobError> {
@@ -171,10 +170,26 @@ export class BackgroundJobClient {
   }
 
   private store(jobs: readonly Prepared[], options: WriteOptions): ResultAsync<JobId[], JobError> {
-    return ResultAsync.fromSafePromise(this.runCreating(jobs))
-      .andThen((filtered) => filtered)
-      .andThen((newJobs) => this.storage.createJobs(newJobs, options).mapErr(createFailed))
-      .andThen((ids) => ResultAsync.fromSafePromise(this.runCreated(jobs, ids)).map(() => ids));
+    return new ResultAsync(this.storeNow(jobs, options));
+  }
+
+  /**
+   * Client filters' onCreating, the insert, then their onCreated. One native
+   * async function rather than a chain of neverthrow steps, and the filter
+   * steps skipped when no filter of these types has them: every enqueue
+   * comes through here.
+   */
+  private async storeNow(jobs: readonly Prepared[], options: WriteOptions): Promise<Result<JobId[], JobError>> {
+    const filtered = this.anyFilterHas(jobs, 'onCreating') ? await this.runCreating(jobs) : ok(jobs.map((prepared) => prepared.newJob));
+    if (filtered.isErr()) return err(filtered.error);
+    const created = await this.storage.createJobs(filtered.value, options);
+    if (created.isErr()) return err(createFailed(created.error));
+    if (this.anyFilterHas(jobs, 'onCreated')) await this.runCreated(jobs, created.value);
+    return ok(created.value);
+  }
+
+  private anyFilterHas(jobs: readonly Prepared[], step: 'onCreating' | 'onCreated'): boolean {
+    return jobs.some((prepared) => this.filters.anyHas(prepared.invocation.typeName, step));
   }
 
   /** A job with a unique key: created, or the id of the job holding the key (whose onCreated ran when it was created). */

@@ -1,4 +1,5 @@
 import { err, errAsync, ok, okAsync, Result, ResultAsync } from 'neverthrow';
+import { mapOk } from '../results/map-ok.js';
 import { Coalescer } from './coalescer.js';
 import { checkName, checkQueueName, parseJobId, toJsonText } from './input-validation.js';
 import type { ClaimOffer, LocalClaim } from './job-storage.js';
@@ -85,7 +86,8 @@ export class JobCreator {
       return errAsync({ kind: 'InvalidInput', operation: OPERATION, message: 'a job with a uniqueKey is created alone (createUniqueJob), not in a batch' });
     }
     if (transaction !== undefined || rows.value.length > MERGE_AT_MOST) return this.insert(rows.value, transaction);
-    return ResultAsync.fromSafePromise(this.merged.submit({ rows: rows.value, claimOffer })).andThen((result) => result);
+    // The coalescer's promise carries a Result and never rejects: adopted as it is, without a step of its own.
+    return new ResultAsync(this.merged.submit({ rows: rows.value, claimOffer }));
   }
 
   /** One job with a unique key: created, or the id of the job holding the key (see create-unique-job.ts). */
@@ -150,9 +152,7 @@ export class JobCreator {
       const r = rows[0] as JobRow;
       const values = [r.queue, r.state, r.typeName, r.methodName, r.payload, r.displayName, r.runAt, r.parentId, r.on, r.recurringId, r.reason, this.sql.channel];
       const parameters = r.parameters.length > 0;
-      return this.runner
-        .rows<{ id: string }>(OPERATION, parameters ? this.sql.createJobWithParameters : this.sql.createJob, parameters ? [...values, ...parameterColumns(r)] : values, on)
-        .map((result) => result.map((row) => row.id));
+      return idsOf(this.runner.rows<{ id: string }>(OPERATION, parameters ? this.sql.createJobWithParameters : this.sql.createJob, parameters ? [...values, ...parameterColumns(r)] : values, on));
     }
     const paramOrdinal: number[] = [], paramName: string[] = [], paramValue: string[] = [];
     rows.forEach((row, index) => {
@@ -163,14 +163,17 @@ export class JobCreator {
       }
     });
     const column = <T>(pick: (row: JobRow) => T): T[] => rows.map(pick);
-    return this.runner
-      .rows<{ id: string }>(OPERATION, this.sql.createJobs, [
-        column((r) => r.queue), column((r) => r.state), column((r) => r.typeName), column((r) => r.methodName), column((r) => r.payload),
-        column((r) => r.displayName), column((r) => r.runAt), column((r) => r.parentId), column((r) => r.on), column((r) => r.recurringId),
-        column((r) => r.reason), paramOrdinal, paramName, paramValue, this.sql.channel,
-      ], on)
-      .map((result) => result.map((row) => row.id));
+    return idsOf(this.runner.rows<{ id: string }>(OPERATION, this.sql.createJobs, [
+      column((r) => r.queue), column((r) => r.state), column((r) => r.typeName), column((r) => r.methodName), column((r) => r.payload),
+      column((r) => r.displayName), column((r) => r.runAt), column((r) => r.parentId), column((r) => r.on), column((r) => r.recurringId),
+      column((r) => r.reason), paramOrdinal, paramName, paramValue, this.sql.channel,
+    ], on));
   }
+}
+
+/** The ids the creating statements return, in order. */
+function idsOf(rows: ResultAsync<{ id: string }[], StorageError>): ResultAsync<JobId[], StorageError> {
+  return mapOk(rows, (found) => found.map((row) => row.id));
 }
 
 /** A job's parameters as the single-job statements take them: names, then values. */

@@ -1,4 +1,5 @@
 import { err, errAsync, ok, okAsync, Result, ResultAsync } from 'neverthrow';
+import { mapOk } from '../results/map-ok.js';
 import type { Database, Queryable, Unsubscribe } from './database.js';
 import { DeadRowCollector } from './embedded/dead-row-collector.js';
 import { checkName, checkQueueName, parseJobId, toJsonText } from './input-validation.js';
@@ -120,7 +121,7 @@ export class SqlJobStorage implements JobStorage {
   }
 
   createJob(job: NewJob, options?: WriteOptions): ResultAsync<JobId, StorageError> {
-    return this.createJobs([job], options).map((ids) => ids[0] as JobId);
+    return mapOk(this.createJobs([job], options), (ids) => ids[0] as JobId);
   }
 
   createJobs(jobs: readonly NewJob[], options?: WriteOptions): ResultAsync<JobId[], StorageError> {

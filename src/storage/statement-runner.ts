@@ -1,4 +1,4 @@
-import { errAsync, ResultAsync } from 'neverthrow';
+import { err, errAsync, ok, ResultAsync } from 'neverthrow';
 import type { Queryable } from './database.js';
 import { databaseError, type StorageError } from './storage-error.js';
 
@@ -13,7 +13,14 @@ export class StatementRunner {
 
   rows<Row>(operation: string, text: string, values: readonly unknown[] = [], on?: Queryable): ResultAsync<Row[], StorageError> {
     if (this.closed) return errAsync({ kind: 'Closed', operation });
-    return ResultAsync.fromPromise((on ?? this.db).query<Row>(text, values), (error) => databaseError(operation, error)).map((result) => result.rows);
+    // One then rather than fromPromise(...).map(...): every statement comes through here, and neverthrow's
+    // map wraps each call in a generator-driven async step of its own.
+    return new ResultAsync(
+      (on ?? this.db).query<Row>(text, values).then(
+        (result) => ok(result.rows),
+        (error: unknown) => err(databaseError(operation, error)),
+      ),
+    );
   }
 
   markClosed(): void {
