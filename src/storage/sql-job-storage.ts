@@ -134,12 +134,10 @@ export class SqlJobStorage implements JobStorage {
   }
 
   fetchJobs(request: FetchRequest): ResultAsync<FetchOutcome[], StorageError> {
-    return this.runner
-      .rows<FetchedRow>('fetching jobs', this.sql.fetchJobs, [request.queues, request.limit, request.owner, request.leaseMs, request.request ?? null])
-      .map((rows) => {
-        this.rewrote(rows.length);
-        return rows.map(decodeFetchedRow);
-      });
+    return mapOk(this.runner.rows<FetchedRow>('fetching jobs', this.sql.fetchJobs, [request.queues, request.limit, request.owner, request.leaseMs, request.request ?? null]), (rows) => {
+      this.rewrote(rows.length);
+      return rows.map(decodeFetchedRow);
+    });
   }
 
   renewLeases(leases: readonly Lease[], leaseMs: number): ResultAsync<RenewOutcome, StorageError> {
@@ -178,31 +176,33 @@ export class SqlJobStorage implements JobStorage {
       if (one.isErr()) return errAsync(one.error);
       checked.push(one.value);
     }
-    return this.runner
-      .rows<{ applied: boolean; released: string | null }>('changing job states', this.sql.changeStates, [
-        changes.map((c) => c.jobId),
-        changes.map((c) => c.from.join(',')),
-        changes.map((c) => c.lease?.token ?? null),
-        changes.map((c) => c.to.name),
-        changes.map((c) => (c.to.name === 'Enqueued' ? (c.to.queue ?? null) : null)),
-        changes.map((c) => (c.to.name === 'Enqueued' && c.to.toHead === true)),
-        changes.map((c) => (c.to.name === 'Scheduled' ? c.to.runAt : null)),
-        changes.map((c) => (c.to.name === 'Succeeded' ? (c.to.result ?? null) : null)),
-        changes.map((c) => (c.reason === undefined ? null : storableText(c.reason))),
-        checked.map((encoded) => encoded.data),
-        this.settings.jobExpirationTimeoutMs,
-        this.channel,
-        changes.map((c) => retryCountOf(c.to)),
-        checked.map((encoded) => encoded.replaced),
-      ], options?.transaction)
-      .map((rows) => {
-        const applied = rows.map((row) => row.applied);
+    const written = this.runner.rows<{ applied: boolean; released: string | null }>('changing job states', this.sql.changeStates, [
+      changes.map((c) => c.jobId),
+      changes.map((c) => c.from.join(',')),
+      changes.map((c) => c.lease?.token ?? null),
+      changes.map((c) => c.to.name),
+      changes.map((c) => (c.to.name === 'Enqueued' ? (c.to.queue ?? null) : null)),
+      changes.map((c) => (c.to.name === 'Enqueued' && c.to.toHead === true)),
+      changes.map((c) => (c.to.name === 'Scheduled' ? c.to.runAt : null)),
+      changes.map((c) => (c.to.name === 'Succeeded' ? (c.to.result ?? null) : null)),
+      changes.map((c) => (c.reason === undefined ? null : storableText(c.reason))),
+      checked.map((encoded) => encoded.data),
+      this.settings.jobExpirationTimeoutMs,
+      this.channel,
+      changes.map((c) => retryCountOf(c.to)),
+      checked.map((encoded) => encoded.replaced),
+    ], options?.transaction);
+    // One promise step (see mapOk): the completion path of every job comes through here.
+    return new ResultAsync(
+      written.then((rows) => {
+        if (rows.isErr()) return err(uniqueKeyHeld(rows.error));
+        const applied = rows.value.map((row) => row.applied);
         this.rewrote(applied.filter(Boolean).length);
         // Only the first row carries them, and only when the batch finished a parent with continuations.
-        this.reportReleased(rows[0]?.released ?? null);
-        return applied;
-      })
-      .mapErr(uniqueKeyHeld);
+        this.reportReleased(rows.value[0]?.released ?? null);
+        return ok(applied);
+      }) as Promise<Result<boolean[], StorageError>>,
+    );
   }
 
   setParameter(jobId: JobId, name: string, value: JsonValue): ResultAsync<void, StorageError> {
