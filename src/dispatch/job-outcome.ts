@@ -1,4 +1,4 @@
-import { errAsync, okAsync, type ResultAsync } from 'neverthrow';
+import { err, errAsync, ok, ResultAsync, type Result } from 'neverthrow';
 import { fromStorageError, jobNotFound } from '../jobs/job-error.js';
 import type { JobStorage } from '../storage/job-storage.js';
 import type { JobId, StateRecord } from '../storage/job-types.js';
@@ -12,12 +12,7 @@ import { decodeStoredResult } from './stored-result.js';
  * `JobFailed` with the failure its Failed state recorded, or `JobDeleted`.
  */
 export function readJobOutcome(storage: JobStorage, jobId: JobId, state: FinalState): ResultAsync<unknown, AwaitError> {
-  if (state === 'Succeeded') {
-    return storage
-      .getResult(jobId)
-      .mapErr(fromStorageError)
-      .andThen((text) => (text === undefined ? okAsync(undefined) : decodeStoredResult(text, jobId)));
-  }
+  if (state === 'Succeeded') return new ResultAsync(readResponse(storage, jobId));
   return storage
     .jobDetails(jobId)
     .mapErr(fromStorageError)
@@ -32,6 +27,13 @@ export function readJobOutcome(storage: JobStorage, jobId: JobId, state: FinalSt
       const error = failureOf(entry, details.stateChangedAt);
       return errAsync<never, AwaitError>({ kind: 'JobFailed', jobId, error, message: `Job ${jobId} failed: ${error.message}` });
     });
+}
+
+/** The decoded response of a Succeeded job: one async step, as every enqueueAwait ends here. */
+async function readResponse(storage: JobStorage, jobId: JobId): Promise<Result<unknown, AwaitError>> {
+  const text = await storage.getResult(jobId);
+  if (text.isErr()) return err(fromStorageError(text.error));
+  return text.value === undefined ? ok(undefined) : decodeStoredResult(text.value, jobId);
 }
 
 function failureOf(entry: StateRecord | undefined, stateChangedAt: Date): JobFailure {

@@ -230,11 +230,11 @@ export class SqlJobStorage implements JobStorage {
   }
 
   getResult(jobId: JobId): ResultAsync<string | undefined, StorageError> {
-    return this.readStateAndResult(jobId, 'reading a job result').map((row) => row?.result ?? undefined);
+    return mapOk(this.readStateAndResult(jobId, 'reading a job result'), (row) => row?.result ?? undefined);
   }
 
   getState(jobId: JobId, transaction?: Queryable): ResultAsync<StateName | undefined, StorageError> {
-    return this.readStateAndResult(jobId, 'reading a job state', transaction).map((row) => row?.state);
+    return mapOk(this.readStateAndResult(jobId, 'reading a job state', transaction), (row) => row?.state);
   }
 
   getStates(jobIds: readonly JobId[]): ResultAsync<Map<JobId, StateName>, StorageError> {
@@ -242,7 +242,7 @@ export class SqlJobStorage implements JobStorage {
     const ids = Result.combine(jobIds.map((id) => parseJobId(id, op)));
     if (ids.isErr()) return errAsync(ids.error);
     if (ids.value.length === 0) return okAsync(new Map<JobId, StateName>());
-    return this.runner.rows<{ id: string; state: StateName }>(op, this.sql.jobStates, [ids.value]).map((rows) => new Map<JobId, StateName>(rows.map((row) => [row.id, row.state])));
+    return mapOk(this.runner.rows<{ id: string; state: StateName }>(op, this.sql.jobStates, [ids.value]), (rows) => new Map<JobId, StateName>(rows.map((row) => [row.id, row.state])));
   }
 
   lastSucceededAt(key: string): ResultAsync<Date | undefined, StorageError> {
@@ -423,9 +423,9 @@ export class SqlJobStorage implements JobStorage {
   }
 
   private readStateAndResult(jobId: JobId, op: string, transaction?: Queryable): ResultAsync<{ state: StateName; result: string | null } | undefined, StorageError> {
-    return parseJobId(jobId, op)
-      .asyncAndThen((id) => this.runner.rows<{ state: StateName; result: string | null }>(op, this.sql.getResult, [id], transaction))
-      .map((rows) => rows[0]);
+    const id = parseJobId(jobId, op);
+    if (id.isErr()) return errAsync(id.error);
+    return mapOk(this.runner.rows<{ state: StateName; result: string | null }>(op, this.sql.getResult, [id.value], transaction), (rows) => rows[0]);
   }
 }
 
