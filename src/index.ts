@@ -85,7 +85,7 @@ export type { MisfirePolicy, RecurringDefinition, RecurringJob } from './storage
 export type { StateChange, TargetState } from './storage/state-change.js';
 export type { StorageEvent } from './storage/storage-events.js';
 export { formatStorageError } from './storage/storage-error.js';
-export type { MalformedJob, StorageError } from './storage/storage-error.js';
+export type { InputRefusal, MalformedJob, StorageError } from './storage/storage-error.js';
 export type { MigrationReport } from './storage/migrator.js';
 export type { Queryable } from './storage/database.js';
 

@@ -1,4 +1,4 @@
-import type { StorageError } from '../storage/storage-error.js';
+import type { InputRefusal, StorageError } from '../storage/storage-error.js';
 import type { CodecError } from './payload-codec.js';
 
 /**
@@ -18,8 +18,11 @@ export type JobError =
   | { readonly kind: 'InvalidMethodCall'; readonly serviceName: string; readonly message: string }
   /** Part of the payload or arguments cannot be stored (a function, a cycle...). */
   | CodecError
-  /** Options that make no sense (a negative delay, an invalid queue name, an invalid date). */
-  | { readonly kind: 'InvalidOptions'; readonly message: string }
+  /**
+   * Options that make no sense (a negative delay, an invalid queue name, an invalid date),
+   * or a change the storage refused for its input; `refusal` then names the refusals a caller may act on.
+   */
+  | { readonly kind: 'InvalidOptions'; readonly message: string; readonly refusal?: InputRefusal }
   /** A client filter canceled the creation. */
   | { readonly kind: 'CreationCanceled'; readonly reason: string; readonly message: string }
   /** No job with this id. */
@@ -44,7 +47,7 @@ export function storageFailed(error: StorageError): JobError {
 
 /** A storage error as the client reports it: bad input (a malformed id, an invalid queue name) is the caller's, the rest is storage's. */
 export function fromStorageError(error: StorageError): JobError {
-  if (error.kind === 'InvalidInput') return { kind: 'InvalidOptions', message: error.message };
+  if (error.kind === 'InvalidInput') return error.refusal === undefined ? { kind: 'InvalidOptions', message: error.message } : { kind: 'InvalidOptions', message: error.message, refusal: error.refusal };
   if (error.kind === 'JobNotFound') return jobNotFound(error.jobId);
   return storageFailed(error);
 }

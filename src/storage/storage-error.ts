@@ -5,8 +5,11 @@ import { describeError } from '../logging/logger.js';
 export type StorageError =
   /** The database refused or could not run a statement (connection lost, constraint, timeout...). */
   | { readonly kind: 'DatabaseError'; readonly operation: string; readonly code: string | undefined; readonly message: string; readonly cause: unknown }
-  /** A value could not be stored: a payload that is not JSON-serialisable, an invalid name... */
-  | { readonly kind: 'InvalidInput'; readonly operation: string; readonly message: string }
+  /**
+   * A value could not be stored: a payload that is not JSON-serialisable, an invalid name...
+   * `refusal` names the refusals a caller may act on, so none has to read the message.
+   */
+  | { readonly kind: 'InvalidInput'; readonly operation: string; readonly message: string; readonly refusal?: InputRefusal }
   /** No job with this id. */
   | { readonly kind: 'JobNotFound'; readonly jobId: string }
   /** The schema in the database was written by a newer mediator-jobs. */
@@ -15,6 +18,12 @@ export type StorageError =
   | { readonly kind: 'SchemaMissing'; readonly schema: string; readonly databaseVersion: number; readonly libraryVersion: number; readonly message: string }
   /** The storage was closed. */
   | { readonly kind: 'Closed'; readonly operation: string };
+
+/**
+ * An `InvalidInput` a caller may act on. `UniqueKeyHeld`: the job cannot wait
+ * or run again while another job with its unique key waits or runs.
+ */
+export type InputRefusal = 'UniqueKeyHeld';
 
 /** A fetched row whose contents cannot be decoded. The job is held under `lease` so the caller can fail it. */
 export interface MalformedJob {

@@ -259,6 +259,7 @@ for (const kind of STORAGE_KINDS) {
         const requeue = await e.engine.client.requeue(old);
         assert.equal(requeue.isErr() && requeue.error.kind, 'InvalidOptions');
         assert.match(requeue.isErr() ? requeue.error.message : '', /another job with its unique key is waiting or running/);
+        assert.equal(requeue.isErr() && requeue.error.kind === 'InvalidOptions' ? requeue.error.refusal : undefined, 'UniqueKeyHeld', 'the client error keeps the storage\'s mark');
         assert.equal((await e.t.storage.getState(old))._unsafeUnwrap(), 'Deleted', 'unchanged');
       } finally {
         await e.dispose();

@@ -73,6 +73,7 @@ export function uniqueKeyContract(kind: StorageKind): void {
         assert.ok(requeue.isErr(), 'the requeue is refused');
         assert.equal(requeue.error.kind, 'InvalidInput');
         assert.match('message' in requeue.error ? requeue.error.message : '', /another job with its unique key is waiting or running/);
+        assert.equal(requeue.error.kind === 'InvalidInput' ? requeue.error.refusal : undefined, 'UniqueKeyHeld', 'the refusal is marked, so no caller has to read its message');
         assert.equal(await stateOf(storage, old.id), 'Deleted');
         (await storage.changeState({ jobId: current.id, from: ['Enqueued'], to: { name: 'Deleted' } }))._unsafeUnwrap();
         assert.equal((await storage.changeState({ jobId: old.id, from: ['Deleted'], to: { name: 'Enqueued' } }))._unsafeUnwrap(), true, 'once the key is free, it may come back');
