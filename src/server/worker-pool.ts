@@ -382,8 +382,12 @@ export class WorkerPool {
         for (const jobId of lost) this.abortHandler(jobId, new Error(`the lease on job ${jobId} was lost`));
       },
       (error) => {
-        // Stopping: the jobs are being handed back, or keep their leases until they expire (a closed storage).
-        if (!this.stopping.signal.aborted) this.logger.warn(`Renewing ${leases.length} leases failed; retrying at the next renewal: ${error.kind}`, { error });
+        // A storage closed under the stop is reported once by the server (the jobs keep their leases until
+        // they expire): its refusal (Closed), or a renewal in flight as it closed, is no news. Any other
+        // failure matters as much while stopping: the handlers are still finishing, and a lease that lapses
+        // lets another server run the job beside them.
+        if (this.stopping.signal.aborted && (error.kind === 'Closed' || this.closedWhileStopping)) return;
+        this.logger.warn(`Renewing ${leases.length} leases failed; retrying at the next renewal: ${error.kind}`, { error });
       },
     );
   }
