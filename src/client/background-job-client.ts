@@ -11,6 +11,7 @@ import type { ContinuationOption, InitialState, JobId, JsonValue, NewJob } from 
 import type { LocalWorkers } from '../server/local-workers.js';
 import type { StateMachine } from '../states/state-machine.js';
 import type { ContinuationOptions, EnqueueOptions, RunAt } from './job-options.js';
+import { givesUniqueKey, uniqueKeyNotTaken } from './unique-key-option.js';
 import { changeJobState } from './change-job-state.js';
 import { mapOk } from '../results/map-ok.js';
 
@@ -18,6 +19,9 @@ import { mapOk } from '../results/map-ok.js';
 export const DEFAULT_QUEUE = 'default';
 
 const CONTINUATION_OPTIONS: readonly ContinuationOption[] = ['succeeded', 'finished', 'deleted'];
+
+/** Why a batch takes no unique key. */
+const BATCH_IS_WHOLE = 'a batch is created whole, a keyed job only when its key is free; enqueue keyed jobs one by one';
 
 /** One job of a batch. */
 export interface BatchEntry {
@@ -94,12 +98,12 @@ export class BackgroundJobClient {
   /** Stores many jobs in one statement; all or none are created. Ids come back in order. */
   enqueueBatch(entries: readonly (Job | BatchEntry)[], options: Pick<EnqueueOptions, 'transaction'> = {}): ResultAsync<JobId[], JobError> {
     if (!Array.isArray(entries as unknown)) return errAsync({ kind: 'InvalidOptions', message: 'enqueueBatch takes a list of jobs (or { job, options } entries).' });
+    // Neither the batch's options nor an entry's: a key given for the whole batch would be as silently lost.
+    if (givesUniqueKey(options)) return errAsync(uniqueKeyNotTaken('enqueueBatch', BATCH_IS_WHOLE));
     const prepared = Result.combine(
       entries.map((entry) => {
         const { job, options: jobOptions } = isBatchEntry(entry) ? entry : { job: entry, options: undefined };
-        if (hasUniqueKey(jobOptions)) {
-          return err<Prepared, JobError>({ kind: 'InvalidOptions', message: 'enqueueBatch does not take uniqueKey: a batch is created whole, a keyed job only when its key is free. Enqueue keyed jobs one by one.' });
-        }
+        if (givesUniqueKey(jobOptions)) return err<Prepared, JobError>(uniqueKeyNotTaken('enqueueBatch', BATCH_IS_WHOLE));
         return this.prepare(job, { name: 'Enqueued' }, jobOptions ?? {}, 'Enqueued by the client (batch)');
       }),
     );
@@ -142,7 +146,7 @@ export class BackgroundJobClient {
   }
 
   private createOne(job: Job, state: InitialState, options: EnqueueOptions, reason: string): ResultAsync<JobId, JobError> {
-    if (hasUniqueKey(options)) {
+    if (givesUniqueKey(options)) {
       return this.prepare(job, state, options, reason).asyncAndThen((prepared) => this.storeUnique(prepared, options.transaction));
     }
     return this.prepare(job, state, options, reason).asyncAndThen((prepared) => {
@@ -267,11 +271,6 @@ function encodeParameters(parameters: Readonly<Record<string, unknown>> | undefi
   return Result.combine(Object.entries(parameters).map(([name, value]) => encodePayload(value, `parameter ${name}`, 'own-fields').map((encoded) => [name, encoded] as const))).map(
     (entries) => Object.fromEntries(entries),
   );
-}
-
-/** JavaScript callers pass null for "no key". */
-function hasUniqueKey(options: Pick<EnqueueOptions, 'uniqueKey'> | undefined): boolean {
-  return options?.uniqueKey !== undefined && options.uniqueKey !== null;
 }
 
 function isBatchEntry(entry: Job | BatchEntry): entry is BatchEntry {

@@ -20,7 +20,8 @@ export interface EnqueueOptions {
    * creates nothing and answers that job's id; its client filters'
    * `onCreating` still run, `onCreated` does not. Once the job has succeeded,
    * failed or been deleted, the key is free. 1 to 200 printable characters.
-   * Not for `enqueueBatch`.
+   * Not for `enqueueBatch` nor recurring jobs: given there (by JavaScript
+   * callers), it is refused as `InvalidOptions`.
    */
   readonly uniqueKey?: string | undefined;
   /** Marks the job as a run of this recurring job (set by the recurring scheduler and `trigger`). */

@@ -8,6 +8,7 @@ import type { JobStorage } from '../storage/job-storage.js';
 import type { JobId } from '../storage/job-types.js';
 import type { MisfirePolicy, RecurringDefinition, RecurringJob } from '../storage/recurring-types.js';
 import { DEFAULT_QUEUE, type BackgroundJobClient } from './background-job-client.js';
+import { givesUniqueKey, uniqueKeyNotTaken } from './unique-key-option.js';
 
 /** The time zone a recurring job's cron expression is read in when none is given. */
 export const DEFAULT_RECURRING_TIME_ZONE = 'UTC';
@@ -71,7 +72,7 @@ export class RecurringJobManager {
    *
    * Errors: `InvalidCron`, `InvalidTimeZone`, `UnknownRequestType`,
    * `UnknownService`, `Unserializable`, `InvalidOptions` (an invalid id, queue
-   * or misfire policy), `StorageFailed`.
+   * or misfire policy, or a uniqueKey, which recurring jobs do not take), `StorageFailed`.
    */
   addOrUpdate(id: string, job: Job, cron: string, options: RecurringJobOptions = {}): ResultAsync<void, JobError> {
     const checked = this.check(job, cron, options ?? {});
@@ -152,6 +153,8 @@ export class RecurringJobManager {
     }
     const skipIfRunning = options.skipIfRunning ?? false;
     if (typeof skipIfRunning !== 'boolean') return err({ kind: 'InvalidOptions', message: 'skipIfRunning must be true or false.' });
+    // Not in the types; a JavaScript caller's key would otherwise be dropped without a word.
+    if (givesUniqueKey(options)) return err(uniqueKeyNotTaken('A recurring job (addOrUpdate)', 'each tick creates a new run; skipIfRunning: true skips a tick while the previous run has not finished'));
     return checkSchedule(cron, options.timeZone ?? DEFAULT_RECURRING_TIME_ZONE).andThen((schedule) =>
       toStoredInvocation(job, this.catalog)
         // Restore it once now, so a job that could not be run later is refused at definition time.

@@ -247,6 +247,9 @@ for (const kind of STORAGE_KINDS) {
         const batch = await e.engine.client.enqueueBatch([new Echo('a', AT, BIG), { job: new Echo('b', AT, BIG), options: { uniqueKey: 'k' } }]);
         assert.equal(batch.isErr() && batch.error.kind, 'InvalidOptions');
         assert.match(batch.isErr() ? batch.error.message : '', /enqueueBatch does not take uniqueKey/);
+        const batchWide = await e.engine.client.enqueueBatch([new Echo('a', AT, BIG)], { uniqueKey: 'k' } as never);
+        assert.equal(batchWide.isErr() && batchWide.error.kind, 'InvalidOptions', 'a key for the whole batch (a JavaScript caller\'s) is refused, not ignored');
+        assert.match(batchWide.isErr() ? batchWide.error.message : '', /^enqueueBatch does not take uniqueKey: .*uniqueKey is an option of a single job: enqueue, schedule and continueWith/, 'names the option and where it is taken');
         const malformed = await e.mediator.enqueue(new Echo('c', AT, BIG), { uniqueKey: '' });
         assert.equal(malformed.isErr() && malformed.error.kind, 'InvalidOptions');
         assert.match(malformed.isErr() ? malformed.error.message : '', /Unique key "" is invalid/);

@@ -37,6 +37,18 @@ for (const kind of STORAGE_KINDS) {
         assert.deepEqual((await h.t.storage.listRecurring())._unsafeUnwrap(), []);
       }));
 
+    it('refuses a uniqueKey (a JavaScript caller\'s: the options have none), saying where it is taken, and stores nothing', () =>
+      withRecurring(kind, async (h) => {
+        const keyed = { uniqueKey: 'nightly' } as never;
+        const refused = await h.manager.addOrUpdate('keyed', new Ping('x'), '* * * * *', keyed);
+        assert.equal(refused.isErr() && refused.error.kind, 'InvalidOptions', 'refused as a bad option, not ignored');
+        assert.match(refused.isErr() ? refused.error.message : '', /^A recurring job \(addOrUpdate\) does not take uniqueKey: .*skipIfRunning.*uniqueKey is an option of a single job: enqueue, schedule and continueWith/, 'names the option and where it is taken');
+        assert.deepEqual((await h.t.storage.listRecurring())._unsafeUnwrap(), [], 'no definition was stored');
+        const unkeyed = { uniqueKey: null } as never;
+        (await h.manager.addOrUpdate('unkeyed', new Ping('x'), '* * * * *', unkeyed))._unsafeUnwrap();
+        assert.equal((await h.t.storage.listRecurring())._unsafeUnwrap().length, 1, 'a null key is no key, as for enqueue');
+      }));
+
     it('stores the definition with its first tick in its time zone; an update keeps a planned tick unless the schedule changes', () =>
       withRecurring(kind, async (h) => {
         (await h.manager.addOrUpdate('paris', new Ping('p'), '0 9 * * *', { timeZone: 'Europe/Paris', queue: 'mornings', misfire: 'strict', skipIfRunning: true }))._unsafeUnwrap();
