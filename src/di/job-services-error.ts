@@ -2,12 +2,13 @@ import type { ServiceRegistrationError } from '../jobs/job-services.js';
 import type { RegistrationError } from '../mediator/index.js';
 
 /**
- * Why `configureJobServices` failed: a refused registration (see
- * `RegistrationError`), or
+ * Why `configureJobServices` or `registerProcessorAsServer` failed: a
+ * refused registration (see `RegistrationError`), or
  *
  * - `ContainerFailed`: inversify threw while binding or resolving.
- * - `OptionsAlreadyBound`: a second call passed a different options object;
- *   the first binding is kept (never silently replaced).
+ * - `OptionsAlreadyBound`: a second call passed a different options object,
+ *   or a second `registerProcessorAsServer` call overrides that come to other
+ *   server options; the first binding is kept (never silently replaced).
  * - `DuplicateServiceName`: two job services share a name (give one a static `jobServiceName`).
  * - `EngineRequired`: job `services` were given, but no storage (now or in an earlier call).
  */

@@ -50,3 +50,6 @@ export const COMPLETION_WATCHER: ServiceIdentifier<CompletionWatcher> = Symbol('
 
 /** The mediator without job extensions, which `MEDIATOR` resolves to until the job engine is bound. @internal */
 export const PLAIN_MEDIATOR: ServiceIdentifier<IMediator> = Symbol('mediator-jobs.PlainMediator');
+
+/** The options `registerProcessorAsServer` made its server with, so a second call can tell whether it asks for another. @internal */
+export const JOB_SERVER_OPTIONS: ServiceIdentifier<MediatorJobsOptions> = Symbol('mediator-jobs.JobServerOptions');

@@ -80,6 +80,11 @@ export class JobEngine {
    * only (queues, worker count, name...). Every server also runs the
    * recurring scheduler: each tick fires once however many servers run.
    */
+  /** The options a server created with `overrides` runs with: the engine's, with `overrides` replacing theirs. */
+  serverOptions(overrides: Partial<MediatorJobsOptions> = {}): MediatorJobsOptions {
+    return { ...this.setup.options, ...overrides };
+  }
+
   createServer(overrides: Partial<MediatorJobsOptions> = {}, extraProcesses: readonly ServerProcess[] = []): JobServer {
     const recurringScheduler = new RecurringScheduler(this.setup.storage, this.client, this.catalog, this.logger);
     return new JobServer({
@@ -89,7 +94,7 @@ export class JobEngine {
       filters: this.filters,
       resolver: this.setup.resolver,
       logger: this.logger,
-      options: { ...this.setup.options, ...overrides },
+      options: this.serverOptions(overrides),
       extraProcesses: [recurringScheduler, ...extraProcesses],
       localWorkers: this.localWorkers,
       timeouts: this.timeouts,

@@ -72,6 +72,31 @@ for (const kind of STORAGE_KINDS) {
       }
     });
 
+    it('a second call whose overrides ask for other options is refused; the same options, or none, give the registered server', async () => {
+      const t = await openTestStorage(kind);
+      try {
+        const container = new Container();
+        container.bind(GREETING).toConstantValue('Hey');
+        const options = resolveOptions({ WorkerCount: 2, QueuePollInterval: '200ms' })._unsafeUnwrap();
+        configureJobServices(container, { options, storage: t.storage, handlers: [GreetHandler], logger: silentLogger })._unsafeUnwrap();
+        const server = registerProcessorAsServer(container, { serverName: 'reports', queues: ['reports'] })._unsafeUnwrap();
+
+        const other = registerProcessorAsServer(container, { serverName: 'mail', queues: ['reports'] });
+        assert.ok(other.isErr(), 'another server name is not silently dropped');
+        assert.equal(other.error.kind, 'OptionsAlreadyBound', 'the error kind for a binding kept as it was');
+        assert.match(other.error.message, /already registered with other options \(different: serverName\)/, 'says the server is registered with other options, and which');
+        const moreWorkers = registerProcessorAsServer(container, { serverName: 'reports', queues: ['reports'], workerCount: 8 });
+        assert.equal(moreWorkers.isErr() && moreWorkers.error.kind, 'OptionsAlreadyBound', 'an override the first call did not make is refused too');
+
+        assert.equal(registerProcessorAsServer(container, { queues: ['reports'], serverName: 'reports' })._unsafeUnwrap(), server, 'the same overrides (in any order) give the same server');
+        assert.equal(registerProcessorAsServer(container, { serverName: 'reports', queues: ['reports'], workerCount: 2 })._unsafeUnwrap(), server, 'an override equal to the configured option changes nothing');
+        assert.equal(registerProcessorAsServer(container)._unsafeUnwrap(), server, 'no overrides: the registered server, whatever it was made with');
+        assert.equal(container.get(JOB_SERVER), server, 'the container still holds the first server');
+      } finally {
+        await t.dispose();
+      }
+    });
+
     it('refuses to register a server before the engine is configured', () => {
       const error = registerProcessorAsServer(new Container())._unsafeUnwrapErr();
       assert.equal(error.kind, 'ContainerFailed');
