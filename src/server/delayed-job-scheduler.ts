@@ -62,15 +62,11 @@ export class DelayedJobScheduler implements ServerProcess {
           .andThen(({ released, next }) => {
             this.sweepAfter = next;
             if (released.length > 0) this.logger.info(`Released ${released.length} continuation(s) whose parent had finished`, { released });
-            return this.storage.nextScheduledAt();
+            // Measured by the database, whose clock decides due-ness: measured by this process's clock, running
+            // ahead of the database's, a job not yet due looked due, and the scheduler went round at once until it was.
+            return this.storage.scheduledDueInMs().map((dueInMs) => (dueInMs === undefined ? this.pollIntervalMs : Math.min(this.pollIntervalMs, Math.max(0, Math.ceil(dueInMs)))));
           })
           .mapErr((error) => ({ message: formatStorageError(error) }));
-      })
-      .map((next) => {
-        if (typeof next === 'number') return next;
-        if (next === undefined) return this.pollIntervalMs;
-        // The database's clock decides due-ness; a few ms of skew only costs one extra round.
-        return Math.min(this.pollIntervalMs, Math.max(0, next.getTime() - Date.now()));
       });
   }
 

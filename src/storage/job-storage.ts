@@ -183,6 +183,11 @@ export interface JobStorage {
   /** When the next Scheduled job is due; `undefined` when none is scheduled. */
   nextScheduledAt(): ResultAsync<Date | undefined, StorageError>;
   /**
+   * Milliseconds until the next Scheduled job is due by the database's clock
+   * (0 or less: due already); `undefined` when none is scheduled.
+   */
+  scheduledDueInMs(): ResultAsync<number | undefined, StorageError>;
+  /**
    * Moves the continuations of these parents whose parent finished: to their
    * queue, or to Deleted when the parent's outcome does not match their
    * option. Returns the ids moved.

@@ -262,6 +262,10 @@ export class SqlJobStorage implements JobStorage {
     return this.runner.rows<{ next: Date | null }>('finding the next scheduled job', this.sql.nextScheduled).map((rows) => rows[0]?.next ?? undefined);
   }
 
+  scheduledDueInMs(): ResultAsync<number | undefined, StorageError> {
+    return this.runner.rows<{ due_in_ms: number | null }>('finding the next scheduled job', this.sql.scheduledDueIn).map((rows) => rows[0]?.due_in_ms ?? undefined);
+  }
+
   releaseContinuations(parentIds: readonly JobId[], limit = DEFAULT_CONTINUATION_BATCH): ResultAsync<JobId[], StorageError> {
     const op = 'releasing continuations';
     const ids = Result.combine(parentIds.map((id) => parseJobId(id, op)));

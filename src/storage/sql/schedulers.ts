@@ -16,6 +16,16 @@ export const nextScheduledSql = (schema: string): string => `
 SELECT min(run_at) AS next FROM ${schema}.jobs WHERE state = 'Scheduled'`;
 
 /**
+ * Milliseconds until the next Scheduled job is due by the database's clock
+ * (negative when one is due already, NULL when none is scheduled): the
+ * scheduler sleeps this long, so a local clock that differs from the
+ * database's neither spins it nor makes it late.
+ */
+export const scheduledDueInSql = (schema: string): string => `
+SELECT (extract(epoch FROM min(run_at) - now()) * 1000)::float8 AS due_in_ms
+FROM ${schema}.jobs WHERE state = 'Scheduled'`;
+
+/**
  * Deletes up to $1 expired jobs (Succeeded or Deleted past their expire_at)
  * with their history, parameters and results. Small batches keep each
  * transaction short, so expiration never stalls the hot path. The newest

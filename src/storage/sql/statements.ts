@@ -6,7 +6,7 @@ import { fetchJobsSql } from './fetch-jobs.js';
 import { renewLeasesSql } from './renew-leases.js';
 import { strayLeasesSql } from './stray-leases.js';
 import { changeStatesSql } from './change-states.js';
-import { dueScheduledSql, expireJobsSql, nextScheduledSql } from './schedulers.js';
+import { dueScheduledSql, expireJobsSql, nextScheduledSql, scheduledDueInSql } from './schedulers.js';
 import { releaseContinuationsOfSql, sweepContinuationsSql } from './continuations.js';
 import { announceServerSql, heartbeatSql, removeDeadServersSql, removeServerSql } from './servers.js';
 import { getParametersSql, getResultSql, setParameterSql } from './job-data.js';
@@ -33,6 +33,7 @@ export function statementsFor(schema: string) {
     dueScheduled: dueScheduledSql(schema),
     expireJobs: expireJobsSql(schema),
     nextScheduled: nextScheduledSql(schema),
+    scheduledDueIn: scheduledDueInSql(schema),
     releaseContinuationsOf: releaseContinuationsOfSql(schema),
     sweepContinuations: sweepContinuationsSql(schema),
     announceServer: announceServerSql(schema),
