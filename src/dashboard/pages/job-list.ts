@@ -39,7 +39,7 @@ export function jobListPage(ctx: PageContext, query: ListQuery, jobs: ListPage<J
   );
   const table =
     jobs.items.length === 0
-      ? html`<p class="empty">${query.term === '' ? 'No jobs here.' : 'No job matches this search.'}</p>`
+      ? html`<p class="empty">${jobs.total > 0 ? 'This page is past the last one.' : query.term === '' ? 'No jobs here.' : 'No job matches this search.'}</p>`
       : html`<table class="jobs">
 <thead><tr>${ctx.readOnly ? '' : html`<th class="select"><input type="checkbox" data-select-all aria-label="Select all"></th>`}<th>Id</th><th>Job</th><th>Queue</th><th>State</th><th>Created</th><th>${query.state === 'Scheduled' ? 'Runs' : 'State changed'}</th></tr></thead>
 <tbody>${rows}</tbody>
@@ -66,9 +66,12 @@ function pager(ctx: PageContext, query: ListQuery, total: number): SafeHtml {
   const at = (page: number) => linkTo(ctx, '/jobs', { state: query.state, q: query.term, page, size: query.pageSize === 20 ? undefined : query.pageSize });
   const first = (query.page - 1) * query.pageSize + 1;
   const last = Math.min(total, query.page * query.pageSize);
+  // A page past the last one (a bookmark, or jobs expired meanwhile) has no range to show, and its
+  // "Previous" goes to the last page rather than to the empty page before this one.
+  const pastTheEnd = first > total;
   return html`<nav class="pager" aria-label="Pages">
-  <span class="muted">${total === 0 ? '0 jobs' : `${first}–${last} of ${total}`}</span>
-  ${query.page > 1 ? html`<a href="${at(query.page - 1)}" rel="prev">‹ Previous</a>` : html`<span class="disabled">‹ Previous</span>`}
+  <span class="muted">${total === 0 ? '0 jobs' : pastTheEnd ? `${total} job${total === 1 ? '' : 's'} in all` : `${first}–${last} of ${total}`}</span>
+  ${query.page > 1 ? html`<a href="${at(Math.min(query.page - 1, pages))}" rel="prev">‹ Previous</a>` : html`<span class="disabled">‹ Previous</span>`}
   <span>Page ${query.page} of ${pages}</span>
   ${query.page < pages ? html`<a href="${at(query.page + 1)}" rel="next">Next ›</a>` : html`<span class="disabled">Next ›</span>`}
 </nav>`;
