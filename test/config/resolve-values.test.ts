@@ -105,6 +105,17 @@ void describe('resolveOptions: workers, queues, names', () => {
     for (const path of ['/', '/jobs', '/admin/jobs']) assert.equal(resolveOptions({ DashboardPath: path })._unsafeUnwrap().dashboardPath, path);
     for (const path of ['jobs', '/jobs/', '//', '', '/a b', '/jobs?x', '/a//b']) assertInvalid({ DashboardPath: path }, 'DashboardPath');
   });
+
+  void it('refuses a DashboardPath no browser requests as written, or that would break the anti-forgery cookie', () => {
+    for (const path of ['/ops-area/jobs_1', '/hangfire', '/v1.2/jobs', '/~ops/jobs', "/a!$&'()*+,=:@b"]) {
+      assert.equal(resolveOptions({ DashboardPath: path }).map((o) => o.dashboardPath).unwrapOr(undefined), path, `${path} is requested as written`);
+    }
+    // Browsers resolve dot segments ("/a/../b" is requested as "/b") and percent-encode the rest (" < > \" ` { }",
+    // non-ASCII), so the dashboard would never answer; ";" would end the cookie's Path and start an attribute.
+    for (const path of ['/a/../b', '/.', '/a/./b', '/..', '/jöbs', '/a"b', '/a<b>', '/a`b', '/a{b}', '/a%2Fb', '/a\\b', '/jobs;Domain=elsewhere.example']) {
+      assertInvalid({ DashboardPath: path }, 'DashboardPath', /DashboardPath .* is invalid: /);
+    }
+  });
 });
 
 void describe('resolveOptions: keys and errors', () => {
