@@ -35,6 +35,11 @@ export function layerFromObject(settings: object, describeSource: (name: string)
 export class IndexedItems {
   constructor(readonly items: ReadonlyMap<number, string>) {}
 
+  /** Whether `below` is something items can be set over: nothing, a list, or a comma-separated string. */
+  static canMergeOver(below: unknown): boolean {
+    return isUnset(below) || Array.isArray(below) || typeof below === 'string';
+  }
+
   /** The list below with these items set, ordered by index (gaps close up, as .NET binds them). */
   over(below: unknown): string[] {
     const merged = new Map<number, unknown>();
@@ -57,6 +62,9 @@ export function mergeLayers(layers: readonly SettingsLayer[]): MergedSettings {
   const sources = new Map<string, string>();
   for (const layer of layers) {
     for (const [key, { value, source }] of layer) {
+      // Items set by index over a value that is no list (a file's "Queues": 5): that value stays, with its
+      // source, so validation reports it where it was written instead of the items silently replacing it.
+      if (value instanceof IndexedItems && !IndexedItems.canMergeOver(raw[key])) continue;
       raw[key] = value instanceof IndexedItems ? value.over(raw[key]) : value;
       sources.set(key, source);
     }

@@ -161,4 +161,14 @@ void describe('loadConfiguration: file contents', () => {
     assert.match(error.message, /HeartbeatInterval 1 is invalid.*minutes.*"1m"/);
     assert.match(error.message, /appsettings\.json \(HangFireOptions:HeartbeatInterval\)/);
   });
+
+  void it('reports a file\'s invalid Queues even when environment variables set some of its items by index', () => {
+    for (const queues of [{ 0: 'critical', 1: 'default' }, 5, true]) {
+      const basePath = settingsDir({ 'appsettings.json': { MediatorJobs: { Queues: queues } } });
+      const loaded = loadConfiguration({ basePath, env: { MediatorJobs__Queues__1: 'normal' } });
+      assert.ok(loaded.isErr(), `Queues ${JSON.stringify(queues)} in the file is not silently replaced: got ${JSON.stringify(loaded.map((o) => o.queues).unwrapOr([]))}`);
+      assert.equal(loaded.error.kind, 'InvalidValue', loaded.error.message);
+      assert.match(loaded.error.message, /^Queues .* is invalid: .*appsettings\.json \(MediatorJobs:Queues\)/, 'the error names the setting and the file that set it');
+    }
+  });
 });
