@@ -77,8 +77,8 @@ const SETTLED: Promise<void> = Promise.resolve();
  * as soon as its handler is done: recording the outcome joins the completion batch
  * while the worker already runs its next job, so fetching and completing
  * overlap instead of taking turns. An idle pool sleeps until a
- * notification (a job enqueued in one of its queues), a worker freeing up, or
- * the poll interval. All in-flight leases are renewed together by one
+ * notification (a job enqueued in one of its queues), a worker freeing up
+ * while jobs may still be waiting (see workMayWait), or the poll interval. All in-flight leases are renewed together by one
  * statement; a lease found lost (the job was deleted, or taken over after a
  * stall) aborts that job's signal.
  */
@@ -95,6 +95,18 @@ export class WorkerPool {
   private claiming = 0;
   /** The last fetch came back full: more jobs are likely waiting, so every loop fetches. */
   private backlogged = false;
+  /**
+   * Jobs may be waiting in this pool's queues: true until a fetch comes back
+   * short with no notification heard while it ran, and again at the next
+   * notification or failed fetch. A freed worker wakes the fetch only while it
+   * is true: otherwise every finished job cost a fetch that found nothing
+   * (two, in fact: one when the handler ended, one when its outcome was
+   * recorded). What no notification announces (a lease that ran out on
+   * another server) is found by the poll, as on an idle pool.
+   */
+  private workMayWait = true;
+  /** Notifications of jobs enqueued in this pool's queues, counted: tells a fetch whether one arrived while it ran. */
+  private enqueuedNotices = 0;
   private freedPending = false;
   /** Claims handed to job creation in this process and not yet settled: stop waits for them. */
   private readonly openClaims = new Set<Promise<void>>();
@@ -133,7 +145,10 @@ export class WorkerPool {
 
   /** A job was enqueued in `queue` somewhere: fetch now if it is one of ours. */
   notifyEnqueued(queue: string): void {
-    if (this.settings.queues.includes(queue)) this.wake();
+    if (!this.settings.queues.includes(queue)) return;
+    this.enqueuedNotices++;
+    this.workMayWait = true;
+    this.wake();
   }
 
   /**
@@ -272,7 +287,7 @@ export class WorkerPool {
     this.freedPending = true;
     setImmediate(() => {
       this.freedPending = false;
-      this.wake();
+      if (this.workMayWait || this.backlogged) this.wake();
     });
   }
 
@@ -286,11 +301,13 @@ export class WorkerPool {
       if (limit > 0) {
         this.claiming += limit;
         const request = this.leaseRequests.begin();
+        const noticesBefore = this.enqueuedNotices;
         const fetched = await this.storage.fetchJobs({ queues: this.settings.queues, limit, owner: this.settings.serverName, leaseMs: this.settings.invisibilityTimeoutMs, request });
         if (fetched.isErr()) {
           // Refused for a passing reason, the fetch goes again shortly: waiting out the poll interval would stall a backlog.
           state.refusedDelayMs = refusedForNow(fetched.error) ? Math.min(Math.max(state.refusedDelayMs * 2, FIRST_REFUSED_FETCH_DELAY_MS), this.settings.queuePollIntervalMs) : 0;
           // Stopping meanwhile, the loop ends here: a fetch refused because the storage was closed is no news.
+          this.workMayWait = true;
           if (!this.stopping.signal.aborted) this.logger.error(`Fetching jobs failed; retrying after ${state.refusedDelayMs > 0 ? `${state.refusedDelayMs} ms` : 'the poll interval'}: ${formatStorageError(fetched.error)}`, { error: fetched.error });
         } else {
           state.refusedDelayMs = 0;
@@ -300,6 +317,7 @@ export class WorkerPool {
           }
           // A full fetch suggests more are waiting: go again without sleeping, and bring in the other loops.
           fetchedAll = fetched.value.length === limit;
+          this.workMayWait = fetchedAll || this.enqueuedNotices !== noticesBefore;
           if (fetchedAll !== this.backlogged) {
             this.backlogged = fetchedAll;
             if (fetchedAll) this.wake();

@@ -37,9 +37,10 @@ for (const kind of STORAGE_KINDS) {
       }
     });
 
-    it('with a backlog, runs at most WorkerCount handlers and at most two fetches at once; a trickle of jobs gets one fetch at a time', async () => {
+    it('with a backlog, runs at most WorkerCount handlers and at most two fetches at once; a trickle of jobs gets one fetch at a time, and a finished job none', async () => {
       let running = 0, mostRunning = 0, fetching = 0, mostFetching = 0;
       const runs = new Map<number, number>();
+      // No poll: every fetch counted below comes from a notification, a full fetch or a freed worker.
       const e = await testEngine(kind, (registry) => {
         registry.addHandler(Tally, {
           handle: async (request: Tally) => {
@@ -51,7 +52,7 @@ for (const kind of STORAGE_KINDS) {
             return { n: request.n, at: new Date(0) };
           },
         })._unsafeUnwrap();
-      }, { WorkerCount: 8 });
+      }, { WorkerCount: 8, QueuePollInterval: '1h' });
       // Counts fetches in flight; the statement itself is the real one.
       const fetchJobs = e.t.storage.fetchJobs.bind(e.t.storage);
       e.t.storage.fetchJobs = (request) => {
@@ -76,12 +77,26 @@ for (const kind of STORAGE_KINDS) {
           await new Promise((resolve) => setImmediate(resolve));
           if (fetching === 0) break;
         }
+        // Through the batch call, which never claims a job as it creates it: each job is announced and fetched.
         mostFetching = 0;
+        let fetches = 0;
+        const countFetches = e.t.storage.fetchJobs;
+        e.t.storage.fetchJobs = (request) => (fetches++, countFetches(request));
         for (let n = 400; n < 410; n++) {
+          const [id] = (await e.engine.client.enqueueBatch([new Tally(n)]))._unsafeUnwrap();
+          await e.waitForState(id as string, 'Succeeded');
+        }
+        assert.equal(mostFetching, 1, 'one fetch at a time for a trickle of jobs');
+        // A job's fetch came back short and nothing was enqueued since: its worker freeing up fetches nothing more.
+        assert.equal(fetches, 10, 'one fetch per job of the trickle, none more when its worker frees up');
+
+        // Enqueued alone in the server's process, each job is claimed as it is created: no fetch at all.
+        fetches = 0;
+        for (let n = 410; n < 420; n++) {
           const id = (await e.engine.client.enqueue(new Tally(n)))._unsafeUnwrap();
           await e.waitForState(id, 'Succeeded');
         }
-        assert.equal(mostFetching, 1, 'one fetch at a time for a trickle of jobs');
+        assert.equal(fetches, 0, 'jobs claimed as they were created need no fetch, and a freed worker fetches only when jobs may wait');
         assert.deepEqual(e.logger.errors(), []);
       } finally {
         await e.dispose();
