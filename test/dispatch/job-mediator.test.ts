@@ -215,6 +215,10 @@ for (const kind of STORAGE_KINDS) {
         const created: string[] = [];
         const creating: string[] = [];
         e.engine.filters.add({ onCreating: (c) => void creating.push(c.queue), onCreated: (c) => void created.push(c.jobId) });
+        // Counts keyed creations that returned; the statement itself is the real one.
+        let keyedCreations = 0;
+        const createUniqueJob = e.t.storage.createUniqueJob.bind(e.t.storage);
+        e.t.storage.createUniqueJob = (job, options) => createUniqueJob(job, options).map((creation) => (keyedCreations++, creation));
         const first = await okOf(() => e.mediator.enqueue(new Gated('sync'), { uniqueKey: 'sync-account-7' }));
         const second = await okOf(() => e.mediator.enqueue(new Gated('sync'), { uniqueKey: 'sync-account-7', delay: 60_000 }));
         assert.equal(second, first, 'the waiting job\'s id, nothing created');
@@ -227,6 +231,9 @@ for (const kind of STORAGE_KINDS) {
         await e.startServer();
         const waiters = [1, 2].map(() => e.mediator.enqueueAwait(new Gated('sync'), { uniqueKey: 'sync-account-7' }));
         await e.waitForState(first, 'Processing');
+        // Both callers must have been handed the holder before it may finish: a creation landing after that
+        // would find the key free and rightly create (and run) a second job.
+        await eventually(async () => (keyedCreations === 5 ? true : undefined), 'both callers to be handed the holder');
         e.gates.open('sync');
         assert.deepEqual(await Promise.all(waiters.map((w) => okOf(() => w))), ['passed sync', 'passed sync'], 'both await the one job');
         assert.deepEqual(e.gates.started, ['sync'], 'it ran once');
