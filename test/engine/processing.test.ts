@@ -80,7 +80,7 @@ for (const kind of STORAGE_KINDS) {
         // Through the batch call, which never claims a job as it creates it: each job is announced and fetched.
         mostFetching = 0;
         let fetches = 0;
-        const countFetches = e.t.storage.fetchJobs;
+        const countFetches = e.t.storage.fetchJobs.bind(e.t.storage);
         e.t.storage.fetchJobs = (request) => (fetches++, countFetches(request));
         for (let n = 400; n < 410; n++) {
           const [id] = (await e.engine.client.enqueueBatch([new Tally(n)]))._unsafeUnwrap();
