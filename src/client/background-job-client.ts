@@ -12,6 +12,7 @@ import type { LocalWorkers } from '../server/local-workers.js';
 import type { StateMachine } from '../states/state-machine.js';
 import type { ContinuationOptions, EnqueueOptions, RunAt } from './job-options.js';
 import { givesUniqueKey, uniqueKeyNotTaken } from './unique-key-option.js';
+import { checkBatchOptions, checkEntryOptions } from './batch-options.js';
 import { changeJobState } from './change-job-state.js';
 import { mapOk } from '../results/map-ok.js';
 
@@ -95,15 +96,25 @@ export class BackgroundJobClient {
       });
   }
 
-  /** Stores many jobs in one statement; all or none are created. Ids come back in order. */
+  /**
+   * Stores many jobs in one statement; all or none are created. Ids come back
+   * in order. Per-job options (queue, parameters) go in `{ job, options }`
+   * entries; the second argument takes only `transaction`, for the whole
+   * batch. `InvalidOptions` for anything else given there (or a transaction
+   * given in an entry) by a JavaScript caller, rather than ignoring it.
+   */
   enqueueBatch(entries: readonly (Job | BatchEntry)[], options: Pick<EnqueueOptions, 'transaction'> = {}): ResultAsync<JobId[], JobError> {
     if (!Array.isArray(entries as unknown)) return errAsync({ kind: 'InvalidOptions', message: 'enqueueBatch takes a list of jobs (or { job, options } entries).' });
     // Neither the batch's options nor an entry's: a key given for the whole batch would be as silently lost.
     if (givesUniqueKey(options)) return errAsync(uniqueKeyNotTaken('enqueueBatch', BATCH_IS_WHOLE));
+    const checked = checkBatchOptions(options);
+    if (checked.isErr()) return errAsync(checked.error);
     const prepared = Result.combine(
       entries.map((entry) => {
         const { job, options: jobOptions } = isBatchEntry(entry) ? entry : { job: entry, options: undefined };
         if (givesUniqueKey(jobOptions)) return err<Prepared, JobError>(uniqueKeyNotTaken('enqueueBatch', BATCH_IS_WHOLE));
+        const entryChecked = checkEntryOptions(jobOptions);
+        if (entryChecked.isErr()) return err<Prepared, JobError>(entryChecked.error);
         return this.prepare(job, { name: 'Enqueued' }, jobOptions ?? {}, 'Enqueued by the client (batch)');
       }),
     );
