@@ -48,7 +48,8 @@ function environmentFile(basePath: string, environment: string | undefined): Res
  * any letter case; unknown keys are ignored. Then {@link resolveSettings} validates.
  *
  * @returns frozen options; or the first error: `InvalidFile` (base file, then
- * environment file), `InvalidValue` for a bad environment name, then the setting errors
+ * environment file), `InvalidValue` for a bad environment name or `overrides`
+ * that are not an object, then the setting errors
  * of `resolveOptions`, whose message ends with where the bad value was set.
  */
 export function loadConfiguration(options: LoadConfigurationOptions = {}): Result<MediatorJobsOptions, ConfigError> {
@@ -69,8 +70,15 @@ export function loadConfiguration(options: LoadConfigurationOptions = {}): Resul
   });
 }
 
-/** The overrides given in code as a layer; `InvalidValue` when reading them throws (a throwing getter). */
+/**
+ * The overrides given in code as a layer; `InvalidValue` when they are not an
+ * object, or reading them throws (a throwing getter).
+ */
 function overridesLayer(overrides: JobSettingsInput): Result<SettingsLayer, ConfigError> {
+  // An untyped caller's string or list would be read as numbered keys (none a setting), a number as no keys: ignored without a word.
+  if (typeof overrides !== 'object' || Array.isArray(overrides)) {
+    return err(invalidValue('overrides', typeof overrides === 'function' ? '(a function)' : overrides, 'expected an object of settings, e.g. { WorkerCount: 4 }'));
+  }
   try {
     return ok(layerFromObject(overrides, (name) => `overrides in code (${name})`));
   } catch (error) {

@@ -49,6 +49,16 @@ void describe('loadConfiguration: sources and precedence', () => {
     assert.equal(options.dashboardPath, '/base');
   });
 
+  void it('refuses overrides that are not an object (an untyped caller\'s), naming overrides, rather than ignoring them', () => {
+    const basePath = settingsDir();
+    for (const [what, overrides] of [['a string', 'WorkerCount=4'], ['a number', 4], ['a list', [{ WorkerCount: 4 }]], ['a boolean', true], ['a function', () => ({ WorkerCount: 4 })]] as const) {
+      const error = loadConfiguration({ basePath, env: {}, overrides: overrides as never }).match(failOnOk, (e) => e);
+      assert.equal(error.kind, 'InvalidValue', `overrides given as ${what}: ${error.message}`);
+      assert.match(error.message, /^overrides .* is invalid: expected an object of settings, e\.g\. \{ WorkerCount: 4 \}$/, `overrides given as ${what}: the message names overrides and what is expected`);
+    }
+    assert.equal(loadConfiguration({ basePath, env: {}, overrides: null as never })._unsafeUnwrap().workerCount, defaultOptions().workerCount, 'null overrides are none, as JavaScript callers pass them');
+  });
+
   void it('takes the environment from the option, else from NODE_ENV in env', () => {
     const basePath = settingsDir({
       'appsettings.Staging.json': { MediatorJobs: { WorkerCount: 7 } },
