@@ -52,7 +52,12 @@ function environmentFile(basePath: string, environment: string | undefined): Res
  * that are not an object, then the setting errors
  * of `resolveOptions`, whose message ends with where the bad value was set.
  */
-export function loadConfiguration(options: LoadConfigurationOptions = {}): Result<MediatorJobsOptions, ConfigError> {
+export function loadConfiguration(given: LoadConfigurationOptions = {}): Result<MediatorJobsOptions, ConfigError> {
+  // JavaScript callers pass null for "no options" (reading from null threw); anything else that is no object is refused.
+  const options = given ?? {};
+  if (typeof options !== 'object' || Array.isArray(options)) {
+    return err(invalidValue('loadConfiguration options', typeof options === 'function' ? '(a function)' : options, 'expected an object like { basePath, environment, env, overrides }, or nothing'));
+  }
   // The only place mediator-jobs reads the process environment.
   const env = options.env ?? process.env;
   const basePath = options.basePath ?? process.cwd();

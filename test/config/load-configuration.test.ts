@@ -59,6 +59,19 @@ void describe('loadConfiguration: sources and precedence', () => {
     assert.equal(loadConfiguration({ basePath, env: {}, overrides: null as never })._unsafeUnwrap().workerCount, defaultOptions().workerCount, 'null overrides are none, as JavaScript callers pass them');
   });
 
+  void it('takes null options as none and refuses options that are not an object, without throwing', () => {
+    let outcome;
+    try {
+      outcome = loadConfiguration(null as never);
+    } catch (error) {
+      assert.fail(`loadConfiguration(null) threw: ${String(error)}`);
+    }
+    assert.ok(outcome.isOk(), 'null options are none, as JavaScript callers pass them');
+    const error = loadConfiguration('./config' as never).match(failOnOk, (e) => e);
+    assert.equal(error.kind, 'InvalidValue', `a string for the options: ${error.message}`);
+    assert.match(error.message, /^loadConfiguration options "\.\/config" is invalid: expected an object like \{ basePath, environment, env, overrides \}/, 'the message names the options and what is expected');
+  });
+
   void it('takes the environment from the option, else from NODE_ENV in env', () => {
     const basePath = settingsDir({
       'appsettings.Staging.json': { MediatorJobs: { WorkerCount: 7 } },
