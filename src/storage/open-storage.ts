@@ -12,6 +12,7 @@ import { PgDatabase } from './postgres/pg-database.js';
 import { parseSchemaName } from './schema-name.js';
 import { SqlJobStorage } from './sql-job-storage.js';
 import { databaseError, type StorageError } from './storage-error.js';
+import { unusedStorageSettings } from './unused-storage-settings.js';
 
 
 /** Where and how to open storage. */
@@ -36,7 +37,9 @@ export interface StorageOptions {
   readonly jobExpirationTimeoutMs?: number | undefined;
   /**
    * Told about problems the storage recovers from by itself (a dropped
-   * listening connection, a failed VACUUM of the embedded database...).
+   * listening connection, a failed VACUUM of the embedded database...), and
+   * at open about a setting the storage type leaves unused (a connection
+   * string under Embedded, a data directory under PostgreSql; `cause` undefined).
    * Default: a warning on the console, as the engine's default logger writes
    * them; pass your logger's `warn` to route them elsewhere.
    */
@@ -61,6 +64,7 @@ export function openStorage(given: StorageOptions): ResultAsync<OpenedStorage, S
   }
   // Left unset, a recovered failure would pass in silence: an operator would never learn the listener keeps dropping.
   const options = { ...given, onWarning: given.onWarning ?? warnOnConsole };
+  for (const unused of unusedStorageSettings(options)) options.onWarning(unused, undefined);
   const schema = parseSchemaName(options.schemaName ?? DEFAULT_SCHEMA_NAME);
   if (schema.isErr()) return errAsync(schema.error);
   const connected = connect(options);
@@ -78,9 +82,9 @@ export function openStorage(given: StorageOptions): ResultAsync<OpenedStorage, S
   });
 }
 
-/** The default `onWarning`: what happened and why, as a warning on the console. */
+/** The default `onWarning`: what happened and why (when there is a cause), as a warning on the console. */
 function warnOnConsole(message: string, cause: unknown): void {
-  consoleLogger().warn(`Storage: ${message}: ${describeError(cause)}`);
+  consoleLogger().warn(cause === undefined ? `Storage: ${message}` : `Storage: ${message}: ${describeError(cause)}`);
 }
 
 /** Storage options from the resolved configuration (appsettings, environment, code). */
