@@ -39,7 +39,12 @@ export interface RecurringJobOptions {
 export interface RecurringJobManagerOptions {
   /** The queue of definitions that name none; default `default`. */
   readonly defaultQueue?: string | undefined;
-  /** The clock first ticks are computed from (on add and resume); default the local clock. */
+  /**
+   * The clock first ticks are computed from (on add and resume); default the
+   * database's `now()`, read once per call: the recurring scheduler decides
+   * what is due by that clock, so a local clock ahead of it would plan a
+   * first tick late (behind it, one already due).
+   */
   readonly now?: (() => Date) | undefined;
 }
 
@@ -52,7 +57,7 @@ export interface RecurringJobManagerOptions {
  */
 export class RecurringJobManager {
   private readonly defaultQueue: string;
-  private readonly now: () => Date;
+  private readonly now: (() => Date) | undefined;
 
   constructor(
     private readonly storage: JobStorage,
@@ -61,7 +66,7 @@ export class RecurringJobManager {
     options: RecurringJobManagerOptions = {},
   ) {
     this.defaultQueue = options.defaultQueue ?? DEFAULT_QUEUE;
-    this.now = options.now ?? (() => new Date());
+    this.now = options.now;
   }
 
   /**
@@ -84,11 +89,12 @@ export class RecurringJobManager {
       .andThen((existing) => {
         // The storage makes the same choice again on the row it locks (a pass may fire the tick after this read).
         const kept = existing !== undefined && existing.cron === schedule.cron && existing.timeZone === schedule.timeZone ? existing.nextExecutionAt : undefined;
-        const nextExecutionAt = kept ?? nextOccurrence(schedule.cron, schedule.timeZone, this.now());
-        if (nextExecutionAt === undefined) {
-          return errAsync<void, JobError>({ kind: 'InvalidCron', cron: schedule.cron, message: `Cron expression ${JSON.stringify(schedule.cron)} never fires again.` });
-        }
-        return this.storage.upsertRecurring({ ...definition, id, nextExecutionAt }).mapErr(fromStorageError);
+        return (kept !== undefined ? okAsync<Date | undefined, JobError>(kept) : this.clock().map((now) => nextOccurrence(schedule.cron, schedule.timeZone, now))).andThen((nextExecutionAt) => {
+          if (nextExecutionAt === undefined) {
+            return errAsync<void, JobError>({ kind: 'InvalidCron', cron: schedule.cron, message: `Cron expression ${JSON.stringify(schedule.cron)} never fires again.` });
+          }
+          return this.storage.upsertRecurring({ ...definition, id, nextExecutionAt }).mapErr(fromStorageError);
+        });
       });
   }
 
@@ -133,9 +139,14 @@ export class RecurringJobManager {
     return this.find(id).andThen((definition) => {
       if (!definition.paused) return okAsync(undefined);
       return checkSchedule(definition.cron, definition.timeZone)
-        .asyncAndThen((schedule) => this.storage.resumeRecurring(id, nextOccurrence(schedule.cron, schedule.timeZone, this.now())).mapErr(fromStorageError))
+        .asyncAndThen((schedule) => this.clock().andThen((now) => this.storage.resumeRecurring(id, nextOccurrence(schedule.cron, schedule.timeZone, now)).mapErr(fromStorageError)))
         .andThen((found) => (found ? okAsync(undefined) : errAsync(recurringJobNotFound(id))));
     });
+  }
+
+  /** The given clock, else the database's: the one the recurring scheduler decides due-ness by. */
+  private clock(): ResultAsync<Date, JobError> {
+    return this.now !== undefined ? okAsync(this.now()) : this.storage.databaseNow().mapErr(fromStorageError);
   }
 
   private find(id: string): ResultAsync<RecurringJob, JobError> {

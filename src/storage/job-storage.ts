@@ -237,6 +237,8 @@ export interface JobStorage {
    * database's clock unless `now` is given.
    */
   recurringDueInMs(now?: Date): ResultAsync<number | undefined, StorageError>;
+  /** The database's clock (`now()`), which the schedulers decide due-ness by, for due times computed outside SQL. */
+  databaseNow(): ResultAsync<Date, StorageError>;
 
 
   // Servers

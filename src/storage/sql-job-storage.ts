@@ -335,6 +335,10 @@ export class SqlJobStorage implements JobStorage {
     return this.recurringTicks.recurringDueInMs(now);
   }
 
+  databaseNow(): ResultAsync<Date, StorageError> {
+    return this.runner.rows<{ now: Date }>('reading the database clock', this.sql.databaseNow, []).map((rows) => (rows[0] as { now: Date }).now);
+  }
+
   announceServer(server: ServerAnnouncement): ResultAsync<void, StorageError> {
     return this.runner.rows('announcing a server', this.sql.announceServer, [server.name, server.workerCount, server.queues]).map(() => undefined);
   }

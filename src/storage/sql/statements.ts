@@ -15,11 +15,13 @@ import * as monitoring from './monitoring.js';
 import * as recurring from './recurring.js';
 import * as recurringTicks from './recurring-ticks.js';
 import { countSearchSql, searchJobsSql } from './search-jobs.js';
+import { databaseNowSql } from './database-clock.js';
 import { aggregateCountersSql, allTimeCountsSql, stateHistorySql } from './counters.js';
 
 /** Every statement's text for one schema, built once when the storage opens. */
 export function statementsFor(schema: string) {
   return {
+    databaseNow: databaseNowSql(),
     createJob: createJobSql(schema, false),
     createJobWithParameters: createJobSql(schema, true),
     createClaimedJob: createClaimedJobSql(schema, false),
