@@ -318,6 +318,9 @@ export class WorkerPool {
           // A full fetch suggests more are waiting: go again without sleeping, and bring in the other loops.
           fetchedAll = fetched.value.length === limit;
           this.workMayWait = fetchedAll || this.enqueuedNotices !== noticesBefore;
+          // A wake asked for while this fetch ran (a worker freed, another loop's fetch) has nothing left to find
+          // when this one came back short with no notification meanwhile: the queues were empty as it read them.
+          if (!this.workMayWait) state.wakeRequested = false;
           if (fetchedAll !== this.backlogged) {
             this.backlogged = fetchedAll;
             if (fetchedAll) this.wake();
