@@ -71,4 +71,22 @@ describe('embedded data directory lock', () => {
       rmSync(join(directory, '..'), { recursive: true, force: true });
     }
   });
+
+  it('takes over a lock naming this process id that this process never took (a restart that got the same pid)', async () => {
+    // In a container the process is pid 1 on every start, under the same host name: the lock a
+    // crashed run left names the pid the restarted process has now, which no open of this process made.
+    const directory = join(mkdtempSync(join(tmpdir(), 'mj-lock-')), 'data');
+    try {
+      (await (await open(directory))._unsafeUnwrap().storage.close())._unsafeUnwrap();
+      writeFileSync(join(directory, LOCK_FILE_NAME), JSON.stringify({ pid: process.pid, host: hostname(), token: 'before-the-crash', since: '2026-11-22T00:00:00.000Z' }));
+      const reopened = await open(directory);
+      assert.ok(reopened.isOk(), `the lock of the crashed run was taken over, not refused: ${reopened.isErr() ? messageOf(reopened.error) : ''}`);
+      const second = await open(directory);
+      assert.ok(second.isErr(), 'a second open in this process is still refused');
+      assert.match(messageOf(second.error), /in use by this process/, 'and says this process holds it');
+      (await reopened.value.storage.close())._unsafeUnwrap();
+    } finally {
+      rmSync(join(directory, '..'), { recursive: true, force: true });
+    }
+  });
 });

@@ -6,6 +6,14 @@ import { join } from 'node:path';
 /** The lock file's name inside the data directory. */
 export const LOCK_FILE_NAME = 'mediator-jobs.lock';
 
+/**
+ * The tokens of the locks this process holds. A lock naming this process's
+ * pid with another token was left by an earlier process that had the same
+ * pid: in a container every start is pid 1 under the same host name, so
+ * after a crash the pid alone would keep the directory locked for good.
+ */
+const tokensHeldHere = new Set<string>();
+
 /** What the lock file holds: who has the directory open. */
 interface Holder {
   readonly pid: number;
@@ -36,7 +44,10 @@ export class DirectoryLock {
     const path = join(directory, LOCK_FILE_NAME);
     const holder: Holder = { pid: process.pid, host: hostname(), token: randomUUID(), since: new Date().toISOString() };
     for (let attempt = 0; attempt < 2; attempt++) {
-      if (createExclusively(path, JSON.stringify(holder))) return new DirectoryLock(path, holder.token);
+      if (createExclusively(path, JSON.stringify(holder))) {
+        tokensHeldHere.add(holder.token);
+        return new DirectoryLock(path, holder.token);
+      }
       const current = readHolder(path);
       if (current !== undefined && holds(current)) {
         const who = current.pid === process.pid && current.host === holder.host ? 'this process' : `process ${current.pid} on ${current.host}`;
@@ -58,6 +69,7 @@ export class DirectoryLock {
 
   /** Gives the directory back, unless the lock was taken over meanwhile (then it is not ours to remove). */
   release(): void {
+    tokensHeldHere.delete(this.token);
     if (readHolder(this.path)?.token !== this.token) return;
     try {
       unlinkSync(this.path);
@@ -98,6 +110,7 @@ function readHolder(path: string): Holder | undefined {
 /** Whether the process named in the lock still runs; a lock from another machine is always taken as held. */
 function holds(holder: Holder): boolean {
   if (holder.host !== hostname()) return true;
+  if (holder.pid === process.pid) return tokensHeldHere.has(holder.token);
   try {
     process.kill(holder.pid, 0);
     return true;
