@@ -62,4 +62,26 @@ describe('connection strings', () => {
       await t.dispose();
     }
   });
+
+  it('reads a libpq password holding ";" (quoted, as libpq quotes) and connects with it', async () => {
+    // A ";" anywhere made the whole string be read as Npgsql's form: split inside the
+    // quoted password, refused, and the message named a piece of the password as a key.
+    const parsed = parseConnectionString("host=h user=app password='p;ss=word' dbname=jobs");
+    assert.deepEqual(parsed._unsafeUnwrap(), { host: 'h', user: 'app', password: 'p;ss=word', database: 'jobs' }, 'read as libpq, the password whole');
+    assert.deepEqual(parseConnectionString('Host=h;Password=\'a;b\';Port=5433')._unsafeUnwrap(), { host: 'h', password: 'a;b', port: 5433 }, 'Npgsql with a quoted ";" is still Npgsql');
+
+    const t = await openTestStorage('PostgreSql');
+    const role = `mj_semicolon_${process.pid}`;
+    try {
+      await t.sql(`CREATE ROLE ${role} LOGIN SUPERUSER PASSWORD 'p;ss=word'`);
+      const url = new URL(t.options.connectionString!);
+      const connectionString = `host=${url.hostname} port=${url.port} dbname=${url.pathname.slice(1)} user=${role} password='p;ss=word'`;
+      const opened = await openStorage({ type: 'PostgreSql', connectionString, schemaName: t.storage.schema.name });
+      assert.ok(opened.isOk(), `connected as ${role}: ${opened.isErr() ? JSON.stringify(opened.error) : ''}`);
+      (await opened.value.storage.close())._unsafeUnwrap();
+    } finally {
+      await t.sql(`DROP ROLE IF EXISTS ${role}`);
+      await t.dispose();
+    }
+  });
 });

@@ -45,7 +45,9 @@ type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 export function parseConnectionString(text: string): Result<ConnectionConfig, string> {
   const trimmed = text.trim();
   if (/^postgres(ql)?:\/\//i.test(trimmed) || trimmed.startsWith('socket:')) return ok({ connectionString: trimmed });
-  const pairs = trimmed.includes(';') ? npgsqlPairs(trimmed) : libpqPairs(trimmed);
+  // A ";" between pairs means Npgsql's form; one inside a quoted libpq value (a password) does not.
+  const libpq = libpqPairs(trimmed);
+  const pairs = typeof libpq === 'string' && trimmed.includes(';') ? npgsqlPairs(trimmed) : libpq;
   if (typeof pairs === 'string') return err(pairs);
   if (pairs.length === 0) return err('it is empty: give a URL (postgres://user:password@host:5432/database) or key=value pairs (Host=...;Database=...)');
   const config: Mutable<ConnectionConfig> = {};
@@ -106,10 +108,14 @@ function npgsqlPairs(text: string): [string, string][] | string {
   return pairs;
 }
 
-/** libpq's `key=value key2='quoted value'` (backslash escapes a quote or a backslash). */
+/**
+ * libpq's `key=value key2='quoted value'` (backslash escapes a quote or a
+ * backslash). An unquoted value stops at a ";", so that Npgsql's form is
+ * never read as libpq's.
+ */
 function libpqPairs(text: string): [string, string][] | string {
   const pairs: [string, string][] = [];
-  const pattern = /\s*([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(?:'((?:[^'\\]|\\.)*)'|(\S*))/y;
+  const pattern = /\s*([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(?:'((?:[^'\\]|\\.)*)'|([^\s;]*))/y;
   let index = 0;
   while (index < text.length) {
     if (text.slice(index).trim() === '') break;
