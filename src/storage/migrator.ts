@@ -2,7 +2,7 @@ import { errAsync, ResultAsync } from 'neverthrow';
 import type { Database, Queryable } from './database.js';
 import { renderMigration, shippedMigrations, type Migration } from './migrations.js';
 import type { SchemaName } from './schema-name.js';
-import { databaseError, SQLSTATE, type StorageError } from './storage-error.js';
+import { databaseError, type StorageError } from './storage-error.js';
 
 /** What a migration run did. */
 export interface MigrationReport {
@@ -36,6 +36,10 @@ export function migrate(db: Database, schema: SchemaName): ResultAsync<Migration
   const work = db.transaction(async (tx) => {
     // Serialise migrators per schema. The lock ends with the transaction.
     await tx.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`mediator_jobs.migrate.${schema.name}`]);
+    const current = await ledgerVersion(tx, schema);
+    if (current > latest) throw new SchemaRefused(tooNew(schema, current, latest));
+    // Current: nothing to create, so nothing that needs CREATE rights (an application role often has none).
+    if (current === latest) return { applied: [], version: latest };
     await tx.execute(
       `CREATE SCHEMA IF NOT EXISTS ${schema.quoted};
        CREATE TABLE IF NOT EXISTS ${schema.quoted}.migrations (
@@ -44,14 +48,12 @@ export function migrate(db: Database, schema: SchemaName): ResultAsync<Migration
          applied_at timestamptz NOT NULL DEFAULT now()
        );`,
     );
-    const current = await ledgerVersion(tx, schema);
-    if (current > latest) throw new SchemaRefused(tooNew(schema, current, latest));
     const pending = migrations.filter((m) => m.version > current);
     for (const migration of pending) {
       await tx.execute(renderMigration(migration, schema.quoted));
       await tx.query(`INSERT INTO ${schema.quoted}.migrations (version, name) VALUES ($1, $2)`, [migration.version, migration.name]);
     }
-    return { applied: pending.map((m) => m.version), version: Math.max(current, latest) };
+    return { applied: pending.map((m) => m.version), version: latest };
   });
   return ResultAsync.fromPromise(work, (error) => (error instanceof SchemaRefused ? error.error : databaseError('migrating the schema', error)));
 }
@@ -77,19 +79,16 @@ export function checkSchemaVersion(db: Database, schema: SchemaName): ResultAsyn
   });
 }
 
-/** The highest applied migration; 0 when the schema or its ledger does not exist yet. */
+/**
+ * The highest applied migration; 0 when the schema or its ledger does not
+ * exist yet. Asks the catalog first rather than failing on the missing table:
+ * inside a transaction, a failed statement would abort it.
+ */
 async function ledgerVersion(db: Queryable, schema: SchemaName): Promise<number> {
-  try {
-    const { rows } = await db.query<{ version: number | null }>(`SELECT max(version) AS version FROM ${schema.quoted}.migrations`);
-    return rows[0]?.version ?? 0;
-  } catch (error) {
-    if (isUndefinedTable(error)) return 0;
-    throw error;
-  }
-}
-
-function isUndefinedTable(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && 'code' in error && error.code === SQLSTATE.undefinedTable;
+  const ledger = await db.query<{ found: boolean }>('SELECT to_regclass($1) IS NOT NULL AS found', [`${schema.quoted}.migrations`]);
+  if (ledger.rows[0]?.found !== true) return 0;
+  const { rows } = await db.query<{ version: number | null }>(`SELECT max(version) AS version FROM ${schema.quoted}.migrations`);
+  return rows[0]?.version ?? 0;
 }
 
 function tooNew(schema: SchemaName, databaseVersion: number, libraryVersion: number): StorageError {
