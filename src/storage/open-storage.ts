@@ -5,6 +5,7 @@ import { DEFAULT_JOB_EXPIRATION_TIMEOUT_MS, DEFAULT_SCHEMA_NAME } from '../confi
 import type { MediatorJobsOptions } from '../config/options.js';
 import { consoleLogger, describeError } from '../logging/logger.js';
 import type { Database } from './database.js';
+import { dataDirectoryPath } from './embedded/data-directory.js';
 import { PgliteDatabase } from './embedded/pglite-database.js';
 import { checkSchemaVersion, migrate, type MigrationReport } from './migrator.js';
 import { parseConnectionString, type ConnectionConfig } from './postgres/connection-string.js';
@@ -94,8 +95,10 @@ export function storageOptionsFrom(options: MediatorJobsOptions): StorageOptions
 
 function connect(options: StorageOptions): ResultAsync<Database, StorageError> | undefined {
   if (options.type === 'Embedded') {
+    const dataDirectory = dataDirectoryPath(options.embeddedDataDirectory);
+    if (dataDirectory.isErr()) return errAsync({ kind: 'InvalidInput', operation: 'opening the embedded database', message: `${dataDirectory.error}.` });
     return ResultAsync.fromPromise(
-      PgliteDatabase.open({ dataDirectory: options.embeddedDataDirectory, instance: options.pglite }),
+      PgliteDatabase.open({ dataDirectory: dataDirectory.value, instance: options.pglite }),
       (error) => databaseError('opening the embedded database', error),
     );
   }

@@ -89,4 +89,36 @@ describe('embedded data directory lock', () => {
       rmSync(join(directory, '..'), { recursive: true, force: true });
     }
   });
+
+  it('locks a file:// data directory as the directory PGlite opens, and refuses a scheme PGlite keeps elsewhere', async () => {
+    // PGlite reads "file:///x" as the directory /x, and "memory://..." as no directory at all; the lock
+    // was taken on the text as a relative path ("file:/x" under the working directory), so /x opened
+    // as a path and as a file:// URL ran twice on one directory.
+    const directory = join(mkdtempSync(join(tmpdir(), 'mj-lock-')), 'data');
+    const strayRoot = join(process.cwd(), 'file:');
+    try {
+      const first = (await open(directory))._unsafeUnwrap();
+      try {
+        const asUrl = await open(`file://${directory}`);
+        assert.ok(asUrl.isErr(), 'the same directory as a file:// URL is refused while it is open');
+        assert.match(messageOf(asUrl.error), /is in use by this process/, 'refused as in use');
+      } finally {
+        (await first.storage.close())._unsafeUnwrap();
+      }
+      assert.ok(!existsSync(strayRoot), 'no "file:" directory was made under the working directory');
+      const viaUrl = (await open(`file://${directory}`))._unsafeUnwrap();
+      assert.ok(existsSync(join(directory, LOCK_FILE_NAME)), 'a file:// open locks the directory itself');
+      (await viaUrl.storage.close())._unsafeUnwrap();
+
+      const inMemory = await open('memory://jobs');
+      assert.ok(inMemory.isErr(), 'a memory:// data directory is refused');
+      assert.equal(inMemory.error.kind, 'InvalidInput', 'as bad input');
+      assert.match(messageOf(inMemory.error), /EmbeddedDataDirectory "memory:\/\/jobs" is not a directory path: leave it unset to keep the database in memory/, 'saying what to do instead');
+      assert.ok(!existsSync(join(process.cwd(), 'memory:')), 'no "memory:" directory was made');
+    } finally {
+      rmSync(join(directory, '..'), { recursive: true, force: true });
+      rmSync(strayRoot, { recursive: true, force: true });
+      rmSync(join(process.cwd(), 'memory:'), { recursive: true, force: true });
+    }
+  });
 });
