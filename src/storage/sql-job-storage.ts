@@ -1,5 +1,5 @@
 import { err, errAsync, ok, okAsync, Result, ResultAsync } from 'neverthrow';
-import { mapOk } from '../results/map-ok.js';
+import { mapOk, thenResult } from '../results/map-ok.js';
 import type { Database, Queryable, Unsubscribe } from './database.js';
 import { DeadRowCollector } from './embedded/dead-row-collector.js';
 import { checkName, checkQueueName, parseJobId, toJsonText } from './input-validation.js';
@@ -192,17 +192,15 @@ export class SqlJobStorage implements JobStorage {
       changes.map((c) => retryCountOf(c.to)),
       checked.map((encoded) => encoded.replaced),
     ], options?.transaction);
-    // One promise step (see mapOk): the completion path of every job comes through here.
-    return new ResultAsync(
-      written.then((rows) => {
-        if (rows.isErr()) return err(uniqueKeyHeld(rows.error));
-        const applied = rows.value.map((row) => row.applied);
-        this.rewrote(applied.filter(Boolean).length);
-        // Only the first row carries them, and only when the batch finished a parent with continuations.
-        this.reportReleased(rows.value[0]?.released ?? null);
-        return ok(applied);
-      }) as Promise<Result<boolean[], StorageError>>,
-    );
+    // One promise step (see thenResult): the completion path of every job comes through here.
+    return thenResult(written, (rows): Result<boolean[], StorageError> => {
+      if (rows.isErr()) return err(uniqueKeyHeld(rows.error));
+      const applied = rows.value.map((row) => row.applied);
+      this.rewrote(applied.filter(Boolean).length);
+      // Only the first row carries them, and only when the batch finished a parent with continuations.
+      this.reportReleased(rows.value[0]?.released ?? null);
+      return ok(applied);
+    });
   }
 
   setParameter(jobId: JobId, name: string, value: JsonValue): ResultAsync<void, StorageError> {
