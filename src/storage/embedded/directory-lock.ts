@@ -1,26 +1,9 @@
-import { randomUUID } from 'node:crypto';
-import { closeSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
-import { hostname } from 'node:os';
+import { mkdirSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
+import { createExclusively, holds, newHolder, readHolder, tokensHeldHere } from './lock-file.js';
 
 /** The lock file's name inside the data directory. */
 export const LOCK_FILE_NAME = 'mediator-jobs.lock';
-
-/**
- * The tokens of the locks this process holds. A lock naming this process's
- * pid with another token was left by an earlier process that had the same
- * pid: in a container every start is pid 1 under the same host name, so
- * after a crash the pid alone would keep the directory locked for good.
- */
-const tokensHeldHere = new Set<string>();
-
-/** What the lock file holds: who has the directory open. */
-interface Holder {
-  readonly pid: number;
-  readonly host: string;
-  readonly token: string;
-  readonly since: string;
-}
 
 /**
  * One process at a time per embedded data directory. PGlite keeps the whole
@@ -42,7 +25,7 @@ export class DirectoryLock {
   static acquire(directory: string): DirectoryLock {
     mkdirSync(directory, { recursive: true });
     const path = join(directory, LOCK_FILE_NAME);
-    const holder: Holder = { pid: process.pid, host: hostname(), token: randomUUID(), since: new Date().toISOString() };
+    const holder = newHolder();
     for (let attempt = 0; attempt < 2; attempt++) {
       if (createExclusively(path, JSON.stringify(holder))) {
         tokensHeldHere.add(holder.token);
@@ -76,46 +59,5 @@ export class DirectoryLock {
     } catch {
       // Removed by hand meanwhile: nothing to give back.
     }
-  }
-}
-
-/** Creates the file with `text` unless it exists; false when it does. */
-function createExclusively(path: string, text: string): boolean {
-  let fd: number;
-  try {
-    fd = openSync(path, 'wx');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
-    throw error;
-  }
-  try {
-    writeSync(fd, text);
-  } finally {
-    closeSync(fd);
-  }
-  return true;
-}
-
-function readHolder(path: string): Holder | undefined {
-  try {
-    const parsed: unknown = JSON.parse(readFileSync(path, 'utf8'));
-    if (typeof parsed !== 'object' || parsed === null) return undefined;
-    const { pid, host, token, since } = parsed as Record<string, unknown>;
-    return typeof pid === 'number' && typeof host === 'string' && typeof token === 'string' && typeof since === 'string' ? { pid, host, token, since } : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** Whether the process named in the lock still runs; a lock from another machine is always taken as held. */
-function holds(holder: Holder): boolean {
-  if (holder.host !== hostname()) return true;
-  if (holder.pid === process.pid) return tokensHeldHere.has(holder.token);
-  try {
-    process.kill(holder.pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: it runs, under another user.
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
