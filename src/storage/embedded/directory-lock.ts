@@ -1,6 +1,7 @@
 import { mkdirSync, unlinkSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { createExclusively, holds, newHolder, readHolder, tokensHeldHere } from './lock-file.js';
+import { createExclusively, holds, newHolder, readHolder, readLockFile, removeStale, tokensHeldHere, type Holder } from './lock-file.js';
 
 /** The lock file's name inside the data directory. */
 export const LOCK_FILE_NAME = 'mediator-jobs.lock';
@@ -31,21 +32,12 @@ export class DirectoryLock {
         tokensHeldHere.add(holder.token);
         return new DirectoryLock(path, holder.token);
       }
-      const current = readHolder(path);
-      if (current !== undefined && holds(current)) {
-        const who = current.pid === process.pid && current.host === holder.host ? 'this process' : `process ${current.pid} on ${current.host}`;
-        throw new Error(
-          `the embedded data directory ${directory} is in use by ${who} (since ${current.since}): one process at a time can open it. ` +
-            `Use PostgreSQL for several processes; if no process has it open, delete ${path}.`,
-        );
-      }
-      // Left behind by a process that is gone (or unreadable): take it over. Of two processes doing so at
-      // once, one creates the file first and the other finds it held.
-      try {
-        unlinkSync(path);
-      } catch {
-        // Already removed by the other taker.
-      }
+      const current = readLockFile(path);
+      if (current === undefined) continue; // Released meanwhile.
+      if (current.holder !== undefined && holds(current.holder)) throw inUse(directory, path, current.holder);
+      // Left behind by a process that is gone (or unreadable): take it over, unless another process is doing so.
+      const taking = removeStale(path, path, current.key);
+      if (taking !== undefined) throw inUse(directory, path, taking);
     }
     throw new Error(`the embedded data directory ${directory} could not be locked: ${path} keeps reappearing`);
   }
@@ -60,4 +52,12 @@ export class DirectoryLock {
       // Removed by hand meanwhile: nothing to give back.
     }
   }
+}
+
+function inUse(directory: string, path: string, holder: Holder): Error {
+  const who = holder.pid === process.pid && holder.host === hostname() ? 'this process' : `process ${holder.pid} on ${holder.host}`;
+  return new Error(
+    `the embedded data directory ${directory} is in use by ${who} (since ${holder.since}): one process at a time can open it. ` +
+      `Use PostgreSQL for several processes; if no process has it open, delete ${path}.`,
+  );
 }
