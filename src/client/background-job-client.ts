@@ -10,7 +10,8 @@ import type { JobStorage, WriteOptions } from '../storage/job-storage.js';
 import type { ContinuationOption, InitialState, JobId, JsonValue, NewJob } from '../storage/job-types.js';
 import type { LocalWorkers } from '../server/local-workers.js';
 import type { StateMachine } from '../states/state-machine.js';
-import type { ContinuationOptions, EnqueueOptions, RunAt } from './job-options.js';
+import { BATCH_ENTRY_OPTION_NAMES, CONTINUATION_OPTION_NAMES, ENQUEUE_OPTION_NAMES, type ContinuationOptions, type EnqueueOptions, type RunAt } from './job-options.js';
+import { checkOptionNames } from './option-names.js';
 import { givesUniqueKey, uniqueKeyNotTaken } from './unique-key-option.js';
 import { checkBatchOptions, checkEntryOptions } from './batch-options.js';
 import { changeJobState } from './change-job-state.js';
@@ -41,7 +42,8 @@ interface Prepared {
  * Creates and steers jobs (Hangfire's BackgroundJobClient): fire-and-forget,
  * delayed, continuations, batches, delete and requeue. Every call returns a
  * `ResultAsync`; a job that could not run (unregistered type, unstorable
- * payload) is refused here, before anything is stored.
+ * payload) is refused here, before anything is stored, and so is an option
+ * the call does not take (`InvalidOptions`, naming it).
  */
 export class BackgroundJobClient {
   constructor(
@@ -57,11 +59,15 @@ export class BackgroundJobClient {
 
   /** Stores the job in its queue, where a worker picks it up. */
   enqueue(job: Job, options: EnqueueOptions = {}): ResultAsync<JobId, JobError> {
+    const named = checkOptionNames(options, 'enqueue', ENQUEUE_OPTION_NAMES);
+    if (named.isErr()) return errAsync(named.error);
     return this.createOne(job, { name: 'Enqueued' }, options ?? {}, 'Enqueued by the client');
   }
 
   /** Stores the job to run after `runAt` (ms from now, or a Date). */
   schedule(job: Job, runAt: RunAt, options: EnqueueOptions = {}): ResultAsync<JobId, JobError> {
+    const named = checkOptionNames(options, 'schedule', ENQUEUE_OPTION_NAMES);
+    if (named.isErr()) return errAsync(named.error);
     const at = typeof runAt === 'number' ? new Date(Date.now() + runAt) : runAt;
     if (!(at instanceof Date) || Number.isNaN(at.getTime()) || (typeof runAt === 'number' && !(runAt >= 0))) {
       return errAsync({ kind: 'InvalidOptions', message: `schedule needs a delay of 0 ms or more or a valid Date, not ${String(runAt)}` });
@@ -77,6 +83,8 @@ export class BackgroundJobClient {
    * `finished`.
    */
   continueWith(parentId: JobId, job: Job, given: ContinuationOptions = {}): ResultAsync<JobId, JobError> {
+    const named = checkOptionNames(given, 'continueWith', CONTINUATION_OPTION_NAMES);
+    if (named.isErr()) return errAsync(named.error);
     // JavaScript callers pass null for "no options".
     const options = given ?? {};
     const on = options.on ?? 'succeeded';
@@ -113,7 +121,7 @@ export class BackgroundJobClient {
       entries.map((entry) => {
         const { job, options: jobOptions } = isBatchEntry(entry) ? entry : { job: entry, options: undefined };
         if (givesUniqueKey(jobOptions)) return err<Prepared, JobError>(uniqueKeyNotTaken('enqueueBatch', BATCH_IS_WHOLE));
-        const entryChecked = checkEntryOptions(jobOptions);
+        const entryChecked = checkEntryOptions(jobOptions).andThen(() => checkOptionNames(jobOptions, 'An enqueueBatch entry', BATCH_ENTRY_OPTION_NAMES));
         if (entryChecked.isErr()) return err<Prepared, JobError>(entryChecked.error);
         return this.prepare(job, { name: 'Enqueued' }, jobOptions ?? {}, 'Enqueued by the client (batch)');
       }),

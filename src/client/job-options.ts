@@ -1,5 +1,6 @@
 import type { Queryable } from '../storage/database.js';
 import type { ContinuationOption } from '../storage/job-types.js';
+import { optionNames } from './option-names.js';
 
 /** Options of `enqueue` (and the base of the others). */
 export interface EnqueueOptions {
@@ -28,6 +29,15 @@ export interface EnqueueOptions {
   readonly recurringId?: string | undefined;
 }
 
+/** What `enqueue` and `schedule` take; anything else a JavaScript caller gives is refused, not ignored. */
+export const ENQUEUE_OPTION_NAMES = optionNames<EnqueueOptions>({ queue: true, parameters: true, transaction: true, uniqueKey: true, recurringId: true });
+
+/**
+ * What an `enqueueBatch` entry takes: a transaction or unique key there is
+ * refused before this, each with its own explanation.
+ */
+export const BATCH_ENTRY_OPTION_NAMES = optionNames<Omit<EnqueueOptions, 'transaction' | 'uniqueKey'>>({ queue: true, parameters: true, recurringId: true });
+
 /** Options of `continueWith`. */
 export interface ContinuationOptions extends EnqueueOptions {
   /** Which outcome of the parent releases the continuation; default `succeeded`. */
@@ -36,3 +46,6 @@ export interface ContinuationOptions extends EnqueueOptions {
 
 /** When a scheduled job runs: a delay in ms from now, or a moment. */
 export type RunAt = number | Date;
+
+/** What `continueWith` takes. */
+export const CONTINUATION_OPTION_NAMES = optionNames<ContinuationOptions>({ queue: true, parameters: true, transaction: true, uniqueKey: true, recurringId: true, on: true });

@@ -9,6 +9,7 @@ import type { JobId } from '../storage/job-types.js';
 import type { MisfirePolicy, RecurringDefinition, RecurringJob } from '../storage/recurring-types.js';
 import { DEFAULT_QUEUE, type BackgroundJobClient } from './background-job-client.js';
 import { givesUniqueKey, uniqueKeyNotTaken } from './unique-key-option.js';
+import { checkOptionNames, optionNames } from './option-names.js';
 
 /** The time zone a recurring job's cron expression is read in when none is given. */
 export const DEFAULT_RECURRING_TIME_ZONE = 'UTC';
@@ -34,6 +35,9 @@ export interface RecurringJobOptions {
   /** Skip a tick while the previous run has not reached a final state (Succeeded, Failed, Deleted); default false. */
   readonly skipIfRunning?: boolean | undefined;
 }
+
+/** What `addOrUpdate` takes; anything else a JavaScript caller gives is refused, not ignored. */
+const RECURRING_OPTION_NAMES = optionNames<RecurringJobOptions>({ timeZone: true, queue: true, misfire: true, skipIfRunning: true });
 
 /** Options of the manager itself. */
 export interface RecurringJobManagerOptions {
@@ -77,7 +81,8 @@ export class RecurringJobManager {
    *
    * Errors: `InvalidCron`, `InvalidTimeZone`, `UnknownRequestType`,
    * `UnknownService`, `Unserializable`, `InvalidOptions` (an invalid id, queue
-   * or misfire policy, or a uniqueKey, which recurring jobs do not take), `StorageFailed`.
+   * or misfire policy, an option it does not take, or a uniqueKey, which
+   * recurring jobs do not take), `StorageFailed`.
    */
   addOrUpdate(id: string, job: Job, cron: string, options: RecurringJobOptions = {}): ResultAsync<void, JobError> {
     const checked = this.check(job, cron, options ?? {});
@@ -166,6 +171,9 @@ export class RecurringJobManager {
     if (typeof skipIfRunning !== 'boolean') return err({ kind: 'InvalidOptions', message: 'skipIfRunning must be true or false.' });
     // Not in the types; a JavaScript caller's key would otherwise be dropped without a word.
     if (givesUniqueKey(options)) return err(uniqueKeyNotTaken('A recurring job (addOrUpdate)', 'each tick creates a new run; skipIfRunning: true skips a tick while the previous run has not finished'));
+    // Nor any other option these do not take (a misspelt queue, say); the unique key has its own explanation above.
+    const named = checkOptionNames(options, 'addOrUpdate', RECURRING_OPTION_NAMES);
+    if (named.isErr()) return err(named.error);
     return checkSchedule(cron, options.timeZone ?? DEFAULT_RECURRING_TIME_ZONE).andThen((schedule) =>
       toStoredInvocation(job, this.catalog)
         // Restore it once now, so a job that could not be run later is refused at definition time.

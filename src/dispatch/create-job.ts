@@ -6,7 +6,8 @@ import type { JobStorage } from '../storage/job-storage.js';
 import type { JobId } from '../storage/job-types.js';
 import { aborted, type AwaitError } from './await-error.js';
 import { invalidTimeout, type CompletionWatcher } from './completion-watcher.js';
-import type { EnqueueAwaitOptions, JobEnqueueOptions } from './dispatch-options.js';
+import { ENQUEUE_AWAIT_OPTION_NAMES, JOB_ENQUEUE_OPTION_NAMES, type EnqueueAwaitOptions, type JobEnqueueOptions } from './dispatch-options.js';
+import { checkOptionNames, optionsNotTaken, unknownOptionNames } from '../client/option-names.js';
 import { readJobOutcome } from './job-outcome.js';
 
 /** What creating and awaiting a job needs. */
@@ -16,8 +17,14 @@ export interface JobCreation {
   readonly watcher: CompletionWatcher;
 }
 
-/** Creates the job now, later or as a continuation, as `options` say; contradictory options are `InvalidOptions`. */
-export function createJob(client: BackgroundJobClient, job: Job, given: JobEnqueueOptions = {}): ResultAsync<JobId, JobError> {
+/**
+ * Creates the job now, later or as a continuation, as `options` say;
+ * contradictory or unknown options are `InvalidOptions`. `call` names the
+ * public method in that error.
+ */
+export function createJob(client: BackgroundJobClient, job: Job, given: JobEnqueueOptions = {}, call = 'enqueue'): ResultAsync<JobId, JobError> {
+  const named = checkOptionNames(given, call, JOB_ENQUEUE_OPTION_NAMES);
+  if (named.isErr()) return errAsync(named.error);
   // JavaScript callers pass null for "no options".
   const options = given ?? {};
   const base = { queue: options.queue, parameters: options.parameters, transaction: options.transaction, uniqueKey: options.uniqueKey };
@@ -39,7 +46,14 @@ export function createJob(client: BackgroundJobClient, job: Job, given: JobEnque
  * Creates the job, then waits until it reaches a final state and reads what
  * that means: the decoded response, or `JobFailed` / `JobDeleted`.
  */
-export function createAndAwait(creation: JobCreation, job: Job, given: EnqueueAwaitOptions = {}): ResultAsync<unknown, AwaitError> {
+export function createAndAwait(creation: JobCreation, job: Job, given: EnqueueAwaitOptions = {}, call = 'enqueueAwait'): ResultAsync<unknown, AwaitError> {
+  // Before anything else reads them: a string given as options would make `in` below throw.
+  const unknown = unknownOptionNames(given, call, ENQUEUE_AWAIT_OPTION_NAMES);
+  if (unknown.isErr()) return errAsync(unknown.error);
+  if (unknown.value.includes('transaction')) {
+    return invalid(`${call} takes no transaction: the job would not exist for anyone until the caller commits`);
+  }
+  if (unknown.value.length > 0) return errAsync(optionsNotTaken(call, unknown.value, ENQUEUE_AWAIT_OPTION_NAMES));
   // JavaScript callers pass null for "no options", as in createJob.
   const options = given ?? {};
   const { timeout, signal, ...where } = options;
@@ -47,10 +61,7 @@ export function createAndAwait(creation: JobCreation, job: Job, given: EnqueueAw
   if (signal?.aborted === true) return errAsync(aborted(undefined));
   const badTimeout = invalidTimeout(timeout);
   if (badTimeout !== undefined) return invalid(badTimeout);
-  if ('transaction' in options && options.transaction !== undefined) {
-    return invalid('enqueueAwait takes no transaction: the job would not exist for anyone until the caller commits');
-  }
-  return createJob(creation.client, job, where).andThen((jobId) =>
+  return createJob(creation.client, job, where, call).andThen((jobId) =>
     creation.watcher.waitFor(jobId, { timeoutMs: timeout, signal }).andThen((state) => readJobOutcome(creation.storage, jobId, state)),
   );
 }

@@ -1,5 +1,6 @@
 import type { Queryable } from '../storage/database.js';
 import type { ContinuationOption, JobId } from '../storage/job-types.js';
+import { optionNames } from '../client/option-names.js';
 
 /**
  * Where and when a job created by `enqueue` / `dispatch` runs. One options
@@ -33,6 +34,11 @@ export interface JobEnqueueOptions {
   readonly uniqueKey?: string | undefined;
 }
 
+/** What `enqueue` / `dispatch` take; anything else a JavaScript caller gives is refused, not ignored. */
+export const JOB_ENQUEUE_OPTION_NAMES = optionNames<JobEnqueueOptions>({
+  queue: true, parameters: true, transaction: true, delay: true, runAt: true, continueFrom: true, on: true, uniqueKey: true,
+});
+
 /**
  * Options of `enqueueAwait` / `dispatchAwait`: where and when the job runs,
  * and how long to wait for it. No `transaction`: the job would not exist
@@ -44,3 +50,8 @@ export interface EnqueueAwaitOptions extends Omit<JobEnqueueOptions, 'transactio
   /** Stop waiting with `Aborted` when aborted. Already aborted: nothing is created. */
   readonly signal?: AbortSignal | undefined;
 }
+
+/** What `enqueueAwait` / `dispatchAwait` take (a transaction is refused with its own explanation). */
+export const ENQUEUE_AWAIT_OPTION_NAMES = optionNames<EnqueueAwaitOptions>({
+  queue: true, parameters: true, delay: true, runAt: true, continueFrom: true, on: true, uniqueKey: true, timeout: true, signal: true,
+});

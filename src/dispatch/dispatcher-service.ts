@@ -76,7 +76,7 @@ export class DispatcherService implements IDispatcherService {
   dispatch(first: unknown, second?: unknown, third?: unknown): ResultAsync<JobId, JobError> {
     const target = this.#target(first, second, third);
     if (target.isErr()) return errAsync(target.error);
-    return createJob(this.#creation.client, target.value.job, target.value.rest as JobEnqueueOptions | undefined);
+    return createJob(this.#creation.client, target.value.job, target.value.rest as JobEnqueueOptions | undefined, 'dispatch');
   }
 
   dispatchAwait<R extends AnyRequest>(request: R, options?: EnqueueAwaitOptions): ResultAsync<ResponseOf<R>, AwaitError>;
@@ -84,7 +84,7 @@ export class DispatcherService implements IDispatcherService {
   dispatchAwait(first: unknown, second?: unknown, third?: unknown): ResultAsync<unknown, AwaitError> {
     const target = this.#target(first, second, third);
     if (target.isErr()) return errAsync(target.error);
-    return createAndAwait(this.#creation, target.value.job, target.value.rest as EnqueueAwaitOptions | undefined);
+    return createAndAwait(this.#creation, target.value.job, target.value.rest as EnqueueAwaitOptions | undefined, 'dispatchAwait');
   }
 
   continueWith<R extends AnyRequest>(parentId: JobId, request: R, options?: ContinueWithOptions): ResultAsync<JobId, JobError>;
