@@ -2,7 +2,7 @@ import { err, ok, type Result } from 'neverthrow';
 
 /** What {@link parseDuration} accepts, for error messages. */
 export const ACCEPTED_DURATION_FORMATS =
-  'write a number with a unit (250ms, 30s, 5m, 1h, 1d) or a .NET TimeSpan (hh:mm:ss, hh:mm:ss.fff, d.hh:mm:ss)';
+  'write a number with a unit (250ms, 30s, 5m, 1h, 1d) or a .NET TimeSpan (hh:mm, hh:mm:ss, hh:mm:ss.fff, d.hh:mm, d.hh:mm:ss)';
 
 const MS_PER_SECOND = 1_000;
 const MS_PER_MINUTE = 60_000;
@@ -19,17 +19,20 @@ const MS_PER_UNIT: Readonly<Record<string, number>> = {
 
 const BARE_NUMBER = /^\d+(?:\.\d+)?$/;
 const NUMBER_WITH_UNIT = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)$/i;
-// .NET TimeSpan "c" format: [d.]hh:mm:ss[.fffffff]
-const TIME_SPAN = /^(?:(\d+)\.)?(\d{1,2}):(\d{1,2}):(\d{1,2})(?:\.(\d{1,7}))?$/;
+// What .NET's TimeSpan.Parse reads with a colon, [d.]hh:mm[:ss[.fffffff]] (a fraction only after
+// seconds): "00:30" is 30 minutes, as in Hangfire's appsettings. Its bare "d" (days) is not taken
+// (see parseDuration). The sign it allows is refused before this (durations are positive).
+const TIME_SPAN = /^(?:(\d+)\.)?(\d{1,2}):(\d{1,2})(?::(\d{1,2})(?:\.(\d{1,7}))?)?$/;
 
 /**
  * Parses a duration written as a number with a unit (`"250ms"`, `"30s"`, `"1.5m"`,
  * `"1h"`, `"1d"`; unit in any case, optional space) or as a .NET TimeSpan (`"00:00:30"`,
- * `"00:00:00.250"`, `"1.02:00:00"`).
+ * `"00:00:00.250"`, `"1.02:00:00"`, and without seconds `"00:30"` or `"1.02:00"`).
  *
  * @returns the duration in whole milliseconds (rounded), always at least 1; or a
  * sentence saying what is wrong and what is accepted. Bare numbers are refused because
- * the .NET library read them as minutes, so guessing either way would surprise someone.
+ * the .NET library read them as minutes, so guessing either way would surprise someone
+ * (and .NET's TimeSpan.Parse, unlike that library, reads "1" as one day).
  */
 export function parseDuration(text: string): Result<number, string> {
   const trimmed = text.trim();

@@ -52,7 +52,7 @@ export interface MediatorJobsOptions {
  * environment variables. Names and spellings follow the .NET library's appsettings keys.
  *
  * @remarks Durations are strings: `"250ms"`, `"30s"`, `"5m"`, `"1h"`, `"1d"`, or .NET
- * TimeSpans `"hh:mm:ss"`, `"hh:mm:ss.fff"`, `"d.hh:mm:ss"`. Bare numbers are refused
+ * TimeSpans `"hh:mm"`, `"hh:mm:ss"`, `"hh:mm:ss.fff"`, `"d.hh:mm"`, `"d.hh:mm:ss"`. Bare numbers are refused
  * because the .NET library read them as minutes. Numbers and booleans may also be given
  * as strings, as environment variables give them.
  */

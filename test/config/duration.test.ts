@@ -20,6 +20,12 @@ void describe('parseDuration', () => {
     ['00:00:01.5', 1_500],
     ['1.02:00:00', 26 * 3_600_000],
     ['2.00:00:00.100', 2 * 86_400_000 + 100],
+    // Without seconds, as .NET's TimeSpan.Parse reads them: hh:mm, not mm:ss.
+    ['00:30', 30 * 60_000],
+    ['1:2', 3_720_000],
+    [' 23:59 ', 23 * 3_600_000 + 59 * 60_000],
+    ['1.02:00', 26 * 3_600_000],
+    ['3.00:05', 3 * 86_400_000 + 5 * 60_000],
   ];
   for (const [text, ms] of accepted) {
     void it(`reads ${JSON.stringify(text)} as ${ms}ms`, () => {
@@ -28,6 +34,8 @@ void describe('parseDuration', () => {
   }
 
   void it('refuses a bare number, explaining the .NET minutes reading and the fix', () => {
+    // TimeSpan.Parse would read "1" as one day, but the .NET library read it as minutes: not guessed.
+    assert.doesNotMatch(parseDuration('1').match(failOnOk, (e) => e), /^not a duration/);
     const message = parseDuration('1').match(failOnOk, (e) => e);
     assert.match(message, /minutes/);
     assert.match(message, /"1m"/);
@@ -38,14 +46,15 @@ void describe('parseDuration', () => {
   void it('refuses unknown formats, naming the accepted ones', () => {
     const message = parseDuration('soon').match(failOnOk, (e) => e);
     assert.match(message, /250ms/);
-    assert.match(message, /hh:mm:ss/);
-    for (const text of ['', '5 minutes', '1e3s', '5y', ':30', '1:2', 's']) {
+    assert.match(message, /hh:mm, hh:mm:ss, hh:mm:ss\.fff, d\.hh:mm, d\.hh:mm:ss/);
+    // A fraction only after seconds, as in .NET: "00:30.5" is neither 30.5 minutes nor seconds.
+    for (const text of ['', '5 minutes', '1e3s', '5y', ':30', '1:', '00:30.5', '1.00', '1.', '100:00', 's']) {
       assert.match(parseDuration(text).match(failOnOk, (e) => e), /./, text);
     }
   });
 
   void it('refuses zero and negative durations', () => {
-    for (const text of ['0s', '0', '-5s', '-1', '00:00:00', '0.0ms']) {
+    for (const text of ['0s', '0', '-5s', '-1', '00:00:00', '0.0ms', '00:00', '-00:30', '-1.02:00', '0.00:00']) {
       assert.match(parseDuration(text).match(failOnOk, (e) => e), /greater than zero/, text);
     }
     assert.match(parseDuration('0.1ms').match(failOnOk, (e) => e), /at least 1ms/);
@@ -54,5 +63,7 @@ void describe('parseDuration', () => {
   void it('refuses TimeSpan fields out of range, as .NET does', () => {
     assert.match(parseDuration('24:00:00').match(failOnOk, (e) => e), /out of range/);
     assert.match(parseDuration('00:60:00').match(failOnOk, (e) => e), /out of range/);
+    assert.match(parseDuration('24:00').match(failOnOk, (e) => e), /out of range/);
+    assert.match(parseDuration('1.00:60').match(failOnOk, (e) => e), /out of range/);
   });
 });

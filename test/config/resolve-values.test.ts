@@ -39,6 +39,13 @@ void describe('resolveOptions: durations', () => {
     assert.equal(options.shutdownTimeoutMs, 1_500);
   });
 
+  void it('reads .NET TimeSpans without seconds (hh:mm, d.hh:mm) as TimeSpan.Parse does', () => {
+    const options = resolveOptions({ ServerTimeout: '00:30', JobExpirationTimeout: '1.12:00', InvisibilityTimeout: '1:05' })._unsafeUnwrap();
+    assert.equal(options.serverTimeoutMs, 30 * 60_000, '"00:30" is 30 minutes, not 30 seconds');
+    assert.equal(options.jobExpirationTimeoutMs, 36 * 3_600_000);
+    assert.equal(options.invisibilityTimeoutMs, 65 * 60_000);
+  });
+
   void it('refuses a bare JSON number, explaining minutes and suggesting "1m"', () => {
     const error = assertInvalid({ HeartbeatInterval: 1 }, 'HeartbeatInterval', /minutes/);
     assert.match(error.message, /"1m"/);
