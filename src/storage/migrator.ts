@@ -1,4 +1,4 @@
-import { errAsync, ResultAsync } from 'neverthrow';
+import { err, errAsync, ok, ResultAsync, type Result } from 'neverthrow';
 import type { Database, Queryable } from './database.js';
 import { renderMigration, shippedMigrations, type Migration } from './migrations.js';
 import type { SchemaName } from './schema-name.js';
@@ -25,13 +25,10 @@ class SchemaRefused extends Error {
  * starting together apply each migration once. A database whose schema is
  * newer than this library is refused, since old code could corrupt new data.
  */
-export function migrate(db: Database, schema: SchemaName): ResultAsync<MigrationReport, StorageError> {
-  let migrations: readonly Migration[];
-  try {
-    migrations = shippedMigrations();
-  } catch (error) {
-    return errAsync(databaseError('reading migrations', error));
-  }
+export function migrate(db: Database, schema: SchemaName, readMigrations: () => readonly Migration[] = shippedMigrations): ResultAsync<MigrationReport, StorageError> {
+  const read = loadMigrations(readMigrations);
+  if (read.isErr()) return errAsync(read.error);
+  const migrations = read.value;
   const latest = migrations.length;
   const work = db.transaction(async (tx) => {
     // Serialise migrators per schema. The lock ends with the transaction.
@@ -62,8 +59,10 @@ export function migrate(db: Database, schema: SchemaName): ResultAsync<Migration
  * For PrepareSchemaIfNecessary = false: checks the schema someone else
  * created is exactly this library's version, changing nothing.
  */
-export function checkSchemaVersion(db: Database, schema: SchemaName): ResultAsync<MigrationReport, StorageError> {
-  const latest = shippedMigrations().length;
+export function checkSchemaVersion(db: Database, schema: SchemaName, readMigrations: () => readonly Migration[] = shippedMigrations): ResultAsync<MigrationReport, StorageError> {
+  const read = loadMigrations(readMigrations);
+  if (read.isErr()) return errAsync(read.error);
+  const latest = read.value.length;
   return ResultAsync.fromPromise(ledgerVersion(db, schema), (error) => databaseError('reading the schema version', error)).andThen((version) => {
     if (version > latest) return errAsync(tooNew(schema, version, latest));
     if (version < latest) {
@@ -77,6 +76,19 @@ export function checkSchemaVersion(db: Database, schema: SchemaName): ResultAsyn
     }
     return ResultAsync.fromSafePromise(Promise.resolve({ applied: [], version }));
   });
+}
+
+/**
+ * The shipped migrations, or an error value: reading them throws when a file
+ * is missing or unreadable (an incomplete install). `read` is replaceable so
+ * tests can make that happen.
+ */
+function loadMigrations(read: () => readonly Migration[]): Result<readonly Migration[], StorageError> {
+  try {
+    return ok(read());
+  } catch (error) {
+    return err(databaseError('reading migrations', error));
+  }
 }
 
 /**
