@@ -40,6 +40,36 @@ describe('connection strings', () => {
     }
   });
 
+  it('never quotes any piece of a password a malformed string splits', () => {
+    // A password holding ";", a space or a quote, left unquoted or quoted badly, ends
+    // early: its pieces become keys, values or unreadable text. The messages quoted up
+    // to 40 characters of that text, and named such pieces as keys.
+    const pieces = ['Xq7', 'Zr9', 'Wv4'];
+    const hostile = [
+      'Host=h;Password=Xq7;Zr9;Port=5432',
+      'Host=h;Password=Xq7;Zr9=Wv4;Port=5432',
+      'Host=h;Password=Xq7;Port=Zr9',
+      'Host=h;Password=Xq7;SSL Mode=Zr9',
+      'Host=h;Password=Xq7;Zr9="Wv4',
+      'Host=h;Password="Xq7"Zr9";Port=1',
+      'Host=h;Password="Xq7"Zr9=Wv4;Port=1',
+      'Host=h;junk;Password=Xq7',
+      'host=h password=Xq7 Zr9 port=5432',
+      'host=h password=Xq7 Zr9=Wv4 port=5432',
+      'host=h password=Xq7 port=Zr9',
+      "host=h password='Xq7'Zr9 port=1",
+      "host=h password='Xq7'Zr9=Wv4 port=1",
+      "host=h password='Xq7 Zr9 port=1",
+      'host=h junk password=Xq7',
+    ];
+    for (const text of hostile) {
+      const parsed = parseConnectionString(text);
+      assert.ok(parsed.isErr(), `refused: ${text}`);
+      for (const piece of pieces) assert.ok(!parsed.error.includes(piece), `${JSON.stringify(text)} gave: ${parsed.error}`);
+      assert.match(parsed.error, /character \d+|the value of Password/, `names a position or the key: ${parsed.error}`);
+    }
+  });
+
   it('connects through the Npgsql and libpq forms, and refuses a bad one at open', async () => {
     const t = await openTestStorage('PostgreSql');
     try {

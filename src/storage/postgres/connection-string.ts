@@ -52,7 +52,7 @@ export function parseConnectionString(text: string): Result<ConnectionConfig, st
   if (pairs.length === 0) return err('it is empty: give a URL (postgres://user:password@host:5432/database) or key=value pairs (Host=...;Database=...)');
   const config: Mutable<ConnectionConfig> = {};
   let trustServerCertificate = false;
-  for (const [rawKey, value] of pairs) {
+  for (const { key: rawKey, value, at, showable } of pairs) {
     const key = rawKey.toLowerCase().replace(/[\s_]/g, '');
     if (key === 'trustservercertificate') {
       trustServerCertificate = isTrue(value);
@@ -61,49 +61,88 @@ export function parseConnectionString(text: string): Result<ConnectionConfig, st
     const apply = KEYS[key];
     if (apply === undefined) {
       if (IGNORED.has(key)) continue;
-      return err(`the key ${JSON.stringify(rawKey)} is not understood; the keys are Host, Port, Database, Username, Password, SSL Mode, Trust Server Certificate, Timeout, Application Name and Maximum Pool Size (libpq: host, port, dbname, user, password, sslmode, connect_timeout, application_name)`);
+      return err(`${showable ? `the key ${JSON.stringify(rawKey)}` : hiddenKey(at)} is not understood; the keys are Host, Port, Database, Username, Password, SSL Mode, Trust Server Certificate, Timeout, Application Name and Maximum Pool Size (libpq: host, port, dbname, user, password, sslmode, connect_timeout, application_name)`);
     }
     const problem = apply(config, value);
-    if (problem !== undefined) return err(`${rawKey}: ${problem}`);
+    if (problem !== undefined) return err(`${showable ? rawKey : hiddenKey(at)}: ${problem}`);
   }
   // Npgsql's TrustServerCertificate: encrypt, but accept any certificate.
   if (trustServerCertificate && config.ssl !== undefined && config.ssl !== false) config.ssl = { rejectUnauthorized: false };
   return ok(config);
 }
 
-/** `Key=Value;Key2=Value2`; a value may be double-quoted (`Password="a;b"`, `""` for a quote). */
-function npgsqlPairs(text: string): [string, string][] | string {
-  const pairs: [string, string][] = [];
-  let rest = text;
-  while (rest.trim() !== '') {
-    const equals = rest.indexOf('=');
-    if (equals < 0) return `"${rest.trim().slice(0, 40)}" has no "=": key=value pairs are separated by ";"`;
-    const key = rest.slice(0, equals).trim();
-    rest = rest.slice(equals + 1).trimStart();
+/**
+ * One key=value pair and where its key starts (from 1), so that an error can
+ * name a pair without quoting it. `showable` is false after a password that
+ * was not quoted: a password holding ";" or a space ends early there, and what
+ * follows may be the rest of it, so errors about it never quote it.
+ */
+interface Pair {
+  readonly key: string;
+  readonly value: string;
+  readonly at: number;
+  readonly showable: boolean;
+}
+
+/** Names a key that may be part of a password by its position only. */
+function hiddenKey(at: number): string {
+  return `the key at character ${at} (not shown: it follows a password that is not quoted, and may be part of it)`;
+}
+
+function isPasswordKey(key: string): boolean {
+  return ['password', 'pwd'].includes(key.toLowerCase().replace(/[\s_]/g, ''));
+}
+
+/** The position (from 1) of the first non-space character at or after `index`. */
+function startOf(text: string, index: number): number {
+  return text.length - text.slice(index).trimStart().length + 1;
+}
+
+/**
+ * `Key=Value;Key2=Value2`; a value may be quoted (`Password="a;b"`, `""` for a
+ * quote). Errors name positions, never text: any of it may be a password.
+ */
+function npgsqlPairs(text: string): Pair[] | string {
+  const pairs: Pair[] = [];
+  let showable = true;
+  let index = 0;
+  while (text.slice(index).trim() !== '') {
+    const at = startOf(text, index);
+    const equals = text.indexOf('=', index);
+    const semicolon = text.indexOf(';', index);
+    if (equals < 0 || (semicolon >= 0 && semicolon < equals)) return `the text at character ${at} has no "=": key=value pairs are separated by ";"`;
+    const key = text.slice(index, equals).trim();
+    if (key === '') return `the key at character ${at} is empty`;
+    const shown = showable;
+    const name = shown ? key : hiddenKey(at);
+    index = startOf(text, equals + 1) - 1;
+    const quote = text.charAt(index);
     let value: string;
-    if (rest.startsWith('"') || rest.startsWith("'")) {
-      const quote = rest.charAt(0);
-      let end = 1;
+    if (quote === '"' || quote === "'") {
+      let end = index + 1;
       value = '';
       for (;;) {
-        const next = rest.indexOf(quote, end);
-        if (next < 0) return `the value of ${key} has no closing quote`;
-        value += rest.slice(end, next);
-        if (rest.charAt(next + 1) === quote) {
+        const next = text.indexOf(quote, end);
+        if (next < 0) return `the value of ${name} has no closing quote`;
+        value += text.slice(end, next);
+        if (text.charAt(next + 1) === quote) {
           value += quote;
           end = next + 2;
           continue;
         }
-        rest = rest.slice(next + 1).replace(/^\s*;?/, '');
+        // Text between the closing quote and the next ";" would be read as the next key.
+        const after = /^\s*(;|$)/.exec(text.slice(next + 1));
+        if (after === null) return `the value of ${name} goes on after its closing quote (at character ${startOf(text, next + 1)}); a quote inside a quoted value is doubled`;
+        index = next + 1 + after[0].length;
         break;
       }
     } else {
-      const semicolon = rest.indexOf(';');
-      value = (semicolon < 0 ? rest : rest.slice(0, semicolon)).trim();
-      rest = semicolon < 0 ? '' : rest.slice(semicolon + 1);
+      const end = text.indexOf(';', index);
+      value = (end < 0 ? text.slice(index) : text.slice(index, end)).trim();
+      index = end < 0 ? text.length : end + 1;
+      if (isPasswordKey(key)) showable = false;
     }
-    if (key === '') return 'a key is empty';
-    pairs.push([key, value]);
+    pairs.push({ key, value, at, showable: shown });
   }
   return pairs;
 }
@@ -111,19 +150,23 @@ function npgsqlPairs(text: string): [string, string][] | string {
 /**
  * libpq's `key=value key2='quoted value'` (backslash escapes a quote or a
  * backslash). An unquoted value stops at a ";", so that Npgsql's form is
- * never read as libpq's.
+ * never read as libpq's. A quoted value must end its pair, and an unquoted
+ * one cannot start with a quote (a quote left open). Errors name
+ * positions, never text: any of it may be a password.
  */
-function libpqPairs(text: string): [string, string][] | string {
-  const pairs: [string, string][] = [];
-  const pattern = /\s*([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(?:'((?:[^'\\]|\\.)*)'|([^\s;]*))/y;
+function libpqPairs(text: string): Pair[] | string {
+  const pairs: Pair[] = [];
+  const pattern = /\s*([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(?:'((?:[^'\\]|\\.)*)'(?=\s|$)|((?!')[^\s;]*))/y;
+  let showable = true;
   let index = 0;
   while (index < text.length) {
     if (text.slice(index).trim() === '') break;
     pattern.lastIndex = index;
     const match = pattern.exec(text);
-    if (match === null) return `"${text.slice(index).trim().slice(0, 40)}" is not a key=value pair (a URL starts with postgres://)`;
+    if (match === null) return `the text at character ${startOf(text, index)} is not a key=value pair (a URL starts with postgres://)`;
     const [, key = '', quoted, bare] = match;
-    pairs.push([key, quoted !== undefined ? quoted.replace(/\\(.)/g, '$1') : (bare ?? '')]);
+    pairs.push({ key, value: quoted !== undefined ? quoted.replace(/\\(.)/g, '$1') : (bare ?? ''), at: startOf(text, index), showable });
+    if (quoted === undefined && isPasswordKey(key)) showable = false;
     index = pattern.lastIndex;
   }
   return pairs;
