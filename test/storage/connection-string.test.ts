@@ -27,16 +27,44 @@ describe('connection strings', () => {
   it('refuses what it cannot read, naming the key and never the password', () => {
     const cases: [string, RegExp][] = [
       ['', /it is empty/],
-      ['Host=h;Port=http;Password=hunter2', /^Port: a port is a number from 1 to 65535$/],
+      ['Host=h;Port=http;Password=hunter2', /^Port: "http" is refused: a port is a whole number from 1 to 65535$/],
       ['Host=h;Colour=blue;Password=hunter2', /^the key "Colour" is not understood; the keys are Host, Port/],
       ['Host=h;Password="hunter2', /^the value of Password has no closing quote$/],
-      ['Host=h;SSL Mode=sometimes', /^SSL Mode: SSL Mode is Disable, Prefer, Require, VerifyCA or VerifyFull$/],
+      ['Host=h;SSL Mode=sometimes', /^SSL Mode: "sometimes" is refused: SSL Mode is Disable, Prefer, Require, VerifyCA or VerifyFull$/],
       ['just-a-hostname', /is not a key=value pair \(a URL starts with postgres:\/\/\)/],
     ];
     for (const [text, message] of cases) {
       const problem = parseConnectionString(text)._unsafeUnwrapErr();
       assert.match(problem, message, text);
       assert.ok(!problem.includes('hunter2'), `no password in: ${problem}`);
+    }
+  });
+
+  it('refuses a port outside 1 to 65535 in every form, naming it', () => {
+    // Port 0 and ?port=abc went to pg as they were, to fail only at connect; a port
+    // above 65535 in a URL failed there as "Invalid URL".
+    const cases: [string, string][] = [
+      ['Host=h;Port=0;Password=hunter2', 'Port: "0"'],
+      ['Host=h;Port=65536', 'Port: "65536"'],
+      ['Host=h;Port=5432.5', 'Port: "5432.5"'],
+      ['host=h port=0 password=hunter2', 'port: "0"'],
+      ['host=h port=-1', 'port: "-1"'],
+      ['postgres://u:hunter2@h:0/d', 'port: "0"'],
+      ['postgres://u:hunter2@h:70000/d', 'port: "70000"'],
+      ['postgres://u:hunter2@h:5432.5/d', 'port: "5432.5"'],
+      ['postgres://u:hunter2@h/d?port=0', 'port: "0"'],
+      ['postgresql://u:hunter2@/d?host=/tmp&port=abc', 'port: "abc"'],
+    ];
+    for (const [text, named] of cases) {
+      const problem = parseConnectionString(text)._unsafeUnwrapErr();
+      assert.equal(problem, `${named} is refused: a port is a whole number from 1 to 65535`, text);
+    }
+    // A password with an unencoded "/" ends the address early: "hun" reads as the port.
+    const cut = parseConnectionString('postgres://u:hun/ter2@h:5432/d')._unsafeUnwrapErr();
+    assert.match(cut, /^port: the URL's port is refused/);
+    assert.ok(!cut.includes('hun'), cut);
+    for (const text of ['Host=h;Port=1', 'host=h port=65535', 'postgres://u:p@h:65535/d', 'postgres://u:p@h/d?port=', 'postgres://u:p@/d?host=/tmp']) {
+      assert.ok(parseConnectionString(text).isOk(), text);
     }
   });
 

@@ -8,7 +8,7 @@ export type ConnectionConfig = Pick<pg.PoolConfig, 'connectionString' | 'host' |
 const KEYS: Readonly<Record<string, (config: Mutable<ConnectionConfig>, value: string) => string | undefined>> = {
   host: (c, v) => void (c.host = v),
   server: (c, v) => void (c.host = v),
-  port: (c, v) => (/^\d{1,5}$/.test(v) && Number(v) <= 65_535 ? void (c.port = Number(v)) : 'a port is a number from 1 to 65535'),
+  port: (c, v) => (isPort(v) ? void (c.port = Number(v)) : PORT_RANGE),
   database: (c, v) => void (c.database = v),
   dbname: (c, v) => void (c.database = v),
   username: (c, v) => void (c.user = v),
@@ -30,6 +30,8 @@ const IGNORED = new Set(['pooling', 'minimumpoolsize', 'minpoolsize', 'includeer
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
+const PORT_RANGE = 'a port is a whole number from 1 to 65535';
+
 /**
  * Reads a PostgreSQL connection string as `pg` needs it. A URL
  * (`postgres://user:secret@host:5432/db`) goes to `pg` as it is; `pg` alone
@@ -44,7 +46,11 @@ type Mutable<T> = { -readonly [K in keyof T]: T[K] };
  */
 export function parseConnectionString(text: string): Result<ConnectionConfig, string> {
   const trimmed = text.trim();
-  if (/^postgres(ql)?:\/\//i.test(trimmed) || trimmed.startsWith('socket:')) return ok({ connectionString: trimmed });
+  if (trimmed.startsWith('socket:')) return ok({ connectionString: trimmed });
+  if (/^postgres(ql)?:\/\//i.test(trimmed)) {
+    const problem = urlPortProblem(trimmed);
+    return problem === undefined ? ok({ connectionString: trimmed }) : err(problem);
+  }
   // A ";" between pairs means Npgsql's form; one inside a quoted libpq value (a password) does not.
   const libpq = libpqPairs(trimmed);
   const pairs = typeof libpq === 'string' && trimmed.includes(';') ? npgsqlPairs(trimmed) : libpq;
@@ -64,7 +70,7 @@ export function parseConnectionString(text: string): Result<ConnectionConfig, st
       return err(`${showable ? `the key ${JSON.stringify(rawKey)}` : hiddenKey(at)} is not understood; the keys are Host, Port, Database, Username, Password, SSL Mode, Trust Server Certificate, Timeout, Application Name and Maximum Pool Size (libpq: host, port, dbname, user, password, sslmode, connect_timeout, application_name)`);
     }
     const problem = apply(config, value);
-    if (problem !== undefined) return err(`${showable ? rawKey : hiddenKey(at)}: ${problem}`);
+    if (problem !== undefined) return err(showable ? `${rawKey}: ${JSON.stringify(value)} is refused: ${problem}` : `${hiddenKey(at)}: ${problem}`);
   }
   // Npgsql's TrustServerCertificate: encrypt, but accept any certificate.
   if (trustServerCertificate && config.ssl !== undefined && config.ssl !== false) config.ssl = { rejectUnauthorized: false };
@@ -170,6 +176,42 @@ function libpqPairs(text: string): Pair[] | string {
     index = pattern.lastIndex;
   }
   return pairs;
+}
+
+function isPort(text: string): boolean {
+  return /^\d+$/.test(text) && Number(text) >= 1 && Number(text) <= 65_535;
+}
+
+/**
+ * What is wrong with a URL's port (in its address or a `port` parameter), if
+ * anything. `pg` takes port 0 or `?port=abc` as given and fails only at
+ * connect, and reports a port above 65535 as an invalid URL. The URL is read
+ * as pg-connection-string reads it; one that cannot be read at all is left to
+ * `pg` (which says so at open) unless its port is what is wrong.
+ */
+function urlPortProblem(url: string): string | undefined {
+  const authority = /^[a-z]+:\/\/([^/?#]*)/i.exec(url);
+  const hostAndPort = (authority?.[1] ?? '').replace(/^.*@/, '');
+  // An "@" after the address: a password holding "/", "?" or "#" unencoded cut
+  // the address short, and what reads as the port may be part of the password.
+  const showable = !url.slice(authority?.[0].length ?? 0).includes('@');
+  const parsed = asPgReadsIt(url);
+  const port = parsed === undefined ? /:([^:\]]*)$/.exec(hostAndPort)?.[1] : (parsed.searchParams.getAll('port').at(-1) || parsed.port);
+  if (port === undefined || port === '' || isPort(port)) return undefined;
+  return showable ? `port: ${JSON.stringify(port)} is refused: ${PORT_RANGE}` : `port: the URL's port is refused: ${PORT_RANGE} (not shown: an "@" after the address means it may be part of the password; percent-encode "/", "?", "#" and "@" in a password)`;
+}
+
+/** The URL as pg-connection-string 2 reads it: spaces encoded first, and an empty host allowed. */
+function asPgReadsIt(url: string): URL | undefined {
+  const text = / |%[^a-f0-9]|%[a-f0-9][^a-f0-9]/i.test(url) ? encodeURI(url).replace(/%25(\d\d)/g, '%$1') : url;
+  for (const candidate of [text, text.replace('@/', '@___DUMMY___/')]) {
+    try {
+      return new URL(candidate);
+    } catch {
+      // Not readable this way; try the next.
+    }
+  }
+  return undefined;
 }
 
 function sslMode(config: Mutable<ConnectionConfig>, value: string): string | undefined {
