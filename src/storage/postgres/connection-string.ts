@@ -2,7 +2,7 @@ import { err, ok, type Result } from 'neverthrow';
 import type pg from 'pg';
 
 /** What `pg` gets from a connection string: the fields of a pool's config it sets. */
-export type ConnectionConfig = Pick<pg.PoolConfig, 'connectionString' | 'host' | 'port' | 'database' | 'user' | 'password' | 'ssl' | 'connectionTimeoutMillis' | 'application_name' | 'max'>;
+export type ConnectionConfig = Pick<pg.PoolConfig, 'connectionString' | 'host' | 'port' | 'database' | 'user' | 'password' | 'ssl' | 'connectionTimeoutMillis' | 'application_name' | 'max' | 'options'>;
 
 /** The keys understood, by their lower-case spelling without spaces or underscores. */
 const KEYS: Readonly<Record<string, (config: Mutable<ConnectionConfig>, value: string) => string | undefined>> = {
@@ -23,6 +23,8 @@ const KEYS: Readonly<Record<string, (config: Mutable<ConnectionConfig>, value: s
   applicationname: (c, v) => void (c.application_name = v),
   maximumpoolsize: (c, v) => (/^\d+$/.test(v) && Number(v) > 0 ? void (c.max = Number(v)) : 'a pool size is a whole number above 0'),
   maxpoolsize: (c, v) => (/^\d+$/.test(v) && Number(v) > 0 ? void (c.max = Number(v)) : 'a pool size is a whole number above 0'),
+  // Startup options (`-c name=value ...`); the pool adds ours before them (generic-plans.ts).
+  options: (c, v) => void (c.options = v),
 };
 
 /** Npgsql keys that tune what `pg` does its own way: accepted and left alone. */
@@ -39,17 +41,19 @@ const PORT_RANGE = 'a port is a whole number from 1 to 65535';
  * read here: Npgsql's `Host=db;Port=5432;Database=jobs;Username=app;Password=...`
  * (the connection strings of Hangfire's PostgreSQL storage; keys in any
  * letter case, spaces inside keys ignored) and libpq's
- * `host=db port=5432 dbname=jobs user=app password='a b'`.
+ * `host=db port=5432 dbname=jobs user=app password='a b'`. Session options
+ * (a URL's `options` parameter, `Options=-c name=value`) come back as
+ * `options`, for the pool to add to its own.
  *
  * @returns the config, or a sentence saying what is wrong (never the value of
  * a password).
  */
 export function parseConnectionString(text: string): Result<ConnectionConfig, string> {
   const trimmed = text.trim();
-  if (trimmed.startsWith('socket:')) return ok({ connectionString: trimmed });
+  if (trimmed.startsWith('socket:')) return ok(urlConfig(trimmed));
   if (/^postgres(ql)?:\/\//i.test(trimmed)) {
     const problem = urlPortProblem(trimmed);
-    return problem === undefined ? ok({ connectionString: trimmed }) : err(problem);
+    return problem === undefined ? ok(urlConfig(trimmed)) : err(problem);
   }
   // A ";" between pairs means Npgsql's form; one inside a quoted libpq value (a password) does not.
   const libpq = libpqPairs(trimmed);
@@ -67,7 +71,7 @@ export function parseConnectionString(text: string): Result<ConnectionConfig, st
     const apply = KEYS[key];
     if (apply === undefined) {
       if (IGNORED.has(key)) continue;
-      return err(`${showable ? `the key ${JSON.stringify(rawKey)}` : hiddenKey(at)} is not understood; the keys are Host, Port, Database, Username, Password, SSL Mode, Trust Server Certificate, Timeout, Application Name and Maximum Pool Size (libpq: host, port, dbname, user, password, sslmode, connect_timeout, application_name)`);
+      return err(`${showable ? `the key ${JSON.stringify(rawKey)}` : hiddenKey(at)} is not understood; the keys are Host, Port, Database, Username, Password, SSL Mode, Trust Server Certificate, Timeout, Application Name, Maximum Pool Size and Options (libpq: host, port, dbname, user, password, sslmode, connect_timeout, application_name, options)`);
     }
     const problem = apply(config, value);
     if (problem !== undefined) return err(showable ? `${rawKey}: ${JSON.stringify(value)} is refused: ${problem}` : `${hiddenKey(at)}: ${problem}`);
@@ -199,6 +203,25 @@ function urlPortProblem(url: string): string | undefined {
   const port = parsed === undefined ? /:([^:\]]*)$/.exec(hostAndPort)?.[1] : (parsed.searchParams.getAll('port').at(-1) || parsed.port);
   if (port === undefined || port === '' || isPort(port)) return undefined;
   return showable ? `port: ${JSON.stringify(port)} is refused: ${PORT_RANGE}` : `port: the URL's port is refused: ${PORT_RANGE} (not shown: an "@" after the address means it may be part of the password; percent-encode "/", "?", "#" and "@" in a password)`;
+}
+
+/**
+ * A URL for `pg`, with its `options` parameter taken out into `options`: `pg`
+ * lets a URL's options replace the pool config's whole, which would drop the
+ * pool's own (generic-plans.ts). The rest of the URL is passed on unchanged.
+ */
+export function urlConfig(url: string): ConnectionConfig {
+  const options = asPgReadsIt(url)?.searchParams.getAll('options');
+  if (options === undefined || options.length === 0) return { connectionString: url };
+  // A URL that reads as one has no "?" before its query, nor "#" inside it.
+  const start = url.indexOf('?');
+  const hash = url.indexOf('#', start);
+  const end = hash < 0 ? url.length : hash;
+  const kept = url.slice(start + 1, end).split('&').filter((part) => !new URLSearchParams(part).has('options'));
+  const connectionString = `${url.slice(0, start)}${kept.length > 0 ? `?${kept.join('&')}` : ''}${url.slice(end)}`;
+  // pg-connection-string keeps the last; an empty one sets nothing.
+  const last = options.at(-1);
+  return last === undefined || last === '' ? { connectionString } : { connectionString, options: last };
 }
 
 /** The URL as pg-connection-string 2 reads it: spaces encoded first, and an empty host allowed. */

@@ -1,7 +1,7 @@
 import pg from 'pg';
 import type { Database, NotificationListener, QueryResult, Transaction, Unsubscribe } from '../database.js';
-import { GENERIC_PLANS_OPTION } from '../generic-plans.js';
-import type { ConnectionConfig } from './connection-string.js';
+import { withGenericPlans } from '../generic-plans.js';
+import { urlConfig, type ConnectionConfig } from './connection-string.js';
 import { PgListener } from './pg-listener.js';
 
 /** Options of the `pg` adapter. */
@@ -34,8 +34,8 @@ export class PgDatabase implements Database {
     const warn = options.onWarning ?? (() => undefined);
     this.warn = warn;
     if (!(options.connection instanceof pg.Pool)) {
-      const config = typeof options.connection === 'string' ? { connectionString: options.connection } : options.connection;
-      this.pool = new pg.Pool({ max: options.maxConnections ?? DEFAULT_PG_POOL_SIZE, ...config, options: GENERIC_PLANS_OPTION });
+      const config = typeof options.connection === 'string' ? urlConfig(options.connection) : options.connection;
+      this.pool = new pg.Pool({ max: options.maxConnections ?? DEFAULT_PG_POOL_SIZE, ...config, options: withGenericPlans(config.options) });
       this.ownsPool = true;
       // An idle client that loses its connection emits 'error' on the pool; without
       // a handler node would crash the process. The pool replaces the client itself.
