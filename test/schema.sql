@@ -58,7 +58,7 @@ CREATE UNIQUE INDEX job_states_pkey ON <schema>.job_states USING btree (id);
 CREATE TABLE <schema>.jobs (
   id bigint NOT NULL DEFAULT nextval('<schema>.jobs_id_seq'::regclass),
   queue text NOT NULL,
-  state text NOT NULL,
+  state <schema>.job_state NOT NULL,
   type_name text NOT NULL,
   method_name text,
   payload text NOT NULL,
@@ -72,7 +72,7 @@ CREATE TABLE <schema>.jobs (
   retry_count integer NOT NULL DEFAULT 0,
   run_at timestamp with time zone,
   parent_id bigint,
-  continuation_on text,
+  continuation_on <schema>.job_continuation_condition,
   recurring_id text,
   expire_at timestamp with time zone,
   lease_request text,
@@ -80,20 +80,17 @@ CREATE TABLE <schema>.jobs (
   initial_reason text,
   initial_data jsonb,
   unique_key text,
-  CONSTRAINT jobs_continuation_on_known CHECK (continuation_on IS NULL OR (continuation_on = ANY (ARRAY['succeeded'::text, 'finished'::text, 'deleted'::text]))),
-  CONSTRAINT jobs_pkey PRIMARY KEY (id),
-  CONSTRAINT jobs_state_known CHECK (state = ANY (ARRAY['Enqueued'::text, 'Scheduled'::text, 'Awaiting'::text, 'Processing'::text, 'Succeeded'::text, 'Failed'::text, 'Deleted'::text])),
-  CONSTRAINT jobs_visible_only_when_queued CHECK ((visible_at IS NOT NULL) = (state = ANY (ARRAY['Enqueued'::text, 'Processing'::text])))
+  CONSTRAINT jobs_pkey PRIMARY KEY (id)
 );
 CREATE INDEX jobs_expire_idx ON <schema>.jobs USING btree (expire_at) WHERE (expire_at IS NOT NULL);
 CREATE INDEX jobs_fetch_idx ON <schema>.jobs USING btree (queue, visible_at, id) WHERE (visible_at IS NOT NULL);
 CREATE INDEX jobs_parent_idx ON <schema>.jobs USING btree (parent_id) WHERE (parent_id IS NOT NULL);
 CREATE UNIQUE INDEX jobs_pkey ON <schema>.jobs USING btree (id);
-CREATE INDEX jobs_scheduled_idx ON <schema>.jobs USING btree (run_at) WHERE (state = 'Scheduled'::text);
+CREATE INDEX jobs_scheduled_idx ON <schema>.jobs USING btree (run_at) WHERE ((state)::text = 'Scheduled'::text);
 CREATE INDEX jobs_state_idx ON <schema>.jobs USING btree (state, id);
-CREATE INDEX jobs_succeeded_recurring_idx ON <schema>.jobs USING btree (recurring_id, state_changed_at DESC) WHERE ((state = 'Succeeded'::text) AND (recurring_id IS NOT NULL));
-CREATE INDEX jobs_succeeded_type_idx ON <schema>.jobs USING btree (type_name, state_changed_at DESC) WHERE (state = 'Succeeded'::text);
-CREATE UNIQUE INDEX jobs_unique_key_idx ON <schema>.jobs USING btree (type_name, COALESCE(method_name, ''::text), unique_key) WHERE ((unique_key IS NOT NULL) AND (state = ANY (ARRAY['Enqueued'::text, 'Scheduled'::text, 'Awaiting'::text, 'Processing'::text])));
+CREATE INDEX jobs_succeeded_recurring_idx ON <schema>.jobs USING btree (recurring_id, state_changed_at DESC) WHERE (((state)::text = 'Succeeded'::text) AND (recurring_id IS NOT NULL));
+CREATE INDEX jobs_succeeded_type_idx ON <schema>.jobs USING btree (type_name, state_changed_at DESC) WHERE ((state)::text = 'Succeeded'::text);
+CREATE UNIQUE INDEX jobs_unique_key_idx ON <schema>.jobs USING btree (type_name, COALESCE(method_name, ''::text), unique_key) WHERE ((unique_key IS NOT NULL) AND ((state)::text = ANY (ARRAY['Enqueued'::text, 'Scheduled'::text, 'Awaiting'::text, 'Processing'::text])));
 
 CREATE TABLE <schema>.last_successes (
   key text NOT NULL,
@@ -165,3 +162,7 @@ UNION ALL
     jobs.created_at
    FROM <schema>.jobs
   WHERE jobs.initial_state IS NOT NULL;
+
+-- Other objects:
+--   type job_continuation_condition
+--   type job_state

@@ -5,6 +5,7 @@ import pg from 'pg';
 import { openStorage, type StorageOptions } from '../../src/storage/open-storage.js';
 import type { SqlJobStorage } from '../../src/storage/sql-job-storage.js';
 import { startThrowawayPostgres } from './embedded-postgres-server.js';
+import { assertRowRules } from './row-rules.js';
 
 /** The two storage adapters every contract test runs against. */
 export type StorageKind = 'PostgreSql' | 'Embedded';
@@ -83,6 +84,8 @@ export async function openTestStorage(kind: StorageKind, overrides: Partial<Stor
     async dispose() {
       const closed = await storage.close();
       if (closed.isErr()) throw new Error(`closing test storage failed: ${closed.error.kind}`);
+      const schemaExists = await raw.sql<{ found: boolean }>(`SELECT to_regclass($1) IS NOT NULL AS found`, [`"${options.schemaName}".jobs`]);
+      if (schemaExists[0]?.found === true) await assertRowRules(raw.sql, `"${options.schemaName}"`);
       await raw.sql(`DROP SCHEMA IF EXISTS "${options.schemaName}" CASCADE`);
       await raw.close();
     },

@@ -22,9 +22,9 @@ WITH job AS (
   INSERT INTO ${schema}.jobs (queue, state, type_name, method_name, payload, display_name,
                               enqueued_at, visible_at, run_at, parent_id, continuation_on, recurring_id,
                               initial_state, initial_reason, initial_data)
-  VALUES ($1, $2, $3, $4, $5, $6,
-          CASE WHEN $2 = 'Enqueued' THEN now() END, CASE WHEN $2 = 'Enqueued' THEN now() END,
-          $7, $8, $9, $10,
+  VALUES ($1, $2::text, $3, $4, $5, $6,
+          CASE WHEN $2::text = 'Enqueued' THEN now() END, CASE WHEN $2::text = 'Enqueued' THEN now() END,
+          $7, $8, $9::text, $10,
           $2, $11, ${initialData('$1::text', '$7::timestamptz', '$8::bigint', '$9::text')})
   RETURNING id, queue, state
 )${withParameters ? `, parameters AS (

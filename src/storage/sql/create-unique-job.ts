@@ -43,9 +43,9 @@ WITH holder AS (
   INSERT INTO ${schema}.jobs (queue, state, type_name, method_name, payload, display_name,
                               enqueued_at, visible_at, run_at, parent_id, continuation_on, recurring_id,
                               initial_state, initial_reason, initial_data, unique_key)
-  SELECT $1, $2, $3, $4, $5, $6,
-         CASE WHEN $2 = 'Enqueued' THEN now() END, CASE WHEN $2 = 'Enqueued' THEN now() END,
-         $7, $8, $9, $10,
+  SELECT $1, $2::text, $3, $4, $5, $6,
+         CASE WHEN $2::text = 'Enqueued' THEN now() END, CASE WHEN $2::text = 'Enqueued' THEN now() END,
+         $7, $8, $9::text, $10,
          $2, $11, ${initialData('$1::text', '$7::timestamptz', '$8::bigint', '$9::text')}, $13
   WHERE NOT EXISTS (SELECT FROM holder)
   ON CONFLICT (type_name, (coalesce(method_name, '')), unique_key) WHERE unique_key IS NOT NULL AND state IN ${KEY_HOLDING_STATES} DO NOTHING

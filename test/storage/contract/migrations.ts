@@ -20,8 +20,20 @@ async function withFreshSchema(kind: StorageKind, work: (options: StorageOptions
   }
 }
 
+/** Takes a current schema back to version 8: the row rules as the CHECK constraints version 1 made. */
+async function undoMigration9(sql: TestStorage['sql'], schema: string): Promise<void> {
+  await sql(`ALTER TABLE ${schema}.jobs
+    ALTER COLUMN state TYPE text, ALTER COLUMN continuation_on TYPE text,
+    ADD CONSTRAINT jobs_state_known CHECK (state IN ('Enqueued', 'Scheduled', 'Awaiting', 'Processing', 'Succeeded', 'Failed', 'Deleted')),
+    ADD CONSTRAINT jobs_continuation_on_known CHECK (continuation_on IS NULL OR continuation_on IN ('succeeded', 'finished', 'deleted')),
+    ADD CONSTRAINT jobs_visible_only_when_queued CHECK ((visible_at IS NOT NULL) = (state IN ('Enqueued', 'Processing')))`);
+  await sql(`DROP DOMAIN ${schema}.job_state, ${schema}.job_continuation_condition`);
+  await sql(`DELETE FROM ${schema}.migrations WHERE version = 9`);
+}
+
 /** Takes a current schema back to version 7. */
 async function undoMigration8(sql: TestStorage['sql'], schema: string): Promise<void> {
+  await undoMigration9(sql, schema);
   await sql(`DROP INDEX ${schema}.jobs_unique_key_idx`);
   await sql(`ALTER TABLE ${schema}.jobs DROP COLUMN unique_key`);
   await sql(`DELETE FROM ${schema}.migrations WHERE version = 8`);
@@ -69,9 +81,9 @@ export function migrationContract(kind: StorageKind): void {
 
     it('migration 6 keeps the history of jobs written before it, whose first entry is a job_states row', () =>
       withFreshSchema(kind, async (options, sql) => {
-        // A version-5 schema: the current one with migrations 6 to 8 undone (a later migration
+        // A version-5 schema: the current one with migrations 6 to 9 undone (a later migration
         // must be undone here too, so this test fails until it is extended).
-        assert.equal(LATEST, 8, 'undo every migration after 8 below as well');
+        assert.equal(LATEST, 9, 'undo every migration after 9 below as well');
         await openAndClose(options);
         const schema = `"${options.schemaName!}"`;
         await undoMigration7(sql, schema);
@@ -96,7 +108,7 @@ export function migrationContract(kind: StorageKind): void {
 
         const { storage, migration } = (await openStorage(options))._unsafeUnwrap();
         try {
-          assert.deepEqual(migration, { applied: [6, 7, 8], version: 8 });
+          assert.deepEqual(migration, { applied: [6, 7, 8, 9], version: 9 });
           const entries = async (id: string) => (await storage.jobDetails(id))._unsafeUnwrap()!.history.map((h) => [h.name, h.reason, h.data]);
           assert.deepEqual(await entries(waiting!.id), [['Enqueued', 'Enqueued by version 5', { queue: 'default' }]]);
           assert.deepEqual(await entries(abandoned!.id), [['Processing', 'Fetched by version 5', { server: 'old-server', fetchCount: 1 }], ['Enqueued', 'Enqueued by version 5', { queue: 'default' }]]);
@@ -115,7 +127,7 @@ export function migrationContract(kind: StorageKind): void {
 
     it('migration 7 starts the all-time counts from the hourly totals kept, and nothing is counted twice', () =>
       withFreshSchema(kind, async (options, sql) => {
-        assert.equal(LATEST, 8, 'undo every migration after 8 below as well');
+        assert.equal(LATEST, 9, 'undo every migration after 9 below as well');
         await openAndClose(options);
         const schema = `"${options.schemaName!}"`;
         await undoMigration7(sql, schema);
@@ -126,10 +138,46 @@ export function migrationContract(kind: StorageKind): void {
         await sql(`INSERT INTO ${schema}.job_counters (bucket, name, count) VALUES (date_trunc('hour', now()), 'Succeeded', 5)`);
         const { storage, migration } = (await openStorage(options))._unsafeUnwrap();
         try {
-          assert.deepEqual(migration, { applied: [7, 8], version: 8 });
+          assert.deepEqual(migration, { applied: [7, 8, 9], version: 9 });
           assert.deepEqual((await storage.allTimeCounts())._unsafeUnwrap(), { succeeded: 47, failed: 3 }, 'the totals plus the raw row');
           assert.equal((await storage.aggregateCounters(100))._unsafeUnwrap(), 1);
           assert.deepEqual((await storage.allTimeCounts())._unsafeUnwrap(), { succeeded: 47, failed: 3 }, 'folding the raw row moves it, it does not add it again');
+        } finally {
+          (await storage.close())._unsafeUnwrap();
+        }
+      }));
+
+    it('migration 9 keeps every job and still refuses a state or continuation condition outside its list', () =>
+      withFreshSchema(kind, async (options, sql) => {
+        assert.equal(LATEST, 9, 'undo every migration after 9 below as well');
+        await openAndClose(options);
+        const schema = `"${options.schemaName!}"`;
+        await undoMigration9(sql, schema);
+        const before = (await openStorage({ ...options, prepareSchemaIfNecessary: false }))._unsafeUnwrapErr();
+        assert.equal(before.kind, 'SchemaMissing', 'a version-8 schema is not current');
+        // Jobs as version 8 wrote them: queued, waiting on a parent, finished.
+        await sql(
+          `INSERT INTO ${schema}.jobs (id, queue, state, type_name, payload, enqueued_at, visible_at, parent_id, continuation_on)
+           VALUES (1, 'default', 'Enqueued', 'Ping', 'null', now(), now(), NULL, NULL),
+                  (2, 'default', 'Awaiting', 'Ping', 'null', NULL, NULL, 1, 'succeeded'),
+                  (3, 'default', 'Succeeded', 'Ping', 'null', now(), NULL, NULL, NULL)`,
+        );
+        const { storage, migration } = (await openStorage(options))._unsafeUnwrap();
+        try {
+          assert.deepEqual(migration, { applied: [9], version: 9 });
+          const jobs = await sql<{ id: string; state: string; continuation_on: string | null }>(`SELECT id::text AS id, state, continuation_on FROM ${schema}.jobs ORDER BY id`);
+          assert.deepEqual(jobs.map((job) => ({ ...job })), [
+            { id: '1', state: 'Enqueued', continuation_on: null },
+            { id: '2', state: 'Awaiting', continuation_on: 'succeeded' },
+            { id: '3', state: 'Succeeded', continuation_on: null },
+          ], 'every job as it was, the states read back as text');
+          await assert.rejects(sql(`UPDATE ${schema}.jobs SET state = 'Enqueud' WHERE id = 1`), /job_state/, 'a state outside the list');
+          await assert.rejects(sql(`UPDATE ${schema}.jobs SET continuation_on = 'failed' WHERE id = 2`), /job_continuation_condition/, 'a condition outside the list');
+          assert.equal((await storage.getState('1'))._unsafeUnwrap(), 'Enqueued', 'the refused changes left the job alone');
+          const [fetched] = (await storage.fetchJobs({ queues: ['default'], limit: 1, owner: 'server', leaseMs: 30_000 }))._unsafeUnwrap().map((outcome) => outcome._unsafeUnwrap());
+          assert.equal(fetched?.id, '1', 'the statements run on the new column types');
+          (await storage.changeState({ jobId: '1', from: ['Processing'], lease: fetched.lease, to: { name: 'Succeeded' } }))._unsafeUnwrap();
+          assert.equal((await storage.getState('2'))._unsafeUnwrap(), 'Enqueued', 'its continuation was released');
         } finally {
           (await storage.close())._unsafeUnwrap();
         }
