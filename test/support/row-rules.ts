@@ -7,11 +7,14 @@
  * dropped (openTestStorage's dispose), so a statement that breaks it fails
  * the test that ran it.
  */
-type Sql = (text: string, values?: unknown[]) => Promise<Record<string, unknown>[]>;
+/** Anything that runs raw SQL beside the storage (a TestStorage, a raw connection). */
+interface Sql {
+  sql(text: string, values?: unknown[]): Promise<Record<string, unknown>[]>;
+}
 
 /** Throws naming the jobs that break the rule, if any do. */
-export async function assertRowRules(sql: Sql, quotedSchema: string): Promise<void> {
-  const broken = await sql(
+export async function assertRowRules(db: Sql, quotedSchema: string): Promise<void> {
+  const broken = await db.sql(
     `SELECT id::text AS id, state::text AS state, visible_at FROM ${quotedSchema}.jobs
      WHERE (visible_at IS NOT NULL) <> (state IN ('Enqueued', 'Processing')) ORDER BY id LIMIT 5`,
   );

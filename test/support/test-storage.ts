@@ -85,7 +85,7 @@ export async function openTestStorage(kind: StorageKind, overrides: Partial<Stor
       const closed = await storage.close();
       if (closed.isErr()) throw new Error(`closing test storage failed: ${closed.error.kind}`);
       const schemaExists = await raw.sql<{ found: boolean }>(`SELECT to_regclass($1) IS NOT NULL AS found`, [`"${options.schemaName}".jobs`]);
-      if (schemaExists[0]?.found === true) await assertRowRules(raw.sql, `"${options.schemaName}"`);
+      if (schemaExists[0]?.found === true) await assertRowRules(raw, `"${options.schemaName}"`);
       await raw.sql(`DROP SCHEMA IF EXISTS "${options.schemaName}" CASCADE`);
       await raw.close();
     },
