@@ -115,12 +115,42 @@ export function nextOccurrence(cron: string, timeZone: string, after: Date): Dat
 }
 
 /**
- * The latest occurrence at or before `atOrBefore`; `undefined` when there is none.
+ * How far before a tick a DST change must be for cron-parser's prev() to be
+ * trusted there, in ms: more than the longest skipped or repeated stretch
+ * (2 hours, in Antarctica/Troll).
+ */
+const DST_MARGIN_MS = 3 * 60 * 60 * 1000;
+
+/**
+ * The latest occurrence at or before `atOrBefore`, as {@link nextOccurrence}
+ * counts them; `undefined` when there is none. Around a DST change
+ * cron-parser's prev() disagrees with next(): it skips the tick a skipped
+ * wall-clock time is shifted to (it returned the day before), and returns the
+ * second copy of a repeated time that next() never fires. So prev() only
+ * finds a starting tick away from any change, and next() walks from it.
  */
 export function latestOccurrence(cron: string, timeZone: string, atOrBefore: Date): Date | undefined {
-  // cron-parser's prev() is strictly before its current date; one ms later makes it "at or before".
+  let start = previousTick(cron, timeZone, atOrBefore);
+  // A DST change shortly before: the tick may be one next() never fires; start from a tick before the change.
+  if (start !== undefined && utcOffset(timeZone, new Date(start.getTime() - DST_MARGIN_MS)) !== utcOffset(timeZone, start)) {
+    start = previousTick(cron, timeZone, new Date(start.getTime() - DST_MARGIN_MS));
+  }
+  let latest = start;
+  // Usually one step; more only for the ticks prev() skipped, or those after the change (at most the margin's worth).
+  // Each step parses afresh, as nextOccurrence does: one iterated expression keeps DST state and can differ.
+  for (let tick = latest && nextOccurrence(cron, timeZone, latest); tick !== undefined && tick.getTime() <= atOrBefore.getTime(); tick = nextOccurrence(cron, timeZone, tick)) latest = tick;
+  return latest;
+}
+
+/** cron-parser's prev() at or before `atOrBefore` (it is strictly before its current date, hence the extra ms). */
+function previousTick(cron: string, timeZone: string, atOrBefore: Date): Date | undefined {
   const expression = parse(cron, timeZone, new Date(atOrBefore.getTime() + 1));
   return expression === undefined ? undefined : step(expression, 'prev');
+}
+
+/** The zone's UTC offset at `at`, as the runtime names it ("GMT+02:00"). */
+function utcOffset(timeZone: string, at: Date): string | undefined {
+  return new Intl.DateTimeFormat('en-US', { timeZone, timeZoneName: 'longOffset' }).formatToParts(at).find((part) => part.type === 'timeZoneName')?.value;
 }
 
 /**

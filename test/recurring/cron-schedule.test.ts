@@ -75,6 +75,24 @@ describe('nextOccurrence', () => {
       ['2024-10-27T00:00:00.000Z', '2024-10-27T00:30:00.000Z', '2024-10-27T01:00:00.000Z', '2024-10-27T01:30:00.000Z'], 'step: both copies of 02:00 and 02:30');
   });
 
+  it('latestOccurrence agrees with it across DST changes', () => {
+    // Berlin jumps from 02:00 to 03:00 on 2026-03-29, New York on 2026-03-08: 02:30 runs at 03:30, and is the latest from then on.
+    assert.equal(iso(nextOccurrence('30 2 * * *', 'Europe/Berlin', d('2026-03-28T12:00:00Z'))), '2026-03-29T01:30:00.000Z');
+    for (const at of ['2026-03-29T01:30:00Z', '2026-03-29T01:31:00Z', '2026-03-29T12:00:00Z']) {
+      assert.equal(iso(latestOccurrence('30 2 * * *', 'Europe/Berlin', d(at))), '2026-03-29T01:30:00.000Z', `Berlin, at ${at}: not the day before`);
+    }
+    assert.equal(iso(latestOccurrence('30 2 * * *', 'Europe/Berlin', d('2026-03-29T01:29:59.999Z'))), '2026-03-28T01:30:00.000Z', 'just before: the day before');
+    assert.equal(iso(nextOccurrence('30 2 * * *', 'America/New_York', d('2026-03-07T12:00:00Z'))), '2026-03-08T07:30:00.000Z');
+    assert.equal(iso(latestOccurrence('30 2 * * *', 'America/New_York', d('2026-03-08T12:00:00Z'))), '2026-03-08T07:30:00.000Z', 'New York');
+    // Every 10 minutes of the skipped hour: next() fires it once, at 03:00; latest says the same, never 03:10...03:50.
+    assert.equal(iso(nextOccurrence('*/10 2 * * *', 'Europe/Berlin', d('2026-03-29T01:00:00Z'))), '2026-03-30T00:00:00.000Z');
+    assert.equal(iso(latestOccurrence('*/10 2 * * *', 'Europe/Berlin', d('2026-03-29T03:00:00Z'))), '2026-03-29T01:00:00.000Z');
+    // Berlin repeats 02:00 to 03:00 on 2026-10-25: a fixed 02:30 is the first copy only, also for latest.
+    assert.equal(iso(latestOccurrence('30 2 * * *', 'Europe/Berlin', d('2026-10-25T01:30:00Z'))), '2026-10-25T00:30:00.000Z', 'not the second copy');
+    assert.equal(iso(latestOccurrence('30 2 * * *', 'Europe/Berlin', d('2026-10-25T12:00:00Z'))), '2026-10-25T00:30:00.000Z');
+    assert.equal(iso(latestOccurrence('*/30 * * * *', 'Europe/Berlin', d('2026-10-25T01:45:00Z'))), '2026-10-25T01:30:00.000Z', 'a step runs in both copies');
+  });
+
   it('is undefined for an invalid expression or zone', () => {
     assert.equal(nextOccurrence('not a cron', 'UTC', d('2024-01-01T00:00:00Z')), undefined);
     assert.equal(nextOccurrence('* * * * *', 'Nowhere/City', d('2024-01-01T00:00:00Z')), undefined);
@@ -123,6 +141,23 @@ describe('planTicks', () => {
     const hourly = { cron: '0 * * * *', timeZone: 'UTC', nextExecutionAt: d('2024-05-01T10:00:00Z') };
     assert.deepEqual(planTicks(hourly, d('2024-05-01T10:01:00Z'), 'ignorable'), { fireAt: [d('2024-05-01T10:00:00Z')], nextExecutionAt: d('2024-05-01T11:00:00Z') }, 'exactly at the grace limit');
     assert.deepEqual(planTicks(hourly, d('2024-05-01T10:01:00.001Z'), 'ignorable'), { fireAt: [], nextExecutionAt: d('2024-05-01T11:00:00Z') }, 'past it: skipped');
+  });
+
+  it('relaxed and ignorable plan the tick a skipped DST hour is shifted to, and a repeated hour once', () => {
+    const berlin = (next: string) => ({ cron: '30 2 * * *', timeZone: 'Europe/Berlin', nextExecutionAt: d(next) });
+    // 02:30 on 2026-03-29 runs at 03:30 (01:30Z); the server was down since the day before.
+    assert.deepEqual(planTicks(berlin('2026-03-28T01:30:00Z'), d('2026-03-29T01:30:30Z'), 'ignorable'),
+      { fireAt: [d('2026-03-29T01:30:00Z')], nextExecutionAt: d('2026-03-30T00:30:00Z') }, 'ignorable: the 30 s old tick is not lost');
+    assert.deepEqual(planTicks(berlin('2026-03-27T01:30:00Z'), d('2026-03-29T12:00:00Z'), 'relaxed'),
+      { fireAt: [d('2026-03-29T01:30:00Z')], nextExecutionAt: d('2026-03-30T00:30:00Z') }, 'relaxed: the latest tick, not the day before');
+    // Fall back on 2026-10-25: the first 02:30 fires; the second copy is not a tick, in either policy.
+    for (const policy of ['relaxed', 'ignorable'] as const) {
+      const first = planTicks(berlin('2026-10-25T00:30:00Z'), d('2026-10-25T00:30:10Z'), policy);
+      assert.deepEqual(first, { fireAt: [d('2026-10-25T00:30:00Z')], nextExecutionAt: d('2026-10-26T01:30:00Z') }, policy);
+      assert.deepEqual(planTicks(berlin('2026-10-25T00:30:00Z'), d('2026-10-25T01:30:10Z'), policy).fireAt,
+        policy === 'relaxed' ? [d('2026-10-25T00:30:00Z')] : [], `${policy}: late, the tick is still the first copy`);
+    }
+    assert.deepEqual(planTicks(berlin('2026-10-24T00:30:00Z'), d('2026-10-25T03:00:00Z'), 'relaxed').fireAt, [d('2026-10-25T00:30:00Z')], 'relaxed catch-up: the first copy');
   });
 
   it('plans in the time zone of the definition', () => {
