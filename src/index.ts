@@ -79,7 +79,7 @@ export { GENERIC_PLANS_OPTION, GENERIC_PLANS_SQL } from './storage/generic-plans
 export type { OpenedStorage, StorageOptions } from './storage/open-storage.js';
 export type { ClaimOffer, ContinuationSweep, DueJob, FetchOutcome, FetchRequest, JobIdentity, JobStorage, LocalClaim, ReleasedContinuation, RenewOutcome, StrayLease, WriteOptions } from './storage/job-storage.js';
 export { FINAL_STATES, JOB_STATES } from './storage/job-types.js';
-export type { ContinuationOption, FetchedJob, InitialState, Invocation, JobId, JsonValue, Lease, NewJob, StateName, StateRecord } from './storage/job-types.js';
+export type { ContinuationOption, FetchedJob, InitialState, Invocation, JobId, JobOutcome, JsonValue, Lease, NewJob, StateName, StateRecord } from './storage/job-types.js';
 export type { JobDetails, JobSummary, Page, QueueSummary, ServerAnnouncement, ServerInfo, StateCounts } from './storage/monitoring-types.js';
 export type { MisfirePolicy, RecurringDefinition, RecurringJob } from './storage/recurring-types.js';
 export type { StateChange, TargetState } from './storage/state-change.js';

@@ -5,9 +5,10 @@ import { containedLogger, silentLogger, type Logger } from '../logging/logger.js
 import type { Unsubscribe } from '../storage/database.js';
 import { parseJobId } from '../storage/input-validation.js';
 import type { JobStorage } from '../storage/job-storage.js';
-import { FINAL_STATES, type JobId, type StateName } from '../storage/job-types.js';
+import { FINAL_STATES, type JobId, type JobOutcome, type StateName } from '../storage/job-types.js';
 import { formatStorageError } from '../storage/storage-error.js';
 import type { StorageEvent } from '../storage/storage-events.js';
+import { mapOk } from '../results/map-ok.js';
 import { aborted, timedOut, type AwaitError } from './await-error.js';
 
 /** How often awaited jobs' states are read while any are awaited: the backstop for a lost notification. */
@@ -42,9 +43,18 @@ export interface WaitOptions {
   readonly signal?: AbortSignal | undefined;
 }
 
+/** How an awaited job ended: its final state and, for a wait that asked for it, the stored result of a Succeeded job. */
+export interface FinishedJob {
+  readonly state: FinalState;
+  /** JSON text; `undefined` when not asked for, not Succeeded, or the handler returned nothing. */
+  readonly result: string | undefined;
+}
+
 interface Waiter {
   readonly jobId: JobId;
-  settle(outcome: Result<FinalState, AwaitError>): void;
+  /** Whether the job's stored result is read with its state (enqueueAwait's waits). */
+  readonly wantsResult: boolean;
+  settle(outcome: Result<FinishedJob, AwaitError>): void;
 }
 
 /**
@@ -102,6 +112,20 @@ export class CompletionWatcher {
    * Giving up leaves the job as it is.
    */
   waitFor(jobId: JobId, given: WaitOptions = {}): ResultAsync<FinalState, AwaitError> {
+    return mapOk(this.#wait(jobId, given, false), (finished) => finished.state);
+  }
+
+  /**
+   * As waitFor, and for a job that Succeeded, its stored result too (JSON
+   * text), read in the same statement as its state: what enqueueAwait needs,
+   * without a second read, and without a job that expired between two reads
+   * looking like one whose handler returned nothing.
+   */
+  waitForOutcome(jobId: JobId, given: WaitOptions = {}): ResultAsync<FinishedJob, AwaitError> {
+    return this.#wait(jobId, given, true);
+  }
+
+  #wait(jobId: JobId, given: WaitOptions, wantsResult: boolean): ResultAsync<FinishedJob, AwaitError> {
     // JavaScript callers pass null for "no options".
     const options = given ?? {};
     const checked = parseJobId(jobId, 'awaiting a job');
@@ -113,11 +137,12 @@ export class CompletionWatcher {
     if (this.#closed) return errAsync(aborted(jobId, 'the completion watcher is closed'));
     if (options.signal?.aborted === true) return errAsync(aborted(jobId));
     return ResultAsync.fromSafePromise(
-      new Promise<Result<FinalState, AwaitError>>((resolve) => {
+      new Promise<Result<FinishedJob, AwaitError>>((resolve) => {
         let timer: NodeJS.Timeout | undefined;
         const onAbort = (): void => waiter.settle(err(aborted(jobId)));
         const waiter: Waiter = {
           jobId,
+          wantsResult,
           settle: (outcome) => {
             if (!this.#remove(waiter)) return;
             clearTimeout(timer);
@@ -185,7 +210,7 @@ export class CompletionWatcher {
     for (const jobId of [...this.#waiters.keys()]) this.#settleAll(jobId, err(closed));
   }
 
-  #settleAll(jobId: JobId, outcome: Result<FinalState, AwaitError>): void {
+  #settleAll(jobId: JobId, outcome: Result<FinishedJob, AwaitError>): void {
     for (const waiter of [...(this.#waiters.get(jobId) ?? [])]) waiter.settle(outcome);
   }
 
@@ -260,8 +285,9 @@ export class CompletionWatcher {
     const awaited = jobIds.filter((id) => this.#waiters.has(id));
     for (let start = 0; start < awaited.length; start += POLL_BATCH) {
       const batch = awaited.slice(start, start + POLL_BATCH);
-      const states = await this.#storage.getStates(batch).match(
-        (found): Map<JobId, StateName> | undefined => found,
+      const resultsOf = batch.filter((id) => [...(this.#waiters.get(id) ?? [])].some((waiter) => waiter.wantsResult));
+      const outcomes = await this.#storage.getOutcomes(batch, resultsOf).match(
+        (found): Map<JobId, JobOutcome> | undefined => found,
         (error) => {
           if (error.kind === 'Closed') {
             for (const id of batch) this.#settleAll(id, err(storageFailed(error)));
@@ -271,12 +297,12 @@ export class CompletionWatcher {
           return undefined;
         },
       );
-      if (states === undefined) continue;
+      if (outcomes === undefined) continue;
       for (const id of batch) {
-        const state = states.get(id);
+        const outcome = outcomes.get(id);
         // Gone: never created, or finished and expired before anyone looked.
-        if (state === undefined) this.#settleAll(id, err(jobNotFound(id)));
-        else if (isFinal(state)) this.#settleAll(id, ok(state));
+        if (outcome === undefined) this.#settleAll(id, err(jobNotFound(id)));
+        else if (isFinal(outcome.state)) this.#settleAll(id, ok({ state: outcome.state, result: outcome.result }));
       }
     }
   }

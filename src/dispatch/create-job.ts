@@ -62,7 +62,7 @@ export function createAndAwait(creation: JobCreation, job: Job, given: EnqueueAw
   const badTimeout = invalidTimeout(timeout);
   if (badTimeout !== undefined) return invalid(badTimeout);
   return createJob(creation.client, job, where, call).andThen((jobId) =>
-    creation.watcher.waitFor(jobId, { timeoutMs: timeout, signal }).andThen((state) => readJobOutcome(creation.storage, jobId, state)),
+    creation.watcher.waitForOutcome(jobId, { timeoutMs: timeout, signal }).andThen((finished) => readJobOutcome(creation.storage, jobId, finished)),
   );
 }
 

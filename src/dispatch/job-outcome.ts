@@ -1,9 +1,9 @@
-import { err, errAsync, ok, ResultAsync, type Result } from 'neverthrow';
+import { errAsync, okAsync, type ResultAsync } from 'neverthrow';
 import { fromStorageError, jobNotFound } from '../jobs/job-error.js';
 import type { JobStorage } from '../storage/job-storage.js';
 import type { JobId, StateRecord } from '../storage/job-types.js';
 import type { AwaitError, JobFailure } from './await-error.js';
-import type { FinalState } from './completion-watcher.js';
+import type { FinishedJob } from './completion-watcher.js';
 import { decodeStoredResult } from './stored-result.js';
 
 /**
@@ -11,8 +11,15 @@ import { decodeStoredResult } from './stored-result.js';
  * Succeeded job (`undefined` when the handler returned nothing), or
  * `JobFailed` with the failure its Failed state recorded, or `JobDeleted`.
  */
-export function readJobOutcome(storage: JobStorage, jobId: JobId, state: FinalState): ResultAsync<unknown, AwaitError> {
-  if (state === 'Succeeded') return new ResultAsync(readResponse(storage, jobId));
+export function readJobOutcome(storage: JobStorage, jobId: JobId, finished: FinishedJob): ResultAsync<unknown, AwaitError> {
+  const { state } = finished;
+  // The result was read with the state (CompletionWatcher.waitForOutcome), in one snapshot: no second read,
+  // and no job expired between two reads that would look like a handler that returned nothing.
+  if (state === 'Succeeded') {
+    if (finished.result === undefined) return okAsync(undefined);
+    const decoded = decodeStoredResult(finished.result, jobId);
+    return decoded.isOk() ? okAsync(decoded.value) : errAsync(decoded.error);
+  }
   return storage
     .jobDetails(jobId)
     .mapErr(fromStorageError)
@@ -27,13 +34,6 @@ export function readJobOutcome(storage: JobStorage, jobId: JobId, state: FinalSt
       const error = failureOf(entry, details.stateChangedAt);
       return errAsync<never, AwaitError>({ kind: 'JobFailed', jobId, error, message: `Job ${jobId} failed: ${error.message}` });
     });
-}
-
-/** The decoded response of a Succeeded job: one async step, as every enqueueAwait ends here. */
-async function readResponse(storage: JobStorage, jobId: JobId): Promise<Result<unknown, AwaitError>> {
-  const text = await storage.getResult(jobId);
-  if (text.isErr()) return err(fromStorageError(text.error));
-  return text.value === undefined ? ok(undefined) : decodeStoredResult(text.value, jobId);
 }
 
 function failureOf(entry: StateRecord | undefined, stateChangedAt: Date): JobFailure {

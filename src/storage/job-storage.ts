@@ -1,6 +1,6 @@
 import type { ResultAsync, Result } from 'neverthrow';
 import type { Queryable, Unsubscribe } from './database.js';
-import type { FetchedJob, JobId, JsonValue, Lease, NewJob, StateName, UniqueCreation } from './job-types.js';
+import type { FetchedJob, JobId, JobOutcome, JsonValue, Lease, NewJob, StateName, UniqueCreation } from './job-types.js';
 import type { AllTimeCounts, JobDetails, JobSearch, JobSummary, Page, QueueSummary, ServerAnnouncement, ServerInfo, StateCounts, StateHistory, StateHistoryRequest } from './monitoring-types.js';
 import type { DueRecurringHandler, RecurringDefinition, RecurringJob } from './recurring-types.js';
 import type { StateChange } from './state-change.js';
@@ -166,6 +166,13 @@ export interface JobStorage {
   getState(jobId: JobId, transaction?: Queryable): ResultAsync<StateName | undefined, StorageError>;
   /** The current states of many jobs in one statement; ids that do not exist (expired or never created) are absent. */
   getStates(jobIds: readonly JobId[]): ResultAsync<Map<JobId, StateName>, StorageError>;
+  /**
+   * As getStates, and for the jobs of `resultsOf` that Succeeded, the stored
+   * result (JSON text; `undefined` when none was stored), read in the same
+   * statement: a job that expired meanwhile is absent, never a Succeeded job
+   * without its result.
+   */
+  getOutcomes(jobIds: readonly JobId[], resultsOf: readonly JobId[]): ResultAsync<Map<JobId, JobOutcome>, StorageError>;
   /**
    * When the newest Succeeded job of `key` (a recurring job id, or a job type
    * name: a request's stable type name or a job service's name) reached

@@ -74,6 +74,13 @@ export interface Lease {
   readonly token: number;
 }
 
+/** A job's state and, when asked for and it Succeeded, its stored result (JSON text), read together (JobStorage.getOutcomes). */
+export interface JobOutcome {
+  readonly state: StateName;
+  /** `undefined` when not asked for, not Succeeded, or nothing was stored. */
+  readonly result: string | undefined;
+}
+
 /** One entry of a job's history. */
 export interface StateRecord {
   readonly name: StateName;

@@ -4,7 +4,7 @@ import type { Database, Queryable, Unsubscribe } from './database.js';
 import { DeadRowCollector } from './embedded/dead-row-collector.js';
 import { checkName, checkQueueName, parseJobId, toJsonText } from './input-validation.js';
 import type { ContinuationSweep, DueJob, FetchOutcome, FetchRequest, JobStorage, ReleasedContinuation, RenewOutcome, StrayLease, WriteOptions } from './job-storage.js';
-import { JOB_STATES, type FetchedJob, type JobId, type JsonValue, type Lease, type NewJob, type StateName, type UniqueCreation } from './job-types.js';
+import { JOB_STATES, type FetchedJob, type JobId, type JobOutcome, type JsonValue, type Lease, type NewJob, type StateName, type UniqueCreation } from './job-types.js';
 import type { AllTimeCounts, HistoryPoint, JobDetails, JobSearch, JobSummary, Page, QueueSummary, ServerAnnouncement, ServerInfo, StateCounts, StateHistory, StateHistoryRequest } from './monitoring-types.js';
 import type { DueRecurringHandler, RecurringDefinition, RecurringJob } from './recurring-types.js';
 import { JobCreator } from './job-creation.js';
@@ -241,6 +241,19 @@ export class SqlJobStorage implements JobStorage {
     if (ids.isErr()) return errAsync(ids.error);
     if (ids.value.length === 0) return okAsync(new Map<JobId, StateName>());
     return mapOk(this.runner.rows<{ id: string; state: StateName }>(op, this.sql.jobStates, [ids.value]), (rows) => new Map<JobId, StateName>(rows.map((row) => [row.id, row.state])));
+  }
+
+  getOutcomes(jobIds: readonly JobId[], resultsOf: readonly JobId[]): ResultAsync<Map<JobId, JobOutcome>, StorageError> {
+    const op = 'reading job outcomes';
+    const ids = Result.combine(jobIds.map((id) => parseJobId(id, op)));
+    if (ids.isErr()) return errAsync(ids.error);
+    const withResults = Result.combine(resultsOf.map((id) => parseJobId(id, op)));
+    if (withResults.isErr()) return errAsync(withResults.error);
+    if (ids.value.length === 0) return okAsync(new Map<JobId, JobOutcome>());
+    return mapOk(
+      this.runner.rows<{ id: string; state: StateName; result: string | null }>(op, this.sql.jobOutcomes, [ids.value, withResults.value]),
+      (rows) => new Map<JobId, JobOutcome>(rows.map((row) => [row.id, { state: row.state, result: row.result ?? undefined }])),
+    );
   }
 
   lastSucceededAt(key: string): ResultAsync<Date | undefined, StorageError> {

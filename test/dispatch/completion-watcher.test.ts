@@ -145,7 +145,7 @@ for (const kind of STORAGE_KINDS) {
       const deaf = new Proxy(deafStorage, {
         get(target, key) {
           const value: unknown = Reflect.get(target, key, target);
-          if (key !== 'getStates' || typeof value !== 'function') return value;
+          if (key !== 'getOutcomes' || typeof value !== 'function') return value;
           return (...args: unknown[]) => (value as (...a: unknown[]) => ResultAsync<unknown, unknown>).apply(target, args).map((states) => {
             reads += 1;
             return states;

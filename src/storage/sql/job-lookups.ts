@@ -7,6 +7,20 @@ export const jobStatesSql = (schema: string): string => `
 SELECT id::text AS id, state FROM ${schema}.jobs WHERE id = ANY ($1::bigint[])`;
 
 /**
+ * The states of jobs $1 (bigint[]) and, for those of them in $2 (bigint[])
+ * that Succeeded, the stored result (NULL when the handler returned nothing):
+ * what an awaited job ended with, read in one statement and one snapshot, so
+ * a job that expires meanwhile is absent rather than a Succeeded job without
+ * its result. Ids with no row are absent.
+ */
+export const jobOutcomesSql = (schema: string): string => `
+SELECT job.id::text AS id, job.state, result.value AS result
+FROM ${schema}.jobs AS job
+LEFT JOIN ${schema}.job_results AS result
+  ON result.job_id = job.id AND job.state = 'Succeeded' AND job.id = ANY ($2::bigint[])
+WHERE job.id = ANY ($1::bigint[])`;
+
+/**
  * When the newest Succeeded job of $1 finished, where $1 is a recurring job
  * id or a job type name (a request's stable type name, or a job service's
  * name); NULL when there is none. The jobs still kept are read one

@@ -10,7 +10,7 @@ import { dueScheduledSql, expireJobsSql, nextScheduledSql, scheduledDueInSql } f
 import { releaseContinuationsOfSql, sweepContinuationsSql } from './continuations.js';
 import { announceServerSql, heartbeatSql, removeDeadServersSql, removeServerSql } from './servers.js';
 import { getParametersSql, getResultSql, setParameterSql } from './job-data.js';
-import { jobStatesSql, lastSucceededAtSql } from './job-lookups.js';
+import { jobOutcomesSql, jobStatesSql, lastSucceededAtSql } from './job-lookups.js';
 import * as monitoring from './monitoring.js';
 import * as recurring from './recurring.js';
 import * as recurringTicks from './recurring-ticks.js';
@@ -46,6 +46,7 @@ export function statementsFor(schema: string) {
     getParameters: getParametersSql(schema),
     getResult: getResultSql(schema),
     jobStates: jobStatesSql(schema),
+    jobOutcomes: jobOutcomesSql(schema),
     lastSucceededAt: lastSucceededAtSql(schema),
     stateCounts: monitoring.stateCountsSql(schema),
     jobsInState: monitoring.jobsInStateSql(schema),
