@@ -53,23 +53,24 @@ export class JobExecutionService implements IJobExecutionService {
     return this.#result(jobId).map((value) => value as T);
   }
 
-  /** The decoded result of a Succeeded job; otherwise the state says why there is none. */
+  /**
+   * The decoded result of a Succeeded job; otherwise the state says why there
+   * is none. State and result are read in one statement: a job that expires
+   * between two reads would look like one that succeeded returning nothing.
+   */
   #result(jobId: JobId): ResultAsync<unknown, ExecutionError> {
     return this.#storage
-      .getState(jobId)
+      .getOutcomes([jobId], [jobId])
       .mapErr(toExecutionError)
-      .andThen((state) => {
-        if (state === undefined) return errAsync<never, ExecutionError>({ kind: 'JobNotFound', jobId, message: `Job ${jobId} does not exist (never created, or expired).` });
+      .andThen((outcomes) => {
+        const outcome = outcomes.get(jobId);
+        if (outcome === undefined) return errAsync<never, ExecutionError>({ kind: 'JobNotFound', jobId, message: `Job ${jobId} does not exist (never created, or expired).` });
+        const { state, result } = outcome;
         if (!FINAL_STATES.includes(state)) return errAsync<never, ExecutionError>({ kind: 'NotFinished', jobId, state, message: `Job ${jobId} has not finished yet: it is ${state}.` });
         if (state !== 'Succeeded') return errAsync<never, ExecutionError>({ kind: 'NoResult', jobId, state, message: `Job ${jobId} has no result: it is ${state}.` });
-        return this.#storage
-          .getResult(jobId)
-          .mapErr(toExecutionError)
-          .andThen((text) =>
-            text === undefined
-              ? errAsync<never, ExecutionError>({ kind: 'NoResult', jobId, state, message: `Job ${jobId} succeeded returning nothing.` })
-              : decodeStoredResult(text, jobId),
-          );
+        if (result === undefined) return errAsync<never, ExecutionError>({ kind: 'NoResult', jobId, state, message: `Job ${jobId} succeeded returning nothing.` });
+        const decoded = decodeStoredResult(result, jobId);
+        return decoded.isOk() ? okAsync(decoded.value) : errAsync(decoded.error);
       });
   }
 }
