@@ -236,11 +236,7 @@ export class SqlJobStorage implements JobStorage {
   }
 
   getStates(jobIds: readonly JobId[]): ResultAsync<Map<JobId, StateName>, StorageError> {
-    const op = 'reading job states';
-    const ids = Result.combine(jobIds.map((id) => parseJobId(id, op)));
-    if (ids.isErr()) return errAsync(ids.error);
-    if (ids.value.length === 0) return okAsync(new Map<JobId, StateName>());
-    return mapOk(this.runner.rows<{ id: string; state: StateName }>(op, this.sql.jobStates, [ids.value]), (rows) => new Map<JobId, StateName>(rows.map((row) => [row.id, row.state])));
+    return mapOk(this.getOutcomes(jobIds, []), (outcomes) => new Map<JobId, StateName>([...outcomes].map(([id, outcome]) => [id, outcome.state])));
   }
 
   getOutcomes(jobIds: readonly JobId[], resultsOf: readonly JobId[]): ResultAsync<Map<JobId, JobOutcome>, StorageError> {

@@ -47,6 +47,8 @@ for (const kind of STORAGE_KINDS) {
           assert.deepEqual(Object.fromEntries(reads.calls), { getOutcomes: 1 }, 'one statement for both waits, the results with the states');
           // A plain wait asks for the state alone: its job's result is not read.
           assert.equal((await watcher.waitFor(withResult!, { timeoutMs: 10_000 }))._unsafeUnwrap(), 'Succeeded');
+          const states = (await storage.getStates([withResult!, '999999999', withoutResult!]))._unsafeUnwrap();
+          assert.deepEqual(Object.fromEntries(states), { [withResult!]: 'Succeeded', [withoutResult!]: 'Succeeded' }, 'getStates: the jobs that exist');
         } finally {
           (await watcher.close())._unsafeUnwrap();
         }

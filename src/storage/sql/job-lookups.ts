@@ -1,17 +1,10 @@
 /**
- * The states of jobs $1 (bigint[]): the completion watcher's backstop poll,
- * one statement for every job awaited in the process. Ids with no row (never
- * created, or expired) are simply absent.
- */
-export const jobStatesSql = (schema: string): string => `
-SELECT id::text AS id, state FROM ${schema}.jobs WHERE id = ANY ($1::bigint[])`;
-
-/**
  * The states of jobs $1 (bigint[]) and, for those of them in $2 (bigint[])
  * that Succeeded, the stored result (NULL when the handler returned nothing):
- * what an awaited job ended with, read in one statement and one snapshot, so
- * a job that expires meanwhile is absent rather than a Succeeded job without
- * its result. Ids with no row are absent.
+ * the completion watcher's read, one statement for every job awaited in the
+ * process, and what an awaited job ended with, in one snapshot, so a job
+ * that expires meanwhile is absent rather than a Succeeded job without its
+ * result. Ids with no row (never created, or expired) are absent.
  */
 export const jobOutcomesSql = (schema: string): string => `
 SELECT job.id::text AS id, job.state, result.value AS result

@@ -10,7 +10,7 @@ import { dueScheduledSql, expireJobsSql, nextScheduledSql, scheduledDueInSql } f
 import { releaseContinuationsOfSql, sweepContinuationsSql } from './continuations.js';
 import { announceServerSql, heartbeatSql, removeDeadServersSql, removeServerSql } from './servers.js';
 import { getParametersSql, getResultSql, setParameterSql } from './job-data.js';
-import { jobOutcomesSql, jobStatesSql, lastSucceededAtSql } from './job-lookups.js';
+import { jobOutcomesSql, lastSucceededAtSql } from './job-lookups.js';
 import * as monitoring from './monitoring.js';
 import * as recurring from './recurring.js';
 import * as recurringTicks from './recurring-ticks.js';
@@ -45,7 +45,6 @@ export function statementsFor(schema: string) {
     setParameter: setParameterSql(schema),
     getParameters: getParametersSql(schema),
     getResult: getResultSql(schema),
-    jobStates: jobStatesSql(schema),
     jobOutcomes: jobOutcomesSql(schema),
     lastSucceededAt: lastSucceededAtSql(schema),
     stateCounts: monitoring.stateCountsSql(schema),
