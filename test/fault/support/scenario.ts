@@ -13,6 +13,7 @@ import { silentLogger } from '../../../src/logging/logger.js';
 import { Mediator, MediatorRegistry, constructingResolver } from '../../../src/mediator/index.js';
 import { openStorage } from '../../../src/storage/open-storage.js';
 import type { SqlJobStorage } from '../../../src/storage/sql-job-storage.js';
+import { assertRowRules } from '../../support/row-rules.js';
 import { Checker, withApplicationName } from './checker.js';
 import { Cluster } from './cluster.js';
 import { FaultEvents, type FaultEvent } from './fault-events.js';
@@ -182,6 +183,8 @@ export async function runFaultScenario(plan: FaultPlan): Promise<FaultReport> {
 
     const verdict = judge(expected, await readJobs(checker, schema), await readRuns((text) => checker.rows(text), schema), events.all, RECURRING_ID);
     const problems = problemsOf(verdict);
+    // The visibility rule no CHECK constraint keeps any more (migration 9): crashes, cut connections and restarts included.
+    await assertRowRules({ sql: (text, values) => checker.rowsWhenUp(text, values) }, `"${schema}"`).catch((error: unknown) => problems.push(error instanceof Error ? error.message : String(error)));
     if (notificationProbeMs !== undefined && notificationProbeMs >= options.queuePollIntervalMs / 2) {
       problems.push(`a job enqueued after the LISTEN connections were cut waited ${notificationProbeMs} ms: the poll (${options.queuePollIntervalMs} ms), not a notification, started it`);
     }
