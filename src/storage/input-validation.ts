@@ -55,12 +55,12 @@ export function toJsonText(value: unknown, operation: string): Result<string, St
 
 /**
  * Names of parameters, recurring jobs and unique keys: non-empty, at most 200
- * characters, no control characters, and well-formed (no lone surrogate: the
+ * characters, no control characters (C0, DEL or C1), and well-formed (no lone surrogate: the
  * database stores one as U+FFFD, so "k\uD800" and "k\uDC00" would be one key,
  * one recurring job, one parameter).
  */
 export function checkName(name: unknown, what: string, operation: string): Result<string, StorageError> {
   // eslint-disable-next-line no-control-regex
-  if (typeof name === 'string' && name.length > 0 && name.length <= 200 && !/[\u0000-\u001f]/.test(name) && name.isWellFormed()) return ok(name);
+  if (typeof name === 'string' && name.length > 0 && name.length <= 200 && !/[\u0000-\u001f\u007f-\u009f]/.test(name) && name.isWellFormed()) return ok(name);
   return err({ kind: 'InvalidInput', operation, message: `${what} ${quoteForMessage(name)} is invalid: use 1 to 200 printable characters.` });
 }

@@ -152,7 +152,7 @@ for (const kind of STORAGE_KINDS) {
       const e = await hostileEngine(kind);
       try {
         const parentId = await seed(e);
-        const bad = ['', 'x'.repeat(201), 'new\nline', 'nul\u0000', '\u0000', '\u001b[31mred'];
+        const bad = ['', 'x'.repeat(201), 'new\nline', 'nul\u0000', '\u0000', '\u001b[31mred', 'del\u007f', 'c1\u009bcontrol'];
         await assertUnchanged(e.t, 'hostile parameter names', async () => {
           for (const name of bad) {
             const what = `parameter name ${JSON.stringify(name)}`;
