@@ -14,7 +14,7 @@ export type StorageError =
   | { readonly kind: 'JobNotFound'; readonly jobId: string }
   /** The schema in the database was written by a newer mediator-jobs. */
   | { readonly kind: 'SchemaTooNew'; readonly schema: string; readonly databaseVersion: number; readonly libraryVersion: number; readonly message: string }
-  /** The schema has not been created and PrepareSchemaIfNecessary is off. */
+  /** The schema has not been created, or is at an older version, and PrepareSchemaIfNecessary is off (databaseVersion says which). */
   | { readonly kind: 'SchemaMissing'; readonly schema: string; readonly databaseVersion: number; readonly libraryVersion: number; readonly message: string }
   /** The storage was closed. */
   | { readonly kind: 'Closed'; readonly operation: string };
