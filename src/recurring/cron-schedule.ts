@@ -108,10 +108,51 @@ export function checkSchedule(cron: unknown, timeZone: unknown): Result<CronSche
  * (02:30 on a day Paris jumps from 02:00 to 03:00 runs at 03:30); a fixed
  * time repeated by a DST change runs once, while a step expression (every
  * 30 minutes) fires in both copies of the repeated hour, as in Hangfire.
+ * Where cron-parser fails (it throws, or returns a time not after `after`,
+ * for hours around Australia/Lord_Howe's 30-minute DST change), the tick is
+ * found by checking the fields minute by minute past the failing stretch, so
+ * `undefined` never stands for a computation that merely failed nearby.
  */
 export function nextOccurrence(cron: string, timeZone: string, after: Date): Date | undefined {
   const expression = parse(cron, timeZone, after);
-  return expression === undefined ? undefined : step(expression, 'next');
+  if (expression === undefined) return undefined;
+  const next = step(expression, 'next');
+  if (next !== undefined && next.getTime() > after.getTime()) return next;
+  // cron-parser threw, or went backwards: it does both for hours around a DST change of 30 minutes (Australia/Lord_Howe).
+  return nextPastFailure(cron, timeZone, expression, after);
+}
+
+/** How far {@link nextOccurrence} looks for a tick when cron-parser fails, in ms. */
+const FALLBACK_HORIZON_MS = 2 * 24 * 60 * 60 * 1000;
+
+/** The stretch checked instant by instant before cron-parser is tried again, in ms: longer than the hours it fails around a DST change. */
+const FALLBACK_CHUNK_MS = 6 * 60 * 60 * 1000;
+
+/**
+ * The first occurrence strictly after `after` when cron-parser cannot compute
+ * it there: every minute (every listed second, for a 6-field expression) is
+ * checked against the fields, a stretch at a time, and cron-parser is tried
+ * again from the end of each stretch (one try per stretch: a failing try is
+ * slow). A wall-clock time skipped by a DST change is not shifted here, as it
+ * cannot match. `undefined` when nothing is found within
+ * {@link FALLBACK_HORIZON_MS}.
+ */
+function nextPastFailure(cron: string, timeZone: string, expression: CronExpression, after: Date): Date | undefined {
+  const seconds = [...expression.fields.second.values].sort((a, b) => a - b);
+  const firstMinute = Math.floor(after.getTime() / 60_000) * 60_000;
+  for (let chunkStart = firstMinute; chunkStart < after.getTime() + FALLBACK_HORIZON_MS; chunkStart += FALLBACK_CHUNK_MS) {
+    const chunkEnd = chunkStart + FALLBACK_CHUNK_MS;
+    for (let minute = chunkStart; minute < chunkEnd; minute += 60_000) {
+      for (const second of seconds) {
+        const candidate = new Date(minute + second * 1000);
+        if (candidate.getTime() > after.getTime() && expression.includesDate(candidate)) return candidate;
+      }
+    }
+    const retry = parse(cron, timeZone, new Date(chunkEnd - 1));
+    const next = retry === undefined ? undefined : step(retry, 'next');
+    if (next !== undefined && next.getTime() >= chunkEnd) return next;
+  }
+  return undefined;
 }
 
 /**

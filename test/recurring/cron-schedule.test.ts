@@ -93,6 +93,26 @@ describe('nextOccurrence', () => {
     assert.equal(iso(latestOccurrence('*/30 * * * *', 'Europe/Berlin', d('2026-10-25T01:45:00Z'))), '2026-10-25T01:30:00.000Z', 'a step runs in both copies');
   });
 
+  it('steps past the instants where cron-parser fails: a 30-minute DST change (Australia/Lord_Howe)', () => {
+    // Lord Howe goes from +11:00 to +10:30 at 2026-04-04T15:00Z (02:00 local back to 01:30). There cron-parser
+    // throws ("loop limit exceeded") or goes backwards; the hourly ticks are 14:00Z (01:00) and 15:30Z (02:00).
+    const lordHowe = 'Australia/Lord_Howe';
+    assert.equal(iso(nextOccurrence('0 * * * *', lordHowe, d('2026-04-04T14:00:00Z'))), '2026-04-04T15:30:00.000Z', 'it threw here');
+    assert.equal(iso(nextOccurrence('0 * * * *', lordHowe, d('2026-04-04T14:10:00Z'))), '2026-04-04T15:30:00.000Z', 'it went back to 14:00Z here');
+    assert.equal(iso(nextOccurrence('0 * * * *', lordHowe, d('2026-04-04T15:30:00Z'))), '2026-04-04T16:30:00.000Z', 'past the change: cron-parser again');
+    // A daily 03:00: cron-parser throws for hours before the change; 03:00 that day is 16:30Z (+10:30).
+    assert.equal(iso(nextOccurrence('0 3 * * *', lordHowe, d('2026-04-04T12:00:00Z'))), '2026-04-04T16:30:00.000Z');
+    // The ordinary case is unchanged.
+    assert.equal(iso(nextOccurrence('0 * * * *', 'Europe/Berlin', d('2026-04-04T14:00:00Z'))), '2026-04-04T15:00:00.000Z');
+    // A pass planned at the failing instant keeps a next tick (strictly after now), so the definition keeps firing.
+    const due = { cron: '0 * * * *', timeZone: lordHowe, nextExecutionAt: d('2026-04-04T14:00:00Z') };
+    for (const policy of ['relaxed', 'strict', 'ignorable'] as const) {
+      for (const at of ['2026-04-04T14:00:00Z', '2026-04-04T14:00:30Z']) {
+        assert.deepEqual(planTicks(due, d(at), policy), { fireAt: [d('2026-04-04T14:00:00Z')], nextExecutionAt: d('2026-04-04T15:30:00Z') }, `${policy} at ${at}`);
+      }
+    }
+  });
+
   it('is undefined for an invalid expression or zone', () => {
     assert.equal(nextOccurrence('not a cron', 'UTC', d('2024-01-01T00:00:00Z')), undefined);
     assert.equal(nextOccurrence('* * * * *', 'Nowhere/City', d('2024-01-01T00:00:00Z')), undefined);
