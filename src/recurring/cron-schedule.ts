@@ -221,12 +221,13 @@ export function planTicks(
   const following = nextOccurrence(cron, timeZone, now);
   if (policy === 'strict') {
     const fireAt = [first];
-    const expression = parse(cron, timeZone, first);
-    let tick = expression === undefined ? undefined : step(expression, 'next');
+    // Each tick from a fresh nextOccurrence, as relaxed and ignorable count them: one iterated cron-parser
+    // expression keeps DST state and yields other ticks (every 10 minutes of a skipped hour, not just its 03:00).
+    let tick = nextOccurrence(cron, timeZone, first);
     while (tick !== undefined && tick.getTime() <= now.getTime()) {
       if (fireAt.length === MAX_STRICT_TICKS_PER_PASS) return { fireAt, nextExecutionAt: tick };
       fireAt.push(tick);
-      tick = step(expression!, 'next');
+      tick = nextOccurrence(cron, timeZone, tick);
     }
     return { fireAt, nextExecutionAt: following };
   }

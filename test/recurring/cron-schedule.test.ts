@@ -180,6 +180,19 @@ describe('planTicks', () => {
     assert.deepEqual(planTicks(berlin('2026-10-24T00:30:00Z'), d('2026-10-25T03:00:00Z'), 'relaxed').fireAt, [d('2026-10-25T00:30:00Z')], 'relaxed catch-up: the first copy');
   });
 
+  it('strict catches up the ticks nextOccurrence counts, on a spring-forward day too', () => {
+    // Berlin jumps from 02:00 to 03:00 on 2026-03-29: every 10 minutes of 02:xx is one tick, 03:00 (01:00Z).
+    const skipped = { cron: '*/10 2 * * *', timeZone: 'Europe/Berlin', nextExecutionAt: d('2026-03-28T01:00:00Z') };
+    const now = d('2026-03-29T12:00:00Z');
+    const walked: Date[] = [];
+    for (let tick = skipped.nextExecutionAt as Date | undefined; tick !== undefined && tick.getTime() <= now.getTime(); tick = nextOccurrence(skipped.cron, skipped.timeZone, tick)) walked.push(tick);
+    const strict = planTicks(skipped, now, 'strict');
+    assert.deepEqual(strict.fireAt.map(iso), walked.map(iso), 'the ticks nextOccurrence walks');
+    assert.deepEqual(strict.fireAt.slice(-2).map(iso), ['2026-03-28T01:50:00.000Z', '2026-03-29T01:00:00.000Z'], '03:00 only, not 03:10...03:50');
+    assert.equal(iso(strict.nextExecutionAt), '2026-03-30T00:00:00.000Z');
+    assert.deepEqual(planTicks(skipped, now, 'relaxed').fireAt, [d('2026-03-29T01:00:00Z')], 'relaxed: the same latest tick');
+  });
+
   it('plans in the time zone of the definition', () => {
     const paris = { cron: '0 9 * * *', timeZone: 'Europe/Paris', nextExecutionAt: d('2024-03-30T08:00:00Z') };
     assert.deepEqual(planTicks(paris, d('2024-03-31T12:00:00Z'), 'strict'), {
