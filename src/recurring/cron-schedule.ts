@@ -194,6 +194,9 @@ function utcOffset(timeZone: string, at: Date): string | undefined {
   return new Intl.DateTimeFormat('en-US', { timeZone, timeZoneName: 'longOffset' }).formatToParts(at).find((part) => part.type === 'timeZoneName')?.value;
 }
 
+/** The signature of {@link nextOccurrence}, which {@link planTicks} steps with (a test may give another). */
+export type NextOccurrence = (cron: string, timeZone: string, after: Date) => Date | undefined;
+
 /**
  * Plans one pass for a definition whose stored `nextExecutionAt` is the
  * first tick it has not fired. Ticks at or before `now` are due:
@@ -215,19 +218,20 @@ export function planTicks(
   definition: { readonly cron: string; readonly timeZone: string; readonly nextExecutionAt: Date | undefined },
   now: Date,
   policy: MisfirePolicy,
+  next: NextOccurrence = nextOccurrence,
 ): TickPlan {
   const { cron, timeZone, nextExecutionAt: first } = definition;
   if (first === undefined || first.getTime() > now.getTime()) return { fireAt: [], nextExecutionAt: first };
-  const following = nextOccurrence(cron, timeZone, now);
+  const following = next(cron, timeZone, now);
   if (policy === 'strict') {
     const fireAt = [first];
     // Each tick from a fresh nextOccurrence, as relaxed and ignorable count them: one iterated cron-parser
     // expression keeps DST state and yields other ticks (every 10 minutes of a skipped hour, not just its 03:00).
-    let tick = nextOccurrence(cron, timeZone, first);
+    let tick = next(cron, timeZone, first);
     while (tick !== undefined && tick.getTime() <= now.getTime()) {
       if (fireAt.length === MAX_STRICT_TICKS_PER_PASS) return { fireAt, nextExecutionAt: tick };
       fireAt.push(tick);
-      tick = nextOccurrence(cron, timeZone, tick);
+      tick = next(cron, timeZone, tick);
     }
     return { fireAt, nextExecutionAt: following };
   }

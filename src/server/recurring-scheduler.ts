@@ -3,7 +3,7 @@ import type { BackgroundJobClient } from '../client/background-job-client.js';
 import type { JobError } from '../jobs/job-error.js';
 import type { JobCatalog } from '../jobs/job-invocation.js';
 import type { Logger } from '../logging/logger.js';
-import { checkSchedule, planTicks } from '../recurring/cron-schedule.js';
+import { checkSchedule, nextOccurrence, planTicks, type NextOccurrence } from '../recurring/cron-schedule.js';
 import { RECURRING_JOB_ID_PARAMETER, RECURRING_TICK_PARAMETER, restoreJob } from '../recurring/recurring-run.js';
 import type { Queryable } from '../storage/database.js';
 import type { JobStorage } from '../storage/job-storage.js';
@@ -24,6 +24,16 @@ export const DEFAULT_RECURRING_BATCH_SIZE = 100;
  */
 export const RECURRING_BUSY_RETRY_MS = 50;
 
+/**
+ * How long to wait, in ms, before computing a definition's next tick again
+ * when it could not be computed (the cron library failed on a valid
+ * schedule): the definition is retried then, never left without a next tick.
+ */
+export const NEXT_TICK_RETRY_MS = 60 * 60 * 1000;
+
+/** Starts the `error` of a definition waiting for {@link NEXT_TICK_RETRY_MS}: its stored next execution is a retry, not a tick to fire. */
+export const NO_NEXT_TICK_ERROR = 'No next tick could be computed';
+
 /** Options of the recurring scheduler. */
 export interface RecurringSchedulerOptions {
   /** The longest sleep between passes, in ms; default {@link DEFAULT_RECURRING_POLL_INTERVAL_MS}. */
@@ -32,6 +42,8 @@ export interface RecurringSchedulerOptions {
   readonly now?: (() => Date) | undefined;
   /** Most definitions per pass; default {@link DEFAULT_RECURRING_BATCH_SIZE}. */
   readonly batchSize?: number | undefined;
+  /** How the next tick is computed; default `nextOccurrence` (a test gives one that fails). */
+  readonly nextOccurrence?: NextOccurrence | undefined;
 }
 
 /**
@@ -44,6 +56,9 @@ export interface RecurringSchedulerOptions {
  * Per definition: a stored job that no longer restores (its type was
  * removed), or a schedule damaged by hand, is recorded in the definition's
  * `error` and its schedule moved on, so it never blocks the others or spins;
+ * a valid schedule whose next tick cannot be computed is logged as an error,
+ * noted in `error` and tried again {@link NEXT_TICK_RETRY_MS} later (never
+ * left without a next execution, which would stop it without a word);
  * with `skipIfRunning`, a tick while the last run is not final is skipped
  * (noted in `error`); otherwise the misfire policy decides the runs
  * (`planTicks`), each enqueued with the parameters `RecurringJobId` and
@@ -54,6 +69,7 @@ export class RecurringScheduler implements ServerProcess {
   private readonly pollIntervalMs: number;
   private readonly batchSize: number;
   private readonly now: (() => Date) | undefined;
+  private readonly nextOccurrence: NextOccurrence;
 
   constructor(
     private readonly storage: JobStorage,
@@ -65,6 +81,7 @@ export class RecurringScheduler implements ServerProcess {
     this.pollIntervalMs = positiveOr(options.pollIntervalMs, DEFAULT_RECURRING_POLL_INTERVAL_MS);
     this.batchSize = Math.trunc(positiveOr(options.batchSize, DEFAULT_RECURRING_BATCH_SIZE)) || 1;
     this.now = options.now;
+    this.nextOccurrence = options.nextOccurrence ?? nextOccurrence;
   }
 
   /** One pass; resolves with the ms until the soonest due definition, capped by the poll interval (0: more is due now). */
@@ -103,7 +120,7 @@ export class RecurringScheduler implements ServerProcess {
    * one definition is recorded in its `error` instead.
    */
   private fire(due: DueRecurring, now: Date, transaction: Queryable): ResultAsync<RecurringPassOutcome, JobError> {
-    const definition = due.definition;
+    let definition = due.definition;
     const fields = { recurringJobId: definition.id };
     const schedule = checkSchedule(definition.cron, definition.timeZone);
     if (schedule.isErr()) {
@@ -111,22 +128,34 @@ export class RecurringScheduler implements ServerProcess {
       this.logger.error(`Recurring job ${definition.id} has an invalid schedule and is stopped: ${schedule.error.message}`, fields);
       return okAsync({ nextExecutionAt: undefined, error: schedule.error.message });
     }
-    const plan = planTicks(definition, now, definition.misfire);
+    const retried = definition.nextExecutionAt;
+    if (retried !== undefined && definition.error?.startsWith(NO_NEXT_TICK_ERROR) === true && definition.error.includes(retryNote(retried))) {
+      // The stored next execution is the retry of a failed computation, not a tick: the ticks are those after the failure.
+      const first = this.nextOccurrence(definition.cron, definition.timeZone, new Date(retried.getTime() - NEXT_TICK_RETRY_MS));
+      if (first === undefined) return okAsync(this.retryNextTick(definition, now));
+      if (first.getTime() > now.getTime()) return okAsync({ nextExecutionAt: first });
+      definition = { ...definition, nextExecutionAt: first };
+    }
+    const plan = planTicks(definition, now, definition.misfire, this.nextOccurrence);
+    // A valid schedule always has future ticks (addOrUpdate refuses one without): none means the computation failed.
+    const retry = plan.nextExecutionAt === undefined ? this.retryNextTick(definition, now) : undefined;
+    const outcome = (decided: RecurringPassOutcome): RecurringPassOutcome =>
+      retry === undefined ? decided : { ...decided, nextExecutionAt: retry.nextExecutionAt, error: decided.error === undefined ? retry.error : `${retry.error} ${decided.error}` };
     const job = restoreJob(definition, this.catalog);
     if (job.isErr()) {
       // decodeRecurring reports a payload that no longer parses in `error` with a null payload: that is the better message.
       const message = definition.payload === null && definition.error !== undefined ? definition.error : job.error.message;
       this.logger.error(`Recurring job ${definition.id} cannot be restored, so its tick is skipped: ${message}`, fields);
-      return okAsync({ nextExecutionAt: plan.nextExecutionAt, error: `Cannot restore the job: ${message}` });
+      return okAsync(outcome({ nextExecutionAt: plan.nextExecutionAt, error: `Cannot restore the job: ${message}` }));
     }
     if (plan.fireAt.length === 0) {
       this.logger.debug(`Recurring job ${definition.id}: tick more than a minute late skipped (misfire policy ${definition.misfire})`, fields);
-      return okAsync({ nextExecutionAt: plan.nextExecutionAt });
+      return okAsync(outcome({ nextExecutionAt: plan.nextExecutionAt }));
     }
     if (definition.skipIfRunning && due.lastJobState !== undefined && !FINAL_STATES.includes(due.lastJobState)) {
       const note = `Skipped the tick of ${plan.fireAt.at(-1)!.toISOString()}: the last run (job ${definition.lastJobId}) is still ${due.lastJobState}.`;
       this.logger.info(`Recurring job ${definition.id}: ${note}`, fields);
-      return okAsync({ nextExecutionAt: plan.nextExecutionAt, error: note });
+      return okAsync(outcome({ nextExecutionAt: plan.nextExecutionAt, error: note }));
     }
     const runs = plan.fireAt.map((tick) => ({
       job: job.value,
@@ -135,14 +164,31 @@ export class RecurringScheduler implements ServerProcess {
     // One statement for every run of this definition (a strict catch-up may fire many).
     return this.client
       .enqueueBatch(runs, { transaction })
-      .map((ids): RecurringPassOutcome => ({ nextExecutionAt: plan.nextExecutionAt, lastJobId: ids.at(-1), lastExecutionAt: now }))
+      .map((ids) => outcome({ nextExecutionAt: plan.nextExecutionAt, lastJobId: ids.at(-1), lastExecutionAt: now }))
       .orElse((error) => {
         if (error.kind === 'StorageFailed') return errAsync(error);
         // Refused before reaching the database (a filter canceled or failed, a bad queue): record it and move on.
         this.logger.warn(`Recurring job ${definition.id} could not create its run: ${error.message}`, fields);
-        return okAsync({ nextExecutionAt: plan.nextExecutionAt, error: error.message });
+        return okAsync(outcome({ nextExecutionAt: plan.nextExecutionAt, error: error.message }));
       });
   }
+
+  /**
+   * No next tick could be computed for a valid schedule: said as an error,
+   * recorded in the definition's `error`, and tried again in
+   * {@link NEXT_TICK_RETRY_MS}, rather than storing no next execution (which
+   * would stop the definition for good, without a word).
+   */
+  private retryNextTick(definition: { readonly id: string; readonly cron: string; readonly timeZone: string }, now: Date): { nextExecutionAt: Date; error: string } {
+    const retryAt = new Date(now.getTime() + NEXT_TICK_RETRY_MS);
+    const error = `${NO_NEXT_TICK_ERROR} after ${now.toISOString()} for ${JSON.stringify(definition.cron)} in ${definition.timeZone}; ${retryNote(retryAt)}.`;
+    this.logger.error(`Recurring job ${definition.id}: ${error}`, { recurringJobId: definition.id });
+    return { nextExecutionAt: retryAt, error };
+  }
+}
+
+function retryNote(retryAt: Date): string {
+  return `trying again at ${retryAt.toISOString()}`;
 }
 
 function positiveOr(value: number | undefined, fallback: number): number {

@@ -1,7 +1,8 @@
 /** The recurring scheduler on both storages: every tick once across racing servers, misfires, broken definitions, sleep lengths. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { RecurringScheduler } from '../../src/server/recurring-scheduler.js';
+import { nextOccurrence } from '../../src/recurring/cron-schedule.js';
+import { NEXT_TICK_RETRY_MS, NO_NEXT_TICK_ERROR, type RecurringScheduler } from '../../src/server/recurring-scheduler.js';
 import { STORAGE_KINDS, eventually } from '../support/test-storage.js';
 import { Ping, Retired, ReportService, at, duplicates, withRecurring } from './support.js';
 
@@ -124,6 +125,39 @@ for (const kind of STORAGE_KINDS) {
         (await h.manager.addOrUpdate('damaged', new Ping('damaged'), '* * * * * *'))._unsafeUnwrap();
         const redefined = (await h.t.storage.getRecurring('damaged'))._unsafeUnwrap()!;
         assert.deepEqual([redefined.error, redefined.nextExecutionAt], [undefined, at(3)], 'defining it again clears the error and reschedules it');
+      }));
+
+    it('a next tick that cannot be computed is an error, and retried later: the definition never stops silently', () =>
+      withRecurring(kind, async (h) => {
+        (await h.manager.addOrUpdate('hourly', new Ping('hourly'), '0 * * * *'))._unsafeUnwrap();
+        let failing = true;
+        const flaky = (cron: string, timeZone: string, after: Date) => (failing ? undefined : nextOccurrence(cron, timeZone, after));
+        const scheduler = h.scheduler({ nextOccurrence: flaky });
+        const stored = async () => (await h.t.storage.getRecurring('hourly'))._unsafeUnwrap()!;
+
+        h.clock = new Date(at(3600).getTime() + 100);
+        (await scheduler.runOnce(signal))._unsafeUnwrap();
+        assert.deepEqual((await h.runs('hourly')).map((r) => r.tick), [at(3600).toISOString()], 'the due tick still fires');
+        let definition = await stored();
+        assert.deepEqual(definition.nextExecutionAt, new Date(h.clock.getTime() + NEXT_TICK_RETRY_MS), 'retried later, not left without a next execution');
+        assert.ok(definition.error?.startsWith(NO_NEXT_TICK_ERROR), definition.error);
+        assert.equal(h.logger.at('error').length, 1, 'said as an error');
+
+        // Still failing at the retry: no run (the retry is not a tick), retried again, said again.
+        h.clock = definition.nextExecutionAt!;
+        (await scheduler.runOnce(signal))._unsafeUnwrap();
+        definition = await stored();
+        assert.equal((await h.runs('hourly')).length, 1);
+        assert.deepEqual(definition.nextExecutionAt, new Date(h.clock.getTime() + NEXT_TICK_RETRY_MS));
+        assert.equal(h.logger.at('error').length, 2);
+
+        // Computable again: the first tick after the failure fires, and the schedule is back on the grid.
+        failing = false;
+        h.clock = definition.nextExecutionAt!;
+        (await scheduler.runOnce(signal))._unsafeUnwrap();
+        definition = await stored();
+        assert.deepEqual((await h.runs('hourly')).map((r) => r.tick), [at(3600), at(3 * 3600)].map((d) => d.toISOString()));
+        assert.deepEqual([definition.nextExecutionAt, definition.error], [at(4 * 3600), undefined]);
       }));
 
     it('a run refused by a client filter is recorded and the schedule moves on', () =>
