@@ -37,6 +37,20 @@ for (const kind of STORAGE_KINDS) {
         assert.deepEqual((await h.t.storage.listRecurring())._unsafeUnwrap(), []);
       }));
 
+    it('defines and resumes at an instant cron-parser cannot compute from (Australia/Lord_Howe), keeping a next tick', () =>
+      withRecurring(kind, async (h) => {
+        // Lord Howe goes from +11:00 to +10:30 at 2026-04-04T15:00Z; from 14:00Z cron-parser throws for an hourly cron.
+        h.clock = new Date('2026-04-04T14:00:00Z');
+        const options = { timeZone: 'Australia/Lord_Howe' };
+        (await h.manager.addOrUpdate('lord-howe', new Ping('x'), '0 * * * *', options))._unsafeUnwrap();
+        const nextOf = async () => (await h.t.storage.getRecurring('lord-howe'))._unsafeUnwrap()!.nextExecutionAt;
+        assert.deepEqual(await nextOf(), new Date('2026-04-04T15:30:00Z'), 'not refused as "never fires again"');
+        (await h.manager.pause('lord-howe'))._unsafeUnwrap();
+        h.clock = new Date('2026-04-04T14:10:00Z');
+        (await h.manager.resume('lord-howe'))._unsafeUnwrap();
+        assert.deepEqual(await nextOf(), new Date('2026-04-04T15:30:00Z'), 'resumed with a next tick, not none (never due again)');
+      }));
+
     it('refuses a uniqueKey (a JavaScript caller\'s: the options have none), saying where it is taken, and stores nothing', () =>
       withRecurring(kind, async (h) => {
         const keyed = { uniqueKey: 'nightly' } as never;
