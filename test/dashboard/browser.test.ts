@@ -93,8 +93,9 @@ describe('dashboard in a browser (Embedded)', () => {
     await d?.dispose();
   });
 
-  async function open(path: string): Promise<Watched> {
+  async function open(path: string, prepare?: (page: Page) => Promise<void>): Promise<Watched> {
     const page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
+    await prepare?.(page);
     const problems: string[] = [];
     const dialogs: string[] = [];
     page.on('console', (message) => {
@@ -137,9 +138,10 @@ describe('dashboard in a browser (Embedded)', () => {
   });
 
   it('the live chart counts jobs that finished while expiration removed others (it draws the all-time counts)', async () => {
+    // The most jobs one poll counted, from the chart's tooltips (the line itself draws rates).
     const chartMax = async (page: Page) => {
-      const labels = await page.locator('#chart svg text.axis-label').allTextContents();
-      return Math.max(0, ...labels.map(Number).filter(Number.isFinite));
+      const titles = await page.locator('#chart svg g.sample title').allTextContents();
+      return Math.max(0, ...titles.map((t) => Number(/(\d+) succeeded/.exec(t)?.[1])).filter(Number.isFinite));
     };
     const w = await open('/');
     await w.page.waitForSelector('#chart svg polyline.line-succeeded', { state: 'attached', timeout: 10_000 });
@@ -166,6 +168,40 @@ describe('dashboard in a browser (Embedded)', () => {
     await eventually(async () => ((await chartMax(w.page)) >= 3 ? true : undefined), 'the chart shows the 3 jobs that succeeded', 10_000);
     assert.ok(quiet < 3, `the chart was quiet before (its scale was ${quiet})`);
     await done(w);
+  });
+
+  it('the live chart spreads the jobs counted after a pause over the pause (no spike)', async () => {
+    // The page was in a background tab for 10 minutes: the samples it kept end then, one job per poll,
+    // and the first poll after it counts the 300 jobs that ran meanwhile.
+    const page = await (await d.get('/')).text();
+    const key = `mediator-jobs:samples:v2:${/data-stats="([^"]+)"/.exec(page)?.[1] ?? ''}`;
+    const pollMs = 500;
+    const pauseEnd = Date.now() - 600_000;
+    const seeded = Array.from({ length: 10 }, (_, i) => ({ t: pauseEnd - (9 - i) * pollMs, s: i + 1, f: 0 }));
+    let polls = 0;
+    const w = await open('/', async (p) => {
+      await p.addInitScript(`sessionStorage.setItem(${JSON.stringify(key)}, ${JSON.stringify(JSON.stringify(seeded))})`);
+      // 310, 311, 312, ...: 300 jobs over the pause, then one job per poll again.
+      await p.route('**/api/stats', (route) => route.fulfill({ json: { allTime: { succeeded: 309 + ++polls, failed: 0 } } }));
+    });
+    // The 10 samples kept, and 2 polls after the pause.
+    await w.page.waitForFunction(
+      (k) => (JSON.parse((globalThis as unknown as { sessionStorage: { getItem(name: string): string | null } }).sessionStorage.getItem(k) ?? '[]') as unknown[]).length >= 12,
+      key,
+      { timeout: 10_000 },
+    );
+    await w.page.waitForSelector('#chart svg polyline.line-succeeded', { state: 'attached' });
+    const labels = await w.page.locator('#chart svg text.axis-label').allTextContents();
+    const scale = Math.max(...labels.map(Number).filter(Number.isFinite));
+    assert.ok(scale <= 2, `no spike: the 300 jobs are spread over the 10 minutes (the scale is ${scale}, labels ${JSON.stringify(labels)})`);
+    assert.ok(scale >= 1, `the regular polls still show their job each (the scale is ${scale})`);
+    const titles = await w.page.locator('#chart svg g.sample title').allTextContents();
+    assert.ok(titles.some((t) => /\(10 min\): 300 succeeded, 0 failed$/.test(t)), `the pause's tooltip has its real numbers: ${JSON.stringify(titles)}`);
+    // The pause's step is as wide as the pause, at 300 jobs / 1200 polls = 0.25 per poll.
+    const rects = await w.page.locator('#chart svg g.sample rect.hit').evaluateAll((nodes) => nodes.map((n) => Number((n as unknown as { getAttribute(name: string): string | null }).getAttribute('width'))));
+    const plotWidth = rects.reduce((sum, width) => sum + width, 0);
+    assert.ok(Math.max(...rects) > plotWidth * 0.9, `the pause covers most of the time axis: ${JSON.stringify(rects)}`);
+    await done(w, 'chart-after-pause');
   });
 
   it('shows a hostile payload as text: no script runs, no dialog opens', async () => {

@@ -72,30 +72,55 @@ export const DASHBOARD_JS = String.raw`(function () {
     for (var key in attrs) node.setAttribute(key, String(attrs[key]));
     return node;
   }
+  function duration(ms) {
+    return ms < 60000 ? (Math.round(ms / 100) / 10) + ' s' : ms < 3600000 ? Math.round(ms / 60000) + ' min' : Math.round(ms / 360000) / 10 + ' h';
+  }
+  function clock(t) {
+    var d = new Date(t);
+    return [d.getHours(), d.getMinutes(), d.getSeconds()].map(function (n) { return n < 10 ? '0' + n : String(n); }).join(':');
+  }
+  function tidy(v) {
+    return Number.isInteger(v) ? String(v) : v.toFixed(1);
+  }
+  // Each sample is the difference of two all-time counts, so it covers the
+  // real time between the two polls: usually one poll interval, but a
+  // background tab, a laptop's sleep or failed polls stretch it to minutes.
+  // Drawn as one interval's value, such a sample was a tall spike that
+  // never happened. So every sample is drawn as a step across the time it
+  // really covers, at its rate per poll interval (its count divided by the
+  // number of intervals it spans, never by less than one): the area under
+  // the line stays the number of jobs, a gap's jobs are spread over the gap,
+  // and its exact numbers are in the step's tooltip.
   function drawChart() {
     if (!chart) return;
     var points = [];
     for (var i = 1; i < samples.length; i++) {
-      points.push({
-        t: samples[i].t,
-        s: Math.max(0, samples[i].s - samples[i - 1].s),
-        f: Math.max(0, samples[i].f - samples[i - 1].f)
-      });
+      var s = Math.max(0, samples[i].s - samples[i - 1].s);
+      var f = Math.max(0, samples[i].f - samples[i - 1].f);
+      var elapsed = Math.max(0, samples[i].t - samples[i - 1].t);
+      var intervals = Math.max(1, elapsed / pollMs);
+      points.push({ a: samples[i - 1].t, b: samples[i].t, s: s / intervals, f: f / intervals, count: { s: s, f: f, ms: elapsed } });
     }
     if (points.length < 2) return;
     var width = 800, height = 180, left = 40, right = 8, top = 10, bottom = 22;
-    var max = 1;
+    var max = 0;
     points.forEach(function (p) { max = Math.max(max, p.s, p.f); });
-    var t0 = points[0].t, t1 = points[points.length - 1].t;
+    max = Math.max(1, Math.ceil(max));
+    var t0 = points[0].a, t1 = points[points.length - 1].b;
     var span = Math.max(1, t1 - t0);
     function x(t) { return left + (width - left - right) * (t - t0) / span; }
     function y(v) { return top + (height - top - bottom) * (1 - v / max); }
-    var svg = el('svg', { viewBox: '0 0 ' + width + ' ' + height, preserveAspectRatio: 'none', role: 'img', 'aria-label': 'Jobs succeeded and failed per poll' });
+    function steps(key) {
+      var out = [];
+      points.forEach(function (p) { out.push(x(p.a) + ',' + y(p[key]), x(p.b) + ',' + y(p[key])); });
+      return out;
+    }
+    var svg = el('svg', { viewBox: '0 0 ' + width + ' ' + height, preserveAspectRatio: 'none', role: 'img', 'aria-label': 'Jobs succeeded and failed per ' + duration(pollMs) });
     [0, 0.5, 1].forEach(function (f) {
-      var v = Math.round(max * f);
+      var v = max * f;
       svg.appendChild(el('line', { x1: left, x2: width - right, y1: y(v), y2: y(v), 'class': 'grid' }));
       var label = el('text', { x: left - 6, y: y(v) + 4, 'text-anchor': 'end', 'class': 'axis-label' });
-      label.textContent = String(v);
+      label.textContent = tidy(v);
       svg.appendChild(label);
     });
     var ago = el('text', { x: left, y: height - 4, 'class': 'axis-label' });
@@ -104,11 +129,19 @@ export const DASHBOARD_JS = String.raw`(function () {
     var nowLabel = el('text', { x: width - right, y: height - 4, 'text-anchor': 'end', 'class': 'axis-label' });
     nowLabel.textContent = 'now';
     svg.appendChild(nowLabel);
-    var area = points.map(function (p) { return x(p.t) + ',' + y(p.s); });
+    points.forEach(function (p) {
+      var g = el('g', { 'class': 'sample' });
+      var title = el('title', {});
+      title.textContent = clock(p.a) + '–' + clock(p.b) + ' (' + duration(p.count.ms) + '): ' + p.count.s + ' succeeded, ' + p.count.f + ' failed';
+      g.appendChild(title);
+      g.appendChild(el('rect', { x: x(p.a), y: top, width: Math.max(0, x(p.b) - x(p.a)), height: height - top - bottom, 'class': 'hit' }));
+      svg.appendChild(g);
+    });
+    var area = steps('s');
     area.push(x(t1) + ',' + y(0), x(t0) + ',' + y(0));
     svg.appendChild(el('polygon', { points: area.join(' '), 'class': 'area-succeeded' }));
-    svg.appendChild(el('polyline', { points: points.map(function (p) { return x(p.t) + ',' + y(p.s); }).join(' '), 'class': 'line line-succeeded' }));
-    svg.appendChild(el('polyline', { points: points.map(function (p) { return x(p.t) + ',' + y(p.f); }).join(' '), 'class': 'line line-failed' }));
+    svg.appendChild(el('polyline', { points: steps('s').join(' '), 'class': 'line line-succeeded' }));
+    svg.appendChild(el('polyline', { points: steps('f').join(' '), 'class': 'line line-failed' }));
     chart.replaceChildren(svg);
   }
 

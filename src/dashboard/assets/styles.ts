@@ -99,6 +99,8 @@ ol.history { list-style: none; margin: 0; padding: 0; border-left: 2px solid var
 .chart .line { fill: none; stroke-width: 2; }
 .chart .line-succeeded { stroke: var(--succeeded); } .chart .line-failed { stroke: var(--failed); }
 .chart .area-succeeded { fill: rgba(22, 163, 74, .10); stroke: none; }
+.chart .hit { fill: transparent; } .chart .sample:hover .hit { fill: #f3f4f6; }
+.chart .line, .chart .area-succeeded { pointer-events: none; }
 .history-chart { width: 100%; height: auto; max-height: 220px; display: block; }
 .history-chart .grid { stroke: var(--line); stroke-width: 1; }
 .history-chart .axis-label { fill: var(--muted); font-size: 11px; }
