@@ -217,6 +217,38 @@ describe('dashboard in a browser (Embedded)', () => {
     await done(list);
   });
 
+  it('long names and messages wrap inside the page; hostile ones stay text, and a hostile recurring id works in its form', async () => {
+    const long = `Very${'LongUnbrokenName'.repeat(25)}`;
+    const named = (await d.e.engine.client.enqueue(new Note(long, long)))._unsafeUnwrap();
+    const failing = (await d.e.engine.client.enqueue(new FailsOnce(long + HOSTILE)))._unsafeUnwrap();
+    const recurringId = `${long.slice(0, 120)}-${HOSTILE}`;
+    (await d.e.engine.recurring.addOrUpdate(recurringId, new Note('r', long), '0 3 * * *'))._unsafeUnwrap();
+    await d.e.waitForState(named, 'Succeeded');
+    await d.e.waitForState(failing, 'Failed');
+    interface Box { scrollWidth: number; clientWidth: number; className: string; tagName: string }
+    for (const path of ['/jobs', `/jobs/${named}`, `/jobs/${failing}`, '/recurring']) {
+      const w = await open(path);
+      // The page and every panel as wide as the window: nothing scrolls sideways.
+      const overflowing = await w.page.evaluate(() => {
+        const doc = (globalThis as unknown as { document: { documentElement: Box; querySelectorAll(selector: string): ArrayLike<Box> } }).document;
+        return [doc.documentElement, ...Array.from(doc.querySelectorAll('main, .panel, table'))]
+          .filter((box) => box.scrollWidth > box.clientWidth + 1)
+          .map((box) => `${box.tagName}.${box.className}: ${box.scrollWidth} > ${box.clientWidth}`);
+      });
+      assert.deepEqual(overflowing, [], `${path}: nothing wider than the window`);
+      await done(w, path === '/recurring' ? 'recurring-long' : undefined);
+    }
+    const details = await open(`/jobs/${failing}`);
+    assert.equal(await details.page.textContent('.error-message'), `FirstRunFails: first run of ${long}${HOSTILE} fails`);
+    await done(details, 'job-long-error');
+    const recurring = await open('/recurring');
+    const row = recurring.page.locator('tr[data-recurring-id]').filter({ hasText: '<script>alert(1)' });
+    assert.equal(await row.getAttribute('data-recurring-id'), recurringId, 'the id is intact in its attribute');
+    await Promise.all([recurring.page.waitForURL(/done=triggered/), row.locator('button:has-text("Trigger now")').click()]);
+    assert.ok((await d.e.engine.storage.getRecurring(recurringId))._unsafeUnwrap()?.lastJobId, 'the hostile id triggered its own recurring job');
+    await done(recurring);
+  });
+
   it('search finds a job by its payload text', async () => {
     const id = (await d.e.engine.client.enqueue(new Note('customer needle-4711 refund')))._unsafeUnwrap();
     const w = await open('/jobs');

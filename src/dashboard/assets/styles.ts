@@ -77,6 +77,10 @@ button.danger:hover { background: #fef2f2; }
 .notice { background: #ecfdf5; border: 1px solid #a7f3d0; color: #065f46; padding: 8px 12px; border-radius: 6px; }
 .job-head { display: flex; align-items: center; gap: 10px; margin-bottom: 16px; }
 .job-title { font-size: 16px; font-weight: 600; flex: 1; }
+/* Names, ids and messages are the application's text: a long unbroken one wraps anywhere rather than widening the page
+   (a table column or a flex item is otherwise as wide as its longest word); times stay on one line. */
+.job-title, .job-name, .wrap, .error-message, .reason { overflow-wrap: anywhere; min-width: 0; }
+time { white-space: nowrap; }
 .job-head .actions { display: flex; gap: 8px; }
 dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: 6px 16px; margin: 0; }
 dl.facts dt { color: var(--muted); }

@@ -10,7 +10,7 @@ export function serversPage(ctx: PageContext, servers: readonly ServerInfo[]): P
     servers.length === 0
       ? html`<p class="empty">No server is running. Jobs wait in their queues until one starts.</p>`
       : html`<table><thead><tr><th>Name</th><th class="num">Workers</th><th>Queues</th><th>Started</th><th>Last heartbeat</th></tr></thead>
-<tbody>${servers.map((s) => html`<tr><td class="mono">${s.name}</td><td class="num">${s.workerCount}</td><td>${s.queues.map((q, i) => html`${i > 0 ? ' ' : ''}<span class="tag">${q}</span>`)}</td><td>${timeTag(s.startedAt, ctx.now)}</td><td>${timeTag(s.heartbeatAt, ctx.now)}</td></tr>`)}</tbody></table>`;
+<tbody>${servers.map((s) => html`<tr><td class="mono wrap">${s.name}</td><td class="num">${s.workerCount}</td><td>${s.queues.map((q, i) => html`${i > 0 ? ' ' : ''}<span class="tag">${q}</span>`)}</td><td>${timeTag(s.startedAt, ctx.now)}</td><td>${timeTag(s.heartbeatAt, ctx.now)}</td></tr>`)}</tbody></table>`;
   return { heading: 'Servers', section: 'servers', live };
 }
 

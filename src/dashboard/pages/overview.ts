@@ -47,7 +47,7 @@ export function overviewPage(ctx: PageContext, stats: Statistics, queues: readon
 </section>
 <section class="panel">
   <h2>Servers</h2>
-  ${servers.length === 0 ? html`<p class="muted">No server is running.</p>` : html`<table><thead><tr><th>Name</th><th class="num">Workers</th><th>Heartbeat</th></tr></thead><tbody>${servers.map((s) => html`<tr><td>${s.name}</td><td class="num">${s.workerCount}</td><td>${timeTag(s.heartbeatAt, ctx.now)}</td></tr>`)}</tbody></table>`}
+  ${servers.length === 0 ? html`<p class="muted">No server is running.</p>` : html`<table><thead><tr><th>Name</th><th class="num">Workers</th><th>Heartbeat</th></tr></thead><tbody>${servers.map((s) => html`<tr><td class="wrap">${s.name}</td><td class="num">${s.workerCount}</td><td>${timeTag(s.heartbeatAt, ctx.now)}</td></tr>`)}</tbody></table>`}
 </section>
 </div>`;
   return { heading: 'Overview', section: 'overview', fixed, live };

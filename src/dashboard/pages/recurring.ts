@@ -19,10 +19,10 @@ export function recurringPage(ctx: PageContext, jobs: readonly RecurringJob[]): 
 function row(ctx: PageContext, job: RecurringJob): SafeHtml {
   const label = jobLabel({ displayName: job.displayName, typeName: job.typeName, methodName: job.methodName });
   return html`<tr data-recurring-id="${job.id}">
-  <td class="mono">${job.id}</td>
+  <td class="mono wrap">${job.id}</td>
   <td class="mono">${job.cron}</td>
   <td>${job.timeZone}</td>
-  <td>${label}</td>
+  <td class="wrap">${label}</td>
   <td>${job.queue}</td>
   <td>${job.paused ? html`<span class="muted">paused</span>` : timeTag(job.nextExecutionAt, ctx.now)}</td>
   <td>${timeTag(job.lastExecutionAt, ctx.now)}${job.lastJobId === undefined ? '' : html` <a href="${linkTo(ctx, `/jobs/${job.lastJobId}`)}">#${job.lastJobId}</a>`}</td>
