@@ -204,6 +204,22 @@ describe('dashboard in a browser (Embedded)', () => {
     await done(w, 'chart-after-pause');
   });
 
+  it('the live chart starts after two polls, as the page says', async () => {
+    let polls = 0;
+    const w = await open('/', async (p) => {
+      // Two polls answer (4 jobs apart), the third never does.
+      await p.route('**/api/stats', async (route) => {
+        if (++polls > 2) return;
+        await route.fulfill({ json: { allTime: { succeeded: polls === 1 ? 10 : 14, failed: 0 } } });
+      });
+    });
+    assert.match((await w.page.textContent('#chart')) ?? '', /starts when the page's script has polled twice/);
+    await w.page.waitForSelector('#chart svg polyline.line-succeeded', { state: 'attached', timeout: 10_000 });
+    assert.ok(polls <= 3, 'drawn from two answered polls (a third one, if sent, is never answered)');
+    assert.match((await w.page.textContent('#chart svg g.sample title')) ?? '', /: 4 succeeded, 0 failed$/);
+    await w.page.close();
+  });
+
   it('shows a hostile payload as text: no script runs, no dialog opens', async () => {
     const id = (await d.e.engine.client.enqueue(new Note(HOSTILE, HOSTILE)))._unsafeUnwrap();
     await d.e.waitForState(id, 'Succeeded');

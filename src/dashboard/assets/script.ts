@@ -101,7 +101,8 @@ export const DASHBOARD_JS = String.raw`(function () {
       var intervals = Math.max(1, elapsed / pollMs);
       points.push({ a: samples[i - 1].t, b: samples[i].t, s: s / intervals, f: f / intervals, count: { s: s, f: f, ms: elapsed } });
     }
-    if (points.length < 2) return;
+    // One step is already a line (the page says the chart starts after two polls).
+    if (points.length < 1) return;
     var width = 800, height = 180, left = 40, right = 8, top = 10, bottom = 22;
     var max = 0;
     points.forEach(function (p) { max = Math.max(max, p.s, p.f); });
