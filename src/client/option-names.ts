@@ -42,11 +42,11 @@ export function unknownOptionNames(options: unknown, call: string, accepted: Rea
   return ok(unknown);
 }
 
-/** `call` does not take the options named in `unknown`: a message naming them and the ones it takes. */
-export function optionsNotTaken(call: string, unknown: readonly string[], accepted: ReadonlySet<string>): JobError {
+/** `call` does not take the options named in `unknown`: a message naming them and the ones it takes, then `outcome`. */
+export function optionsNotTaken(call: string, unknown: readonly string[], accepted: ReadonlySet<string>, outcome = 'Nothing was stored.'): JobError {
   const listed = unknown.slice(0, MAX_NAMES_LISTED).map(quoteForMessage).join(', ');
   const names = unknown.length > MAX_NAMES_LISTED ? `${listed} and ${unknown.length - MAX_NAMES_LISTED} more` : listed;
-  return { kind: 'InvalidOptions', message: `${call} does not take ${unknown.length === 1 ? 'option' : 'options'} ${names}: it takes ${[...accepted].join(', ')}. Nothing was stored.` };
+  return { kind: 'InvalidOptions', message: `${call} does not take ${unknown.length === 1 ? 'option' : 'options'} ${names}: it takes ${[...accepted].join(', ')}. ${outcome}` };
 }
 
 /** `InvalidOptions` when `options` is not an object or names an option `accepted` does not hold; see {@link unknownOptionNames}. */

@@ -1,6 +1,7 @@
 import { err, errAsync, ok, ResultAsync, type Result } from 'neverthrow';
 import { MAX_TIMER_DELAY_MS } from '../config/defaults.js';
 import { fromStorageError, jobNotFound, storageFailed } from '../jobs/job-error.js';
+import { optionNames, optionsNotTaken, unknownOptionNames } from '../client/option-names.js';
 import { containedLogger, silentLogger, type Logger } from '../logging/logger.js';
 import type { Unsubscribe } from '../storage/database.js';
 import { parseJobId } from '../storage/input-validation.js';
@@ -19,6 +20,8 @@ export const DEFAULT_AWAIT_POLL_INTERVAL_MS = 1_000;
  * PostgreSQL, reconnect the listening connection) each time.
  */
 export const DEFAULT_AWAIT_IDLE_UNSUBSCRIBE_MS = 5_000;
+/** What a wait takes: any other name (enqueueAwait's `timeout`, say) is refused rather than dropped, which would wait for ever. */
+const WAIT_OPTION_NAMES = optionNames<WaitOptions>({ timeoutMs: true, signal: true });
 /** The most job ids one poll statement reads. */
 const POLL_BATCH = 1_000;
 
@@ -108,11 +111,12 @@ export class CompletionWatcher {
    * Resolves with the final state job `jobId` reaches (Succeeded, Failed or
    * Deleted; a job already in one resolves at once). Errors: `Timeout`,
    * `Aborted`, `JobNotFound` (it does not exist, or expired), `InvalidOptions`
-   * (not a job id or a bad timeout), `StorageFailed` (the storage was closed).
+   * (not a job id, a bad timeout, or an option it does not take, such as
+   * enqueueAwait's `timeout`), `StorageFailed` (the storage was closed).
    * Giving up leaves the job as it is.
    */
   waitFor(jobId: JobId, given: WaitOptions = {}): ResultAsync<FinalState, AwaitError> {
-    return mapOk(this.#wait(jobId, given, false), (finished) => finished.state);
+    return mapOk(this.#wait(jobId, given, false, 'waitFor'), (finished) => finished.state);
   }
 
   /**
@@ -122,10 +126,14 @@ export class CompletionWatcher {
    * looking like one whose handler returned nothing.
    */
   waitForOutcome(jobId: JobId, given: WaitOptions = {}): ResultAsync<FinishedJob, AwaitError> {
-    return this.#wait(jobId, given, true);
+    return this.#wait(jobId, given, true, 'waitForOutcome');
   }
 
-  #wait(jobId: JobId, given: WaitOptions, wantsResult: boolean): ResultAsync<FinishedJob, AwaitError> {
+  #wait(jobId: JobId, given: WaitOptions, wantsResult: boolean, call: string): ResultAsync<FinishedJob, AwaitError> {
+    // Before anything reads them: a JavaScript caller's `{ timeout: 5000 }` (enqueueAwait's name) would otherwise wait for ever.
+    const unknown = unknownOptionNames(given, call, WAIT_OPTION_NAMES);
+    if (unknown.isErr()) return errAsync(unknown.error);
+    if (unknown.value.length > 0) return errAsync(optionsNotTaken(call, unknown.value, WAIT_OPTION_NAMES, 'Nothing is awaited.'));
     // JavaScript callers pass null for "no options".
     const options = given ?? {};
     const checked = parseJobId(jobId, 'awaiting a job');

@@ -99,4 +99,27 @@ describe('options a call does not take (Embedded)', () => {
       await e.dispose();
     }
   });
+
+  it('refuses enqueueAwait\'s `timeout` and other options waitFor does not take, instead of waiting for ever', async () => {
+    const e = await hostileEngine('Embedded');
+    try {
+      // No server runs: the job never finishes, so an option dropped without a word would wait for ever.
+      const id = (await e.engine.client.enqueue(new Carry(1)))._unsafeUnwrap();
+      const cases: [string, string, () => ResultAsync<unknown, Described>][] = [
+        ['waitFor with timeout', 'waitFor', () => e.watcher.waitFor(id, { timeout: 50 } as never)],
+        ['waitForOutcome with timeout', 'waitForOutcome', () => e.watcher.waitForOutcome(id, { timeout: 50 } as never)],
+      ];
+      for (const [what, call, run] of cases) {
+        const error = await refused(what, run, 5_000);
+        assertError(error, 'InvalidOptions', new RegExp(`^${call} does not take option "timeout": it takes timeoutMs, signal\\. Nothing is awaited\\.$`), what);
+      }
+      const number = await refused('waitFor with a number for options', () => e.watcher.waitFor(id, 50 as never), 5_000);
+      assertError(number, 'InvalidOptions', /^waitFor takes its options as an object \(\{ timeoutMs, signal \}\), not a number/, 'a number for options');
+      assert.equal(e.watcher.awaitedJobs, 0, 'nothing is awaited');
+      const given = await e.watcher.waitFor(id, { timeoutMs: 50, signal: undefined, timeout: null } as never);
+      assert.equal(given._unsafeUnwrapErr().kind, 'Timeout', 'the options it takes still apply; one set to null says nothing');
+    } finally {
+      await e.dispose();
+    }
+  });
 });
