@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TLSSocket } from 'node:tls';
-import { ok, type Result } from 'neverthrow';
-import type { JobEngine } from '../engine/job-engine.js';
+import { err, ok, type Result } from 'neverthrow';
+import { JobEngine } from '../engine/job-engine.js';
 import { isActionPath, noticeText, runAction } from './actions.js';
 import { AntiForgery, ANTI_FORGERY_FIELD } from './anti-forgery.js';
 import { ASSETS } from './assets/index.js';
@@ -39,15 +39,32 @@ type MountedRequest = IncomingMessage & { originalUrl?: unknown };
  * refuses them. Every response carries a Content-Security-Policy without
  * inline script or style.
  *
- * @returns the handler, or `InvalidDashboardOptions` naming the bad option.
+ * @returns the handler, or `InvalidDashboardOptions` naming the bad option
+ * (or saying the engine is missing, as when the options are given first).
  */
 export function createDashboard(engine: JobEngine, options: DashboardOptions = {}): Result<DashboardHandler, DashboardError> {
+  // Guards callers without type checking: the options given first (`createDashboard({ path })`) would build a dashboard that fails every request.
+  if (!(engine instanceof JobEngine)) {
+    return err({ kind: 'InvalidDashboardOptions', message: `createDashboard takes the JobEngine first, then the options: createDashboard(engine, { path, ... }); it was given ${describeArgument(engine)}.` });
+  }
   // JavaScript callers pass null for "no options".
   return resolveDashboardOptions(options ?? {}).andThen((resolved) => {
     const dashboard = new Dashboard(engine, resolved);
     const handler: DashboardHandler = (req, res, next) => dashboard.handle(req, res, next);
     return ok(handler);
   });
+}
+
+/** What was given in the engine's place, for the message: its type or class, never its content. */
+function describeArgument(value: unknown): string {
+  if (value === null || value === undefined) return String(value);
+  if (typeof value !== 'object') return `a ${typeof value}`;
+  try {
+    const name = (Object.getPrototypeOf(value) as { constructor?: { name?: unknown } } | null)?.constructor?.name;
+    return typeof name === 'string' && name !== '' && name !== 'Object' ? `an instance of ${name}` : 'a plain object';
+  } catch {
+    return 'an object that cannot be read';
+  }
 }
 
 class Dashboard {

@@ -1,0 +1,46 @@
+/**
+ * Arguments a JavaScript caller leaves out or gives in the wrong place: each
+ * is an error value saying what the call takes, never a throw, and never an
+ * object that fails later, far from the mistake.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { Result } from 'neverthrow';
+import { createDashboard } from '../../src/dashboard/create-dashboard.js';
+import { useJobDashboard } from '../../src/dashboard/use-job-dashboard.js';
+import type { DashboardHost } from '../../src/dashboard/index.js';
+import { assertError, type Described } from './support.js';
+
+/** Calls `call` and insists on an error value: a throw or an Ok fails the test, naming `what`. */
+function refusedNow<E extends Described>(what: string, call: () => Result<unknown, E>): E {
+  let outcome: Result<unknown, E>;
+  try {
+    outcome = call();
+  } catch (error) {
+    assert.fail(`${what} threw instead of returning an error value: ${error instanceof Error ? error.stack : String(error)}`);
+  }
+  assert.ok(outcome.isErr(), `${what} was accepted`);
+  return outcome.error;
+}
+
+describe('arguments left out or misplaced', () => {
+  it('createDashboard and useJobDashboard refuse what is not a JobEngine in its place, saying what they take', () => {
+    const mounted: string[] = [];
+    const app: DashboardHost = { use: (path: string) => void mounted.push(path) };
+    const cases: [string, unknown, RegExp][] = [
+      ['no engine', undefined, /given undefined/],
+      ['a null engine', null, /given null/],
+      ['the options first', { path: '/jobs' }, /given a plain object/],
+      ['a path', '/jobs', /given a string/],
+      ['something else', new Map(), /given an instance of Map/],
+    ];
+    for (const [what, engine, given] of cases) {
+      const error = refusedNow(`createDashboard with ${what}`, () => createDashboard(engine as never));
+      assertError(error, 'InvalidDashboardOptions', /^createDashboard takes the JobEngine first, then the options: createDashboard\(engine, \{ path, \.\.\. \}\)/, `createDashboard with ${what}`);
+      assert.match(error.message, given, `createDashboard with ${what}`);
+      const used = refusedNow(`useJobDashboard with ${what}`, () => useJobDashboard(app, engine as never, '/jobs'));
+      assertError(used, 'InvalidDashboardOptions', /takes the JobEngine first/, `useJobDashboard with ${what}`);
+    }
+    assert.deepEqual(mounted, [], 'nothing was mounted');
+  });
+});
