@@ -136,7 +136,9 @@ function bindMediator(container: Container): Result<void, JobServicesError> {
 /** Registers a job service with the engine and binds it for constructor injection. */
 function registerService(container: Container, service: ServiceClass): Result<void, JobServicesError> {
   if (!container.isBound(JOB_ENGINE)) {
-    return err({ kind: 'EngineRequired', message: `Job service ${service.name} needs the job engine: pass storage to configureJobServices (in this call or an earlier one).` });
+    // Read with care: a JavaScript caller's `services: [undefined]` must get this error, not a TypeError (the engine refuses it once there).
+    const name = typeof service === 'function' ? service.name : typeof service;
+    return err({ kind: 'EngineRequired', message: `Job service ${name} needs the job engine: pass storage to configureJobServices (in this call or an earlier one).` });
   }
   return guard(() => container.get(JOB_ENGINE))
     .andThen((engine) => engine.services.add(service))

@@ -10,6 +10,7 @@ import type { RegistrationError } from '../mediator/index.js';
  *   or a second `registerProcessorAsServer` call overrides that come to other
  *   server options; the first binding is kept (never silently replaced).
  * - `DuplicateServiceName`: two job services share a name (give one a static `jobServiceName`).
+ * - `InvalidService`: a job service that is not a named class.
  * - `EngineRequired`: job `services` were given, but no storage (now or in an earlier call).
  */
 export type JobServicesError =

@@ -3,12 +3,10 @@ import { err, ok, type Result } from 'neverthrow';
 /** A class whose methods may run as jobs; the worker resolves an instance from the container. */
 export type ServiceClass = abstract new (...args: any[]) => object;
 
-/** Why a service could not be registered. */
-export interface ServiceRegistrationError {
-  readonly kind: 'DuplicateServiceName';
-  readonly serviceName: string;
-  readonly message: string;
-}
+/** Why a service could not be registered: its name is taken, or it is not a named class (a JavaScript caller's undefined import, an instance). */
+export type ServiceRegistrationError =
+  | { readonly kind: 'DuplicateServiceName'; readonly serviceName: string; readonly message: string }
+  | { readonly kind: 'InvalidService'; readonly message: string };
 
 /**
  * The classes whose method calls may be persisted as jobs, by a stable name
@@ -22,7 +20,12 @@ export class JobServiceRegistry {
 
   /** Registers a service; registering the same class again is a no-op. */
   add(service: ServiceClass): Result<string, ServiceRegistrationError> {
+    // Guards callers without type checking: anything else would be stored under the name "undefined", or throw.
+    if (typeof service !== 'function' || (service as { prototype?: unknown }).prototype === undefined) {
+      return err({ kind: 'InvalidService', message: `A job service is a class (engine.services.add(ReportService)), not ${describeValue(service)}.` });
+    }
     const name = serviceNameOf(service);
+    if (name === '') return err({ kind: 'InvalidService', message: 'A job service needs a name, which its jobs store: give the anonymous class a name or a static jobServiceName.' });
     const existing = this.byName.get(name);
     if (existing === service) return ok(name);
     if (existing !== undefined) {
@@ -48,4 +51,10 @@ export class JobServiceRegistry {
 export function serviceNameOf(service: ServiceClass): string {
   const declared: unknown = Object.hasOwn(service, 'jobServiceName') ? (service as unknown as { jobServiceName: unknown }).jobServiceName : undefined;
   return typeof declared === 'string' && declared !== '' ? declared : service.name;
+}
+
+function describeValue(value: unknown): string {
+  if (value === null || value === undefined) return String(value);
+  if (typeof value === 'function') return 'an arrow function';
+  return typeof value === 'object' ? 'an object (an instance? pass its class)' : `a ${typeof value}`;
 }

@@ -9,6 +9,10 @@ import type { Result } from 'neverthrow';
 import { createDashboard } from '../../src/dashboard/create-dashboard.js';
 import { useJobDashboard } from '../../src/dashboard/use-job-dashboard.js';
 import type { DashboardHost } from '../../src/dashboard/index.js';
+import { JobServiceRegistry } from '../../src/jobs/job-services.js';
+import { Container } from 'inversify';
+import { configureJobServices } from '../../src/di/configure-job-services.js';
+import { openTestStorage } from '../support/test-storage.js';
 import { assertError, type Described } from './support.js';
 
 /** Calls `call` and insists on an error value: a throw or an Ok fails the test, naming `what`. */
@@ -42,5 +46,42 @@ describe('arguments left out or misplaced', () => {
       assertError(used, 'InvalidDashboardOptions', /takes the JobEngine first/, `useJobDashboard with ${what}`);
     }
     assert.deepEqual(mounted, [], 'nothing was mounted');
+  });
+
+  it('services.add refuses what is not a named class, instead of throwing or storing it under the name "undefined"', () => {
+    class Reports {
+      run(): void {}
+    }
+    const cases: [string, unknown, RegExp][] = [
+      ['undefined (an import that is not there)', undefined, /not undefined/],
+      ['null', null, /not null/],
+      ['an instance', new Reports(), /not an object \(an instance\? pass its class\)/],
+      ['a number', 42, /not a number/],
+      ['a string', 'Reports', /not a string/],
+      ['an arrow function', () => new Reports(), /not an arrow function/],
+    ];
+    const services = new JobServiceRegistry();
+    for (const [what, service, says] of cases) {
+      const error = refusedNow(`services.add with ${what}`, () => services.add(service as never));
+      assertError(error, 'InvalidService', /^A job service is a class \(engine\.services\.add\(ReportService\)\), not /, `services.add with ${what}`);
+      assert.match(error.message, says, `services.add with ${what}`);
+    }
+    const anonymous = refusedNow('services.add with an anonymous class', () => services.add((() => class {})()));
+    assertError(anonymous, 'InvalidService', /needs a name/, 'an anonymous class');
+    assert.equal(services.find('undefined'), undefined, 'nothing was stored under "undefined"');
+    assert.equal(services.find(''), undefined, 'nothing was stored under ""');
+    assert.equal(services.add(Reports)._unsafeUnwrap(), 'Reports', 'a class is still taken');
+  });
+
+  it('configureJobServices refuses job services that are not classes, with storage or without', async () => {
+    const noEngine = refusedNow('services: [undefined] without storage', () => configureJobServices(new Container(), { services: [undefined as never] }));
+    assertError(noEngine, 'EngineRequired', /^Job service undefined needs the job engine/, 'services: [undefined] without storage');
+    const t = await openTestStorage('Embedded');
+    try {
+      const error = refusedNow('services: [undefined] with storage', () => configureJobServices(new Container(), { storage: t.storage, services: [undefined as never] }));
+      assertError(error, 'InvalidService', /^A job service is a class .*not undefined/, 'services: [undefined] with storage');
+    } finally {
+      await t.dispose();
+    }
   });
 });
