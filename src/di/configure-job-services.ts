@@ -99,8 +99,12 @@ type Step = () => Result<void, JobServicesError>;
  */
 export function configureJobServices(
   container: Container,
-  setup: JobServicesSetup = {},
+  given: JobServicesSetup = {},
 ): Result<IMediator, JobServicesError> {
+  // JavaScript callers pass null for "no setup"; a list that is not one would throw from the spreads below.
+  const setup = given ?? {};
+  const notAList = LIST_SETTINGS.find((name) => setup[name] !== undefined && setup[name] !== null && !Array.isArray(setup[name]));
+  if (notAList !== undefined) return err({ kind: 'InvalidSetup', message: `${notAList} must be a list (an array), not a ${typeof setup[notAList]}.` });
   return singleton(container, MEDIATOR_REGISTRY, () => new MediatorRegistry()).andThen((registry) =>
     singleton<IMediator>(container, PLAIN_MEDIATOR, () => new Mediator(registry, new ContainerResolver(container))).andThen(
       (mediator) =>
@@ -132,6 +136,9 @@ function bindMediator(container: Container): Result<void, JobServicesError> {
       .inTransientScope();
   });
 }
+
+/** The settings that are lists. */
+const LIST_SETTINGS = ['handlers', 'notificationHandlers', 'behaviors', 'services'] as const;
 
 /** Registers a job service with the engine and binds it for constructor injection. */
 function registerService(container: Container, service: ServiceClass): Result<void, JobServicesError> {
@@ -227,7 +234,8 @@ function guard<T>(action: () => T): Result<T, JobServicesError> {
 }
 
 function isScoped(entry: BehaviorLike<any> | ScopedBehavior): entry is ScopedBehavior {
-  return typeof entry === 'object' && 'behavior' in entry && 'for' in entry;
+  // null is an object too: a JavaScript caller's `behaviors: [null]` is then refused by addBehavior.
+  return typeof entry === 'object' && entry !== null && 'behavior' in entry && 'for' in entry;
 }
 
 // A class is recognised by a `handle` method on its prototype; behaviour

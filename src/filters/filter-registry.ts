@@ -27,7 +27,8 @@ export class JobFilterRegistry {
 
   /** Adds a filter; adding the same filter for the same scope again is a no-op. */
   add(filter: JobFilter, options: FilterOptions = {}): void {
-    const typeName = typeNameOf(options.for);
+    // JavaScript callers pass null for "no options".
+    const typeName = typeNameOf((options ?? {}).for);
     if (this.registrations.some((r) => r.filter === filter && r.typeName === typeName)) return;
     this.registrations.push({ filter, typeName });
     this.byTypeName.clear();

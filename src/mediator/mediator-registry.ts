@@ -110,9 +110,10 @@ export class MediatorRegistry {
   ): Result<void, RegistrationError> {
     const provider = providerOf<PipelineBehavior>(behavior, true);
     if (provider === undefined) return err(notAHandler(behavior));
-    const invalidScope = options.for === undefined ? undefined : notSubclass(options.for, Request);
+    // JavaScript callers pass null for "no options".
+    const scope = (options ?? {}).for as RequestClass | undefined;
+    const invalidScope = scope === undefined ? undefined : notSubclass(scope, Request);
     if (invalidScope !== undefined) return err(invalidScope);
-    const scope = options.for as RequestClass | undefined;
     if (!this.#behaviors.some((entry) => entry.provider.source === behavior && entry.for === scope)) {
       this.#behaviors.push({ provider, for: scope });
     }

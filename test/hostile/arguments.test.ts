@@ -10,6 +10,8 @@ import { createDashboard } from '../../src/dashboard/create-dashboard.js';
 import { useJobDashboard } from '../../src/dashboard/use-job-dashboard.js';
 import type { DashboardHost } from '../../src/dashboard/index.js';
 import { JobServiceRegistry } from '../../src/jobs/job-services.js';
+import { JobFilterRegistry } from '../../src/filters/filter-registry.js';
+import { MediatorRegistry } from '../../src/mediator/index.js';
 import { Container } from 'inversify';
 import { configureJobServices } from '../../src/di/configure-job-services.js';
 import { openTestStorage } from '../support/test-storage.js';
@@ -82,6 +84,28 @@ describe('arguments left out or misplaced', () => {
       assertError(error, 'InvalidService', /^A job service is a class .*not undefined/, 'services: [undefined] with storage');
     } finally {
       await t.dispose();
+    }
+  });
+
+  it('takes null options as none in addBehavior, filters.add and configureJobServices, and refuses a setup list that is not a list', () => {
+    const registry = new MediatorRegistry();
+    const behavior = (_request: unknown, next: () => unknown): unknown => next();
+    let added: Result<void, Described> | undefined;
+    assert.doesNotThrow(() => void (added = registry.addBehavior(behavior, null as never)), 'addBehavior with null options throws');
+    assert.ok(added?.isOk(), 'addBehavior with null options');
+    const filters = new JobFilterRegistry();
+    const filter = { onCreating: () => undefined };
+    assert.doesNotThrow(() => filters.add(filter, null as never), 'filters.add with null options throws');
+    assert.deepEqual(filters.filtersFor('any.Type'), [filter], 'a filter added with null options applies to every job');
+
+    let configured: Result<unknown, Described> | undefined;
+    assert.doesNotThrow(() => void (configured = configureJobServices(new Container(), null as never)), 'configureJobServices with a null setup throws');
+    assert.ok(configured?.isOk(), 'configureJobServices with a null setup');
+    const nullBehavior = refusedNow('behaviors: [null]', () => configureJobServices(new Container(), { behaviors: [null as never] }));
+    assertError(nullBehavior, 'InvalidRegistration', /null/, 'behaviors: [null]');
+    for (const name of ['handlers', 'notificationHandlers', 'behaviors', 'services'] as const) {
+      const error = refusedNow(`${name} that is a string`, () => configureJobServices(new Container(), { [name]: 'Reports' }));
+      assertError(error, 'InvalidSetup', new RegExp(`^${name} must be a list \\(an array\\), not a string`), `${name} that is a string`);
     }
   });
 });
