@@ -285,7 +285,7 @@ async function main(): Promise<void> {
       'configureJobServices',
     );
     const engine = container.get(JOB_ENGINE);
-    engine.filters.add(new DetectionJobRetryFilter(), { for: StartDetectionRun });
+    expectOk(engine.filters.add(new DetectionJobRetryFilter(), { for: StartDetectionRun }), 'filters.add');
 
     // services.AddHangfireServer(options => { ... }).
     server = expectOk(

@@ -104,7 +104,7 @@ export type { ServiceClass } from './jobs/job-services.js';
 export type { JobError } from './jobs/job-error.js';
 export type { CodecError } from './jobs/payload-codec.js';
 export { JobFilterRegistry } from './filters/filter-registry.js';
-export type { FilterOptions } from './filters/filter-registry.js';
+export type { FilterOptions, FilterRegistrationError } from './filters/filter-registry.js';
 export type {
   ApplyStateContext,
   ApplyStateFilter,

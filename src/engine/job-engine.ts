@@ -62,7 +62,8 @@ export class JobEngine {
     const timeouts = JobTimeouts.from(setup.timeouts);
     if (timeouts.isErr()) this.logger.error(`Job timeouts ignored: ${timeouts.error}`);
     this.timeouts = timeouts.unwrapOr(JobTimeouts.none);
-    if (setup.retry !== false) this.filters.add(new AutomaticRetry(setup.retry ?? {}));
+    // An AutomaticRetry instance is always a filter: the add cannot fail.
+    if (setup.retry !== false) void this.filters.add(new AutomaticRetry(setup.retry ?? {}));
     this.states = new StateMachine(setup.storage, this.filters, this.logger);
     // Continuations move on inside their parent's statement (any of this engine's servers, or its client): their filters hear of it here.
     setup.storage.onContinuationsReleased((released) => void this.states.continuationsReleased(released));

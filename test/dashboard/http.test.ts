@@ -259,7 +259,7 @@ describe('dashboard security', () => {
         onStateElection: (context) => {
           if (context.candidate.to.name === 'Enqueued') context.candidate = { ...context.candidate, to: { name: 'Enqueued', queue: 'not a queue!' } };
         },
-      });
+      })._unsafeUnwrap();
       const requeued = await d.post('/jobs/requeue', { ids: [plain], _csrf: token, return: '/jobs' }, { cookie });
       assert.doesNotMatch(requeued.headers.get('location') ?? '', /held=/, 'the job has no unique key');
       assert.equal(requeued.status, 500, 'the action failed, and says so');

@@ -214,7 +214,7 @@ for (const kind of STORAGE_KINDS) {
       try {
         const created: string[] = [];
         const creating: string[] = [];
-        e.engine.filters.add({ onCreating: (c) => void creating.push(c.queue), onCreated: (c) => void created.push(c.jobId) });
+        e.engine.filters.add({ onCreating: (c) => void creating.push(c.queue), onCreated: (c) => void created.push(c.jobId) })._unsafeUnwrap();
         // Counts keyed creations that returned; the statement itself is the real one.
         let keyedCreations = 0;
         const createUniqueJob = e.t.storage.createUniqueJob.bind(e.t.storage);

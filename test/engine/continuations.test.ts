@@ -82,7 +82,7 @@ for (const kind of STORAGE_KINDS) {
           // Named afterwards: the client's check moves a late continuation before continueWith returns its id.
           heard.push(`${c.jobId} ${c.oldState}->${c.newState.to.name}${queue}: ${c.newState.reason ?? ''} (${JSON.stringify(c.newState.data)})`);
         },
-      });
+      })._unsafeUnwrap();
       const named = (name: string, id: string) => (names.set(id, name), id);
       try {
         const client = e.engine.client;

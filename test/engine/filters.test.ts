@@ -27,9 +27,9 @@ for (const kind of STORAGE_KINDS) {
         onStateElection: (c) => void calls.push(`${name}.onStateElection ${c.candidate.to.name}`),
         onStateApplied: (c) => void calls.push(`${name}.onStateApplied ${c.oldState}->${c.newState.to.name}`),
       });
-      e.engine.filters.add(named('first'));
-      e.engine.filters.add(named('second'), { for: Work });
-      e.engine.filters.add(named('not-for-work'), { for: Other });
+      e.engine.filters.add(named('first'))._unsafeUnwrap();
+      e.engine.filters.add(named('second'), { for: Work })._unsafeUnwrap();
+      e.engine.filters.add(named('not-for-work'), { for: Other })._unsafeUnwrap();
       try {
         const id = (await e.engine.client.enqueue(new Work('x')))._unsafeUnwrap();
         assert.deepEqual(calls, ['first.onCreating Work', 'second.onCreating Work', 'first.onCreated id', 'second.onCreated id']);
@@ -75,7 +75,7 @@ for (const kind of STORAGE_KINDS) {
         onStateElection: (c) => {
           if (c.candidate.to.name === 'Succeeded') c.candidate = { to: { name: 'Deleted' }, reason: 'kept nothing: audit filter' };
         },
-      });
+      })._unsafeUnwrap();
       try {
         const refused = (await e.engine.client.enqueue(new Work('refused')))._unsafeUnwrapErr();
         assert.equal(refused.kind, 'CreationCanceled');
@@ -118,7 +118,7 @@ for (const kind of STORAGE_KINDS) {
         onStateApplied: (c) => {
           if (c.oldState === 'Scheduled') applied.push(`${labels.get(c.jobId) ?? '?'} ${c.oldState}->${c.newState.to.name}`);
         },
-      });
+      })._unsafeUnwrap();
       try {
         const ids: string[] = [];
         for (const label of ['plain', 'urgent', 'withdrawn']) {
@@ -157,7 +157,7 @@ for (const kind of STORAGE_KINDS) {
         onStateApplied: (c) => {
           if (c.oldState === 'Scheduled') applied.set(c.jobId, (applied.get(c.jobId) ?? 0) + 1);
         },
-      });
+      })._unsafeUnwrap();
       try {
         const ids = (await Promise.all(Array.from({ length: 60 }, (_, n) => e.engine.client.schedule(new Work(`due ${n}`), 50)))).map((id) => id._unsafeUnwrap());
         await Promise.all([e.startServer(), e.startServer(), e.startServer()]);
@@ -178,16 +178,16 @@ for (const kind of STORAGE_KINDS) {
       const e = await testEngine(kind, (registry) => {
         registry.addHandler(Work, { handle: (r: Work) => r.label })._unsafeUnwrap();
       }, {}, { retry: false });
-      e.engine.filters.add({ onStateElection: (c) => void calls.push(`sync first saw ${c.candidate.to.name}`) });
+      e.engine.filters.add({ onStateElection: (c) => void calls.push(`sync first saw ${c.candidate.to.name}`) })._unsafeUnwrap();
       e.engine.filters.add({
         onStateElection: async (c) => {
           await new Promise((resolve) => setImmediate(resolve));
           calls.push(`async saw ${c.candidate.to.name}`);
           c.candidate = { to: { name: 'Deleted' }, reason: 'decided after a turn of the event loop' };
         },
-      });
-      e.engine.filters.add({ onStateElection: () => Promise.reject(new Error('async election filter broke')) });
-      e.engine.filters.add({ onStateElection: (c) => void calls.push(`sync last saw ${c.candidate.to.name}`) });
+      })._unsafeUnwrap();
+      e.engine.filters.add({ onStateElection: () => Promise.reject(new Error('async election filter broke')) })._unsafeUnwrap();
+      e.engine.filters.add({ onStateElection: (c) => void calls.push(`sync last saw ${c.candidate.to.name}`) })._unsafeUnwrap();
       try {
         const id = (await e.engine.client.enqueue(new Work('x')))._unsafeUnwrap();
         await e.startServer();
@@ -212,7 +212,7 @@ for (const kind of STORAGE_KINDS) {
           // A BigInt cannot be stored as JSON: what a careless filter might put in the history.
           if (c.candidate.reason === 'Completed' && c.jobId === poisoned) c.candidate = { ...c.candidate, data: { big: 10n as unknown as number } };
         },
-      });
+      })._unsafeUnwrap();
       try {
         const labels = Array.from({ length: 40 }, (_, i) => `job ${i}`);
         const ids = (await e.engine.client.enqueueBatch(labels.map((label) => new Work(label))))._unsafeUnwrap();
@@ -246,7 +246,7 @@ for (const kind of STORAGE_KINDS) {
           if (name !== 'Enqueued') return undefined;
           return Promise.resolve().then(() => void (c.candidate = { to: 'Deleted' } as never));
         },
-      });
+      })._unsafeUnwrap();
       try {
         const scheduled = (await e.engine.client.schedule(new Work('later'), 0))._unsafeUnwrap();
         await e.startServer();
@@ -274,7 +274,7 @@ for (const kind of STORAGE_KINDS) {
         onPerformed: () => { throw new Error('performed filter broke'); },
         onStateElection: () => { throw new Error('election filter broke'); },
         onStateApplied: () => { throw new Error('apply filter broke'); },
-      });
+      })._unsafeUnwrap();
       try {
         await e.startServer();
         const ids = (await e.engine.client.enqueueBatch([new Work('a'), new Work('b')]))._unsafeUnwrap();

@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { Result } from 'neverthrow';
+import type { Result, ResultAsync } from 'neverthrow';
 import { createDashboard } from '../../src/dashboard/create-dashboard.js';
 import { useJobDashboard } from '../../src/dashboard/use-job-dashboard.js';
 import type { DashboardHost } from '../../src/dashboard/index.js';
@@ -15,7 +15,7 @@ import { MediatorRegistry } from '../../src/mediator/index.js';
 import { Container } from 'inversify';
 import { configureJobServices } from '../../src/di/configure-job-services.js';
 import { openTestStorage } from '../support/test-storage.js';
-import { assertError, type Described } from './support.js';
+import { assertError, Carry, hostileEngine, type Described } from './support.js';
 
 /** Calls `call` and insists on an error value: a throw or an Ok fails the test, naming `what`. */
 function refusedNow<E extends Described>(what: string, call: () => Result<unknown, E>): E {
@@ -106,6 +106,42 @@ describe('arguments left out or misplaced', () => {
     for (const name of ['handlers', 'notificationHandlers', 'behaviors', 'services'] as const) {
       const error = refusedNow(`${name} that is a string`, () => configureJobServices(new Container(), { [name]: 'Reports' }));
       assertError(error, 'InvalidSetup', new RegExp(`^${name} must be a list \\(an array\\), not a string`), `${name} that is a string`);
+    }
+  });
+
+  it('filters.add refuses what is not a filter object, or a scope that names no job type, and enqueues keep working', async () => {
+    class AuditFilter {
+      onCreating(): void {}
+    }
+    const cases: [string, unknown, unknown, RegExp][] = [
+      ['undefined (an import that is not there)', undefined, undefined, /not undefined\. The filter was not added\.$/],
+      ['null', null, undefined, /not null\./],
+      ['a number', 42, undefined, /not a number\./],
+      ['a string', 'AuditFilter', undefined, /not a string\./],
+      ['the class, not an instance', AuditFilter, undefined, /not the class AuditFilter: pass an instance \(new AuditFilter\(\)\)/],
+      ['a function', () => undefined, undefined, /not a function: pass an instance/],
+      ['a scope that is a number', new AuditFilter(), 42, /^for must be a request class, a job service class or a type name, not a number; the filter was not added\.$/],
+      ['a scope that is an empty name', new AuditFilter(), '', /not an empty string/],
+      ['a scope that is an object', new AuditFilter(), { name: 'Carry' }, /not an object/],
+    ];
+    const e = await hostileEngine('Embedded');
+    try {
+      const filters = e.engine.filters;
+      const before = filters.filtersFor(Carry.requestTypeName);
+      for (const [what, filter, scope, says] of cases) {
+        const error = refusedNow(`filters.add with ${what}`, () => filters.add(filter as never, { for: scope as never }));
+        assertError(error, 'InvalidFilter', says, `filters.add with ${what}`);
+      }
+      assert.deepEqual(filters.filtersFor(Carry.requestTypeName), before, 'nothing was added');
+      // Added, undefined made every later enqueue throw a TypeError reading its hooks.
+      let enqueued: ResultAsync<unknown, Described> | undefined;
+      assert.doesNotThrow(() => void (enqueued = e.engine.client.enqueue(new Carry(1))), 'enqueue throws');
+      assert.ok((await enqueued!).isOk(), 'enqueue after the refused filters');
+      const audit = new AuditFilter();
+      filters.add(audit, { for: null as never })._unsafeUnwrap();
+      assert.ok(filters.filtersFor('any.Type').includes(audit), 'a null scope is none: the filter applies to every job');
+    } finally {
+      await e.dispose();
     }
   });
 });

@@ -295,7 +295,7 @@ for (const kind of STORAGE_KINDS) {
         assert.equal((payload.value as { polluted?: unknown }).polluted, undefined, 'the field did not become a prototype');
         // A stored request whose own fields include __proto__ keeps its class.
         const seen: unknown[] = [];
-        e.engine.filters.add({ onPerforming: (context) => void seen.push(context.job) });
+        e.engine.filters.add({ onPerforming: (context) => void seen.push(context.job) })._unsafeUnwrap();
         const hostile = Object.assign(new Carry('x'), {});
         Object.defineProperty(hostile, '__proto__', { value: { evil: true }, enumerable: true, writable: true, configurable: true });
         const response = (await e.mediator.enqueueAwait(hostile, { timeout: 30_000 }))._unsafeUnwrap();

@@ -174,8 +174,8 @@ for (const kind of STORAGE_KINDS) {
           onStateElection: boom('onStateElection'),
           onStateApplied: boom('onStateApplied'),
         };
-        e.engine.filters.add(hostile, { for: Victim });
-        e.engine.filters.add({ onCreating: boom('onCreating') }, { for: 'hostile.Refused' });
+        e.engine.filters.add(hostile, { for: Victim })._unsafeUnwrap();
+        e.engine.filters.add({ onCreating: boom('onCreating') }, { for: 'hostile.Refused' })._unsafeUnwrap();
         await e.startServer();
 
         const id = (await e.engine.client.enqueue(new Victim('victim')))._unsafeUnwrap();
@@ -204,7 +204,7 @@ for (const kind of STORAGE_KINDS) {
       const server = engine.createServer();
       try {
         (await server.start())._unsafeUnwrap();
-        engine.filters.add({ onPerforming: () => { throw new Error('filter under a throwing logger'); } }, { for: Victim });
+        engine.filters.add({ onPerforming: () => { throw new Error('filter under a throwing logger'); } }, { for: Victim })._unsafeUnwrap();
         const victim = (await engine.client.enqueue(new Victim('v')))._unsafeUnwrap();
         const thrower = (await engine.client.enqueue(new Throw('error')))._unsafeUnwrap();
         const waitFor = async (id: JobId, states: string[]) =>

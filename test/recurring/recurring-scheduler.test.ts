@@ -162,7 +162,7 @@ for (const kind of STORAGE_KINDS) {
 
     it('a run refused by a client filter is recorded and the schedule moves on', () =>
       withRecurring(kind, async (h) => {
-        h.deployment.filters.add({ onCreating: (context) => context.cancel('maintenance window') }, { for: Ping });
+        h.deployment.filters.add({ onCreating: (context) => context.cancel('maintenance window') }, { for: Ping })._unsafeUnwrap();
         (await h.manager.addOrUpdate('filtered', new Ping('x'), '* * * * * *'))._unsafeUnwrap();
         h.clock = new Date(at(1).getTime() + 200);
         (await h.scheduler().runOnce(signal))._unsafeUnwrap();
