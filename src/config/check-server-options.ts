@@ -38,6 +38,8 @@ export function checkServerOptions(options: MediatorJobsOptions): Result<Mediato
       return err(invalidValue(key, (options as unknown as Record<string, unknown>)[key], `not an option of a server; the options are ${OPTION_KEYS.join(', ')}`));
     }
   }
+  // A settings file may list queues as one comma-separated string, but a server runs with the list itself: `queues: 'critical'` would reach the database.
+  if (!Array.isArray(options.queues)) return err(invalidValue('queues', options.queues, 'expected a list of queue names, e.g. ["critical", "default"]'));
   const settings: Record<string, unknown> = { WorkerCount: options.workerCount, Queues: options.queues, ServerName: options.serverName };
   for (const [option, key] of Object.entries(DURATIONS) as [keyof typeof DURATIONS, string][]) {
     const ms: unknown = options[option];

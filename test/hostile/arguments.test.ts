@@ -144,4 +144,18 @@ describe('arguments left out or misplaced', () => {
       await e.dispose();
     }
   });
+
+  it('a server given one queue name where its list goes is InvalidOptions naming queues, and announces nothing', async () => {
+    const e = await hostileEngine('Embedded');
+    try {
+      for (const queues of ['critical', 'critical,default', { 0: 'critical' }]) {
+        const server = e.engine.createServer({ queues: queues as never });
+        const error = (await server.start())._unsafeUnwrapErr();
+        assertError(error, 'InvalidOptions', /was not started: queues .* is invalid: expected a list of queue names, e\.g\. \["critical", "default"\]/, `queues ${JSON.stringify(queues)}`);
+      }
+      assert.deepEqual((await e.engine.monitoring.servers())._unsafeUnwrap(), [], 'no server was announced');
+    } finally {
+      await e.dispose();
+    }
+  });
 });
