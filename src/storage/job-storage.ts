@@ -300,6 +300,6 @@ export interface JobStorage {
    * function that removes the listener.
    */
   onClosed(listener: () => void): () => void;
-  /** Closes the storage: later calls answer `Closed`, and subscriptions end. */
+  /** Closes the storage: later calls answer `Closed`, and subscriptions end; closing again answers with the first close's outcome. */
   close(): ResultAsync<void, StorageError>;
 }

@@ -56,6 +56,8 @@ export class SqlJobStorage implements JobStorage {
   private readonly releaseListeners = new Set<(released: readonly ReleasedContinuation[]) => void>();
   /** Told when the storage is closed (servers running on it); undefined once it was. */
   private closeListeners: Set<() => void> | undefined = new Set();
+  /** The first close's outcome: a second close (two shutdown paths) answers with it rather than closing the database again. */
+  private closed: Promise<Result<void, StorageError>> | undefined;
 
   constructor(
     private readonly db: Database,
@@ -426,15 +428,18 @@ export class SqlJobStorage implements JobStorage {
   }
 
   close(): ResultAsync<void, StorageError> {
+    if (this.closed !== undefined) return new ResultAsync(this.closed);
     this.runner.markClosed();
     // Told now, in this call: a server stops its loops before any of their statements comes back refused.
     const listeners = this.closeListeners ?? new Set<() => void>();
     this.closeListeners = undefined;
     for (const listener of listeners) this.tellClosed(listener);
     const closed = (this.deadRows?.settled() ?? Promise.resolve()).then(() => this.db.close());
-    return ResultAsync.fromPromise(closed, (error) => ({
-      kind: 'DatabaseError' as const, operation: 'closing storage', code: undefined, message: `closing storage failed: ${String(error)}`, cause: error,
+    const outcome = ResultAsync.fromPromise(closed, (error): StorageError => ({
+      kind: 'DatabaseError', operation: 'closing storage', code: undefined, message: `closing storage failed: ${String(error)}`, cause: error,
     }));
+    this.closed = Promise.resolve(outcome);
+    return outcome;
   }
 
   private readStateAndResult(jobId: JobId, op: string, transaction?: Queryable): ResultAsync<{ state: StateName; result: string | null } | undefined, StorageError> {

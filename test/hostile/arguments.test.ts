@@ -14,6 +14,7 @@ import { JobFilterRegistry } from '../../src/filters/filter-registry.js';
 import { MediatorRegistry } from '../../src/mediator/index.js';
 import { Container } from 'inversify';
 import { configureJobServices } from '../../src/di/configure-job-services.js';
+import { openStorage } from '../../src/storage/open-storage.js';
 import { openTestStorage } from '../support/test-storage.js';
 import { assertError, Carry, hostileEngine, type Described } from './support.js';
 
@@ -157,5 +158,20 @@ describe('arguments left out or misplaced', () => {
     } finally {
       await e.dispose();
     }
+  });
+
+  it('closing storage again, at once or later, answers with the first close\'s outcome instead of an error', async () => {
+    // Two shutdown paths (a signal handler and a finally) both close the storage.
+    const embedded = (await openStorage({ type: 'Embedded' }))._unsafeUnwrap().storage;
+    const postgres = await openTestStorage('PostgreSql');
+    for (const [kind, storage] of [['Embedded', embedded], ['PostgreSql', postgres.storage]] as const) {
+      const [first, concurrent] = await Promise.all([storage.close(), storage.close()]);
+      assert.ok(first.isOk(), `${kind}: the first close`);
+      assert.ok(concurrent.isOk(), `${kind}: a close while it closes: ${JSON.stringify(concurrent.isErr() ? concurrent.error.kind : '')}`);
+      const later = await storage.close();
+      assert.ok(later.isOk(), `${kind}: a close once closed: ${later.isErr() ? ('message' in later.error ? later.error.message : later.error.kind) : ''}`);
+      assert.equal((await storage.getState('1'))._unsafeUnwrapErr().kind, 'Closed', `${kind}: still closed`);
+    }
+    await postgres.dispose();
   });
 });
