@@ -22,8 +22,8 @@ export function optionNames<T extends object>(names: Readonly<Record<keyof Requi
  * queue. An option set to undefined or null says nothing (null is "none"
  * throughout, as JavaScript callers write it), so it loses nothing and is not
  * counted. Null or undefined options are none. Options that are not an
- * object, or cannot be read (a proxy whose trap throws), are `InvalidOptions`.
- * Runs on every single enqueue: a set lookup per name given.
+ * object, or cannot be read (a proxy whose trap throws, a getter that
+ * throws), are `InvalidOptions`. Runs on every single enqueue: a set lookup per name given.
  */
 export function unknownOptionNames(options: unknown, call: string, accepted: ReadonlySet<string>): Result<readonly string[], JobError> {
   if (options === undefined || options === null) return ok([]);
@@ -34,7 +34,9 @@ export function unknownOptionNames(options: unknown, call: string, accepted: Rea
   try {
     // Own names only: an enumerable property someone added to Object.prototype must not refuse every call.
     for (const name of Object.keys(options)) {
-      if (!accepted.has(name) && !isNone((options as Record<string, unknown>)[name])) unknown.push(name);
+      // Every value is read here, known or not: a getter that throws is refused now, not thrown out of the call that reads it next.
+      const value = (options as Record<string, unknown>)[name];
+      if (!accepted.has(name) && !isNone(value)) unknown.push(name);
     }
   } catch (error) {
     return err({ kind: 'InvalidOptions', message: `${call}'s options could not be read: ${describeError(error)}.` });

@@ -122,4 +122,37 @@ describe('options a call does not take (Embedded)', () => {
       await e.dispose();
     }
   });
+
+  it('refuses options whose getter throws at every call that takes options, instead of throwing, storing nothing', async () => {
+    const e = await hostileEngine('Embedded');
+    try {
+      const { client, recurring } = e.engine;
+      const { mediator, dispatcher, watcher } = e;
+      const parent = (await client.enqueue(new Carry('parent')))._unsafeUnwrap();
+      // A known option's getter: it was read after the check, outside any guard.
+      const exploding = (name: string) => Object.defineProperty({}, name, { enumerable: true, get: () => { throw new Error(`${name} getter exploded`); } }) as never;
+      const cases: [string, string, string, () => ResultAsync<unknown, Described>][] = [
+        ['client.enqueue', 'enqueue', 'queue', () => client.enqueue(new Carry(1), exploding('queue'))],
+        ['client.schedule', 'schedule', 'parameters', () => client.schedule(new Carry(1), 60_000, exploding('parameters'))],
+        ['client.continueWith', 'continueWith', 'on', () => client.continueWith(parent, new Carry(1), exploding('on'))],
+        ['an enqueueBatch entry', 'An enqueueBatch entry', 'queue', () => client.enqueueBatch([new Carry(1), { job: new Carry(2), options: exploding('queue') }])],
+        ['recurring.addOrUpdate', 'addOrUpdate', 'timeZone', () => recurring.addOrUpdate('getter', new Carry(1), '0 3 * * *', exploding('timeZone'))],
+        ['mediator.enqueue', 'enqueue', 'delay', () => mediator.enqueue(new Carry(1), exploding('delay'))],
+        ['mediator.enqueueAwait', 'enqueueAwait', 'timeout', () => mediator.enqueueAwait(new Carry(1), exploding('timeout'))],
+        ['dispatcher.dispatch', 'dispatch', 'queue', () => dispatcher.dispatch(new Carry(1), exploding('queue'))],
+        ['dispatcher.dispatchAwait', 'dispatchAwait', 'signal', () => dispatcher.dispatchAwait(new Carry(1), exploding('signal'))],
+        ['watcher.waitFor', 'waitFor', 'timeoutMs', () => watcher.waitFor(parent, exploding('timeoutMs'))],
+      ];
+      await assertUnchanged(e.t, 'options whose getter throws', async () => {
+        for (const [what, call, name, run] of cases) {
+          let answer: ResultAsync<unknown, Described> | undefined;
+          assert.doesNotThrow(() => void (answer = run()), `${what} throws`);
+          const error = await refused(what, () => answer!, 5_000);
+          assertError(error, 'InvalidOptions', new RegExp(`^${call}'s options could not be read: .*${name} getter exploded`), what);
+        }
+      });
+    } finally {
+      await e.dispose();
+    }
+  });
 });
