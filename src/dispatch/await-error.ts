@@ -27,8 +27,8 @@ export interface JobFailure {
  * - `Timeout`: `timeout` ms passed first; the job is left as it is and may
  *   still run.
  * - `Aborted`: the caller's signal was aborted; the job is left as it is.
- *   `jobId` is absent when the signal was aborted before the job was created
- *   (then nothing was created).
+ *   `jobId` is absent when the signal was aborted, or the completion watcher
+ *   closed, before the job was created (then nothing was created).
  */
 export type AwaitError =
   | JobError

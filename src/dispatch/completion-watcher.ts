@@ -102,6 +102,11 @@ export class CompletionWatcher {
     this.#stopHearingClose = storage.onClosed(() => this.#storageClosed());
   }
 
+  /** Whether `close` was called: every wait is then refused. */
+  get closed(): boolean {
+    return this.#closed;
+  }
+
   /** How many jobs are being awaited right now. */
   get awaitedJobs(): number {
     return this.#waiters.size;

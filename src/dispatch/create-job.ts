@@ -59,6 +59,8 @@ export function createAndAwait(creation: JobCreation, job: Job, given: EnqueueAw
   const { timeout, signal, ...where } = options;
   if (signal !== undefined && !(signal instanceof AbortSignal)) return invalid('signal must be an AbortSignal');
   if (signal?.aborted === true) return errAsync(aborted(undefined));
+  // Before creating: a job nobody could wait for would be left behind, and a caller retrying on Aborted would create it again.
+  if (creation.watcher.closed) return errAsync(aborted(undefined, 'the completion watcher is closed'));
   const badTimeout = invalidTimeout(timeout);
   if (badTimeout !== undefined) return invalid(badTimeout);
   return createJob(creation.client, job, where, call).andThen((jobId) =>

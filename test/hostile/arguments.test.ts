@@ -16,7 +16,7 @@ import { Container } from 'inversify';
 import { configureJobServices } from '../../src/di/configure-job-services.js';
 import { openStorage } from '../../src/storage/open-storage.js';
 import { openTestStorage } from '../support/test-storage.js';
-import { assertError, Carry, hostileEngine, type Described } from './support.js';
+import { assertError, assertUnchanged, Carry, hostileEngine, refused, type Described } from './support.js';
 
 /** Calls `call` and insists on an error value: a throw or an Ok fails the test, naming `what`. */
 function refusedNow<E extends Described>(what: string, call: () => Result<unknown, E>): E {
@@ -173,5 +173,24 @@ describe('arguments left out or misplaced', () => {
       assert.equal((await storage.getState('1'))._unsafeUnwrapErr().kind, 'Closed', `${kind}: still closed`);
     }
     await postgres.dispose();
+  });
+
+  it('enqueueAwait and dispatchAwait after the completion watcher closed create nothing, and say so', async () => {
+    const e = await hostileEngine('Embedded');
+    try {
+      (await e.watcher.close())._unsafeUnwrap();
+      await assertUnchanged(e.t, 'awaiting after the watcher closed', async () => {
+        for (const [what, call] of [
+          ['enqueueAwait', () => e.mediator.enqueueAwait(new Carry(1), { timeout: 1_000 })],
+          ['dispatchAwait', () => e.dispatcher.dispatchAwait(new Carry(1), { timeout: 1_000 })],
+        ] as const) {
+          const error = await refused(what, call, 5_000);
+          assertError(error, 'Aborted', /^Nothing was created: the completion watcher is closed before the job was stored\.$/, what);
+          assert.equal((error as { jobId?: unknown }).jobId, undefined, `${what}: no job id`);
+        }
+      });
+    } finally {
+      await e.dispose();
+    }
   });
 });
