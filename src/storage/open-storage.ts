@@ -10,6 +10,7 @@ import { PgliteDatabase } from './embedded/pglite-database.js';
 import { checkSchemaVersion, migrate, type MigrationReport } from './migrator.js';
 import { parseConnectionString, type ConnectionConfig } from './postgres/connection-string.js';
 import { PgDatabase } from './postgres/pg-database.js';
+import { quoteForMessage } from './input-validation.js';
 import { parseSchemaName } from './schema-name.js';
 import { SqlJobStorage } from './sql-job-storage.js';
 import { databaseError, type StorageError } from './storage-error.js';
@@ -63,8 +64,18 @@ export function openStorage(given: StorageOptions): ResultAsync<OpenedStorage, S
   if (typeof given !== 'object' || given === null) {
     return errAsync({ kind: 'InvalidInput', operation: 'opening the storage', message: 'openStorage takes the storage options: { type: "Embedded" | "PostgreSql", ... }.' });
   }
+  let copied: StorageOptions;
+  try {
+    copied = { ...given };
+  } catch (error) {
+    return errAsync({ kind: 'InvalidInput', operation: 'opening the storage', message: `The storage options cannot be read: ${describeError(error)}.` });
+  }
+  // Any other type used to be taken for PostgreSql: { type: 'embedded' } was told it needs a connection string.
+  if (copied.type !== 'Embedded' && copied.type !== 'PostgreSql') {
+    return errAsync({ kind: 'InvalidInput', operation: 'opening the storage', message: `type must be "Embedded" or "PostgreSql", written so, ${copied.type === undefined ? 'and none was given' : `not ${quoteForMessage(copied.type)}`}.` });
+  }
   // Left unset, a recovered failure would pass in silence: an operator would never learn the listener keeps dropping.
-  const options = { ...given, onWarning: given.onWarning ?? warnOnConsole };
+  const options = { ...copied, onWarning: copied.onWarning ?? warnOnConsole };
   for (const unused of unusedStorageSettings(options)) options.onWarning(unused, undefined);
   const schema = parseSchemaName(options.schemaName ?? DEFAULT_SCHEMA_NAME);
   if (schema.isErr()) return errAsync(schema.error);

@@ -15,6 +15,7 @@ import { MediatorRegistry } from '../../src/mediator/index.js';
 import { Container } from 'inversify';
 import { configureJobServices } from '../../src/di/configure-job-services.js';
 import { openStorage } from '../../src/storage/open-storage.js';
+import type { StorageError } from '../../src/storage/storage-error.js';
 import { openTestStorage } from '../support/test-storage.js';
 import { assertError, assertUnchanged, Carry, hostileEngine, refused, type Described } from './support.js';
 
@@ -193,4 +194,27 @@ describe('arguments left out or misplaced', () => {
       await e.dispose();
     }
   });
+
+  it('openStorage refuses a storage type it does not know, naming it, instead of taking it for PostgreSql', async () => {
+    const cases: [string, unknown, RegExp][] = [
+      ['type "embedded"', { type: 'embedded' }, /not "embedded"\.$/],
+      ['type "postgres" with a connection string', { type: 'postgres', connectionString: 'postgres://user:secret@127.0.0.1:1/db' }, /not "postgres"\.$/],
+      ['no type', {}, /, and none was given\.$/],
+      ['a number for type', { type: 1 }, /, not "1"\.$/],
+    ];
+    for (const [what, options, says] of cases) {
+      const error = await refused(`openStorage with ${what}`, () => openStorage(options as never).mapErr(described), 5_000);
+      assertError(error, 'InvalidInput', /^type must be "Embedded" or "PostgreSql", written so, /, `openStorage with ${what}`);
+      assert.match(error.message, says, `openStorage with ${what}`);
+      assert.doesNotMatch(error.message, /secret/, 'the connection string is not echoed');
+    }
+    const unreadable = Object.defineProperty({ type: 'Embedded' }, 'schemaName', { enumerable: true, get: () => { throw new Error('schemaName getter exploded'); } });
+    const error = await refused('openStorage with a getter that throws', () => openStorage(unreadable as never).mapErr(described), 5_000);
+    assertError(error, 'InvalidInput', /^The storage options cannot be read: .*schemaName getter exploded/, 'a getter that throws');
+  });
 });
+
+/** A storage error as the others are: a kind and a message. */
+function described(error: StorageError): Described {
+  return { kind: error.kind, message: 'message' in error ? error.message : error.kind };
+}
