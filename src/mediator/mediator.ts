@@ -63,6 +63,7 @@ export class Mediator implements IMediator {
     if (!(notification instanceof Notification)) {
       return errAsync({ kind: 'InvalidNotification', message: `${describe(notification)} is not a Notification instance` });
     }
+    if (options.signal !== undefined && !(options.signal instanceof AbortSignal)) return errAsync({ kind: 'InvalidNotification', message: notASignal(options.signal) });
     const notificationType = notificationTypeNameOf(notification);
     if (options.signal?.aborted === true) return errAsync({ kind: 'Aborted', notificationType });
     const context: NotificationContext = { signal: options.signal ?? neverAborted(), notificationType };
@@ -79,6 +80,8 @@ export class Mediator implements IMediator {
     if (!(request instanceof Request)) {
       return errAsync<unknown, MediatorError>({ kind: 'InvalidRequest', message: `${describe(request)} is not a Request instance` });
     }
+    // A JavaScript caller's AbortController in the signal's place would never abort the handler, and fail it when it listens.
+    if (options.signal !== undefined && !(options.signal instanceof AbortSignal)) return errAsync<unknown, MediatorError>({ kind: 'InvalidRequest', message: notASignal(options.signal) });
     const requestClass = request.constructor as RequestClass;
     const requestType = requestTypeNameOf(requestClass);
     const { lazySignal } = options;
@@ -133,6 +136,11 @@ export class Mediator implements IMediator {
 // A fresh signal per call that asks for one: nothing aborts it, and no state is shared.
 function neverAborted(): AbortSignal {
   return new AbortController().signal;
+}
+
+function notASignal(value: unknown): string {
+  const hint = value instanceof AbortController ? ': pass controller.signal, not the controller' : '';
+  return `signal must be an AbortSignal, not ${describe(value)}${hint}`;
 }
 
 function describe(value: unknown): string {

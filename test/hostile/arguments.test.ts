@@ -11,7 +11,7 @@ import { useJobDashboard } from '../../src/dashboard/use-job-dashboard.js';
 import type { DashboardHost } from '../../src/dashboard/index.js';
 import { JobServiceRegistry } from '../../src/jobs/job-services.js';
 import { JobFilterRegistry } from '../../src/filters/filter-registry.js';
-import { MediatorRegistry } from '../../src/mediator/index.js';
+import { MediatorRegistry, Notification } from '../../src/mediator/index.js';
 import { Container } from 'inversify';
 import { configureJobServices } from '../../src/di/configure-job-services.js';
 import { openStorage } from '../../src/storage/open-storage.js';
@@ -211,6 +211,25 @@ describe('arguments left out or misplaced', () => {
     const unreadable = Object.defineProperty({ type: 'Embedded' }, 'schemaName', { enumerable: true, get: () => { throw new Error('schemaName getter exploded'); } });
     const error = await refused('openStorage with a getter that throws', () => openStorage(unreadable as never).mapErr(described), 5_000);
     assertError(error, 'InvalidInput', /^The storage options cannot be read: .*schemaName getter exploded/, 'a getter that throws');
+  });
+
+  it('send and publish refuse a signal that is not an AbortSignal (the controller itself), which would never abort', async () => {
+    class Heard extends Notification {}
+    const e = await hostileEngine('Embedded');
+    try {
+      for (const [what, signal, says] of [
+        ['the AbortController', new AbortController(), /^signal must be an AbortSignal, not an object of class AbortController: pass controller\.signal, not the controller$/],
+        ['a string', 'abort', /^signal must be an AbortSignal, not string$/],
+      ] as const) {
+        const sent = await refused(`send with ${what}`, () => e.mediator.send(new Carry(1), { signal: signal as never }).mapErr((error) => ({ kind: error.kind, message: 'message' in error ? error.message : '' })), 5_000);
+        assertError(sent, 'InvalidRequest', says, `send with ${what}`);
+        const published = await refused(`publish with ${what}`, () => e.mediator.publish(new Heard(), { signal: signal as never }).mapErr((error) => ({ kind: error.kind, message: 'message' in error ? error.message : '' })), 5_000);
+        assertError(published, 'InvalidNotification', says, `publish with ${what}`);
+      }
+      assert.equal((await e.mediator.send(new Carry(2), { signal: new AbortController().signal }))._unsafeUnwrap(), 2, 'a signal is still taken');
+    } finally {
+      await e.dispose();
+    }
   });
 });
 
