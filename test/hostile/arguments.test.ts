@@ -9,6 +9,7 @@ import type { Result, ResultAsync } from 'neverthrow';
 import { createDashboard } from '../../src/dashboard/create-dashboard.js';
 import { useJobDashboard } from '../../src/dashboard/use-job-dashboard.js';
 import type { DashboardHost } from '../../src/dashboard/index.js';
+import { DEFAULT_DASHBOARD_PATH } from '../../src/config/index.js';
 import { JobServiceRegistry } from '../../src/jobs/job-services.js';
 import { JobFilterRegistry } from '../../src/filters/filter-registry.js';
 import { MediatorRegistry, Notification } from '../../src/mediator/index.js';
@@ -227,6 +228,31 @@ describe('arguments left out or misplaced', () => {
         assertError(published, 'InvalidNotification', says, `publish with ${what}`);
       }
       assert.equal((await e.mediator.send(new Carry(2), { signal: new AbortController().signal }))._unsafeUnwrap(), 2, 'a signal is still taken');
+    } finally {
+      await e.dispose();
+    }
+  });
+
+  it('useJobDashboard refuses a missing path or an app without use, instead of mounting where the dashboard does not answer', async () => {
+    const mounted: unknown[] = [];
+    const app: DashboardHost = { use: (path: string) => void mounted.push(path) };
+    const e = await hostileEngine('Embedded');
+    try {
+      for (const [what, path, says] of [
+        ['no path', undefined, /not undefined\.$/],
+        ['a list of filters where the path goes', [() => true], /not a list\.$/],
+      ] as const) {
+        const error = refusedNow(`useJobDashboard with ${what}`, () => useJobDashboard(app, e.engine, path as never));
+        assertError(error, 'InvalidDashboardOptions', /^useJobDashboard takes the path to mount at third: useJobDashboard\(app, engine, '\/jobs'\)/, `useJobDashboard with ${what}`);
+        assert.match(error.message, says, `useJobDashboard with ${what}`);
+      }
+      for (const [what, host] of [['no app', undefined], ['an app without use', {}]] as const) {
+        const error = refusedNow(`useJobDashboard with ${what}`, () => useJobDashboard(host as never, e.engine, DEFAULT_DASHBOARD_PATH));
+        assertError(error, 'InvalidDashboardOptions', /^useJobDashboard takes the app first/, `useJobDashboard with ${what}`);
+      }
+      assert.deepEqual(mounted, [], 'nothing was mounted');
+      useJobDashboard(app, e.engine, '/admin/jobs')._unsafeUnwrap();
+      assert.deepEqual(mounted, ['/admin/jobs'], 'a path is still taken');
     } finally {
       await e.dispose();
     }
