@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { StorageKind } from '../../support/test-storage.js';
-import { createEach, fetchOk, newJob, stateOf, succeed, withStorage } from './support.js';
+import { createEach, fetchOk, newJob, stateOf, succeed, untilClockPasses, withStorage } from './support.js';
 
 export function stateChangeContract(kind: StorageKind): void {
   describe(`state changes (${kind})`, () => {
@@ -117,6 +117,7 @@ export function stateChangeContract(kind: StorageKind): void {
         await succeed(storage, s!, '"old result"');
         assert.equal((await storage.changeState({ jobId: failed!, from: ['Processing'], lease: f!.lease, to: { name: 'Failed' } }))._unsafeUnwrap(), true);
         const waiting = await createEach(storage, 1);
+        await untilClockPasses(storage, waiting[0]!);
 
         const applied = (await storage.changeStates([
           { jobId: failed!, from: ['Failed', 'Succeeded', 'Deleted'], to: { name: 'Enqueued' }, reason: 'Requeued from the dashboard' },

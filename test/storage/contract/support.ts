@@ -27,6 +27,17 @@ export async function createEach(storage: JobStorage, count: number, overrides: 
   return ids;
 }
 
+/**
+ * Waits until the database clock has passed `jobId`'s creation. PGlite's
+ * clock ticks in whole milliseconds, so a change made in the same millisecond
+ * as a creation gets the same time, and ties in a queue go by id: a test about
+ * "later" must first let the clock move.
+ */
+export async function untilClockPasses(storage: JobStorage, jobId: JobId): Promise<void> {
+  const createdAt = (await storage.jobDetails(jobId))._unsafeUnwrap()!.createdAt.getTime();
+  await eventually(async () => ((await storage.databaseNow())._unsafeUnwrap().getTime() > createdAt ? true : undefined), `the database clock to pass job ${jobId}'s creation`);
+}
+
 /** Fetches and expects every outcome to decode. */
 export async function fetchOk(storage: JobStorage, request: Partial<FetchRequest> = {}): Promise<FetchedJob[]> {
   const outcomes = (await storage.fetchJobs({ queues: ['default'], limit: 10, owner: 'server-1', leaseMs: 30_000, ...request }))._unsafeUnwrap();
