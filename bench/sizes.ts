@@ -22,9 +22,12 @@ export interface Sizes {
 
 export const FULL_SIZES: Sizes = {
   rounds: 3,
-  enqueueSingle: 2000,
+  // Long enough that each timed window spans seconds, not fractions of one:
+  // with 2,000 single enqueues (under a second for ours) and 32 x 100, a
+  // moment of noise on this shared 2-core machine moved one round by a fifth.
+  enqueueSingle: 6000,
   concurrentCallers: 32,
-  enqueuesPerCaller: 100,
+  enqueuesPerCaller: 250,
   batchJobs: 20_000,
   batchSize: 1000,
   processJobs: 20_000,
