@@ -19,5 +19,5 @@ export type JobServicesError =
   | { readonly kind: 'OptionsAlreadyBound'; readonly message: string }
   | ServiceRegistrationError
   | { readonly kind: 'EngineRequired'; readonly message: string }
-  /** A setting of the engine makes no sense (a timeout of -1 ms...). */
+  /** A setting of the engine makes no sense (a timeout of -1 ms...), or a server's overrides cannot be read. */
   | { readonly kind: 'InvalidSetup'; readonly message: string };

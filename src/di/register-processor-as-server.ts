@@ -2,6 +2,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { err, fromThrowable, ok, type Result } from 'neverthrow';
 import type { Container } from 'inversify';
 import type { MediatorJobsOptions } from '../config/options.js';
+import { describeError } from '../logging/logger.js';
 import type { JobServer } from '../server/job-server.js';
 import type { JobServicesError } from './job-services-error.js';
 import { JOB_ENGINE, JOB_SERVER, JOB_SERVER_OPTIONS } from './tokens.js';
@@ -15,7 +16,8 @@ import { JOB_ENGINE, JOB_SERVER, JOB_SERVER_OPTIONS } from './tokens.js';
  * again without overrides, or with overrides that come to the same options,
  * returns that server (a stopped server starts again with `server.start()`);
  * overrides that come to other options are refused as `OptionsAlreadyBound`,
- * since the server they ask for would never be made.
+ * since the server they ask for would never be made. Overrides that cannot be
+ * read (a getter that throws) are `InvalidSetup`, and nothing is registered.
  */
 export function registerProcessorAsServer(container: Container, overrides: Partial<MediatorJobsOptions> = {}): Result<JobServer, JobServicesError> {
   if (!container.isBound(JOB_ENGINE)) {
@@ -25,14 +27,16 @@ export function registerProcessorAsServer(container: Container, overrides: Parti
   const given = overrides ?? {};
   const guarded = fromThrowable(
     (): Result<JobServer, JobServicesError> => {
-      const options = container.get(JOB_ENGINE).serverOptions(given);
+      const read = container.get(JOB_ENGINE).serverOptions(given);
+      if (read.isErr()) return err({ kind: 'InvalidSetup', message: `registerProcessorAsServer: ${read.error.message}; no server was registered.` });
+      const options = read.value;
       if (container.isBound(JOB_SERVER)) return sameServer(container, given, options);
       const server = container.get(JOB_ENGINE).createServer(given);
       container.bind(JOB_SERVER_OPTIONS).toConstantValue(options);
       container.bind(JOB_SERVER).toConstantValue(server);
       return ok(server);
     },
-    (cause): JobServicesError => ({ kind: 'ContainerFailed', message: cause instanceof Error ? cause.message : String(cause), cause }),
+    (cause): JobServicesError => ({ kind: 'ContainerFailed', message: describeError(cause), cause }),
   );
   return guarded().andThen((server) => server);
 }

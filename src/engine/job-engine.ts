@@ -1,3 +1,6 @@
+import type { Result } from 'neverthrow';
+import type { ConfigError } from '../config/config-error.js';
+import { mergeServerOptions } from '../config/merge-server-options.js';
 import type { MediatorJobsOptions } from '../config/options.js';
 import { BackgroundJobClient } from '../client/background-job-client.js';
 import { MonitoringApi } from '../client/monitoring-api.js';
@@ -77,17 +80,24 @@ export class JobEngine {
   }
 
   /**
+   * The options a server created with `overrides` runs with: the engine's,
+   * with `overrides` replacing theirs; `InvalidValue` when `overrides` cannot
+   * be read (a getter or Proxy trap that throws).
+   */
+  serverOptions(overrides: Partial<MediatorJobsOptions> = {}): Result<MediatorJobsOptions, ConfigError> {
+    return mergeServerOptions(this.setup.options, overrides);
+  }
+
+  /**
    * A server over this engine; `overrides` replace options for this server
    * only (queues, worker count, name...). Every server also runs the
    * recurring scheduler: each tick fires once however many servers run.
+   * Options that are invalid, or `overrides` that cannot be read, do not
+   * throw here: the server's `start()` refuses them as `InvalidOptions`.
    */
-  /** The options a server created with `overrides` runs with: the engine's, with `overrides` replacing theirs. */
-  serverOptions(overrides: Partial<MediatorJobsOptions> = {}): MediatorJobsOptions {
-    return { ...this.setup.options, ...overrides };
-  }
-
   createServer(overrides: Partial<MediatorJobsOptions> = {}, extraProcesses: readonly ServerProcess[] = []): JobServer {
     const recurringScheduler = new RecurringScheduler(this.setup.storage, this.client, this.catalog, this.logger);
+    const options = this.serverOptions(overrides);
     return new JobServer({
       storage: this.setup.storage,
       mediator: this.setup.mediator,
@@ -95,7 +105,9 @@ export class JobEngine {
       filters: this.filters,
       resolver: this.setup.resolver,
       logger: this.logger,
-      options: this.serverOptions(overrides),
+      // Unreadable overrides: the engine's options stand in (for the server's name), and start() refuses with the reason.
+      options: options.unwrapOr(this.setup.options),
+      unreadableOptions: options.isErr() ? options.error : undefined,
       extraProcesses: [recurringScheduler, ...extraProcesses],
       localWorkers: this.localWorkers,
       timeouts: this.timeouts,

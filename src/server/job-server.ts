@@ -74,7 +74,7 @@ export class JobServer {
   start(): ResultAsync<void, JobError> {
     if (this.phase === 'starting' || this.phase === 'running') return errAsync({ kind: 'InvalidOptions', message: `server ${this.name} is already running; stop it before starting it again` });
     if (this.phase === 'stopping') return errAsync({ kind: 'InvalidOptions', message: `server ${this.name} is stopping; start it again once its stop() has resolved` });
-    const checked = checkServerOptions(this.deps.options);
+    const checked = this.deps.unreadableOptions !== undefined ? err(this.deps.unreadableOptions) : checkServerOptions(this.deps.options);
     if (checked.isErr()) return errAsync({ kind: 'InvalidOptions', message: `server ${this.name} was not started: ${checked.error.message}` });
     this.phase = 'starting';
     const { storage, options, logger } = this.deps;

@@ -1,3 +1,4 @@
+import type { ConfigError } from '../config/config-error.js';
 import type { MediatorJobsOptions } from '../config/options.js';
 import type { JobFilterRegistry } from '../filters/filter-registry.js';
 import type { JobCatalog } from '../jobs/job-invocation.js';
@@ -34,6 +35,11 @@ export interface JobServerDependencies {
   readonly resolver: ServiceResolver;
   readonly logger: Logger;
   readonly options: MediatorJobsOptions;
+  /**
+   * Why the options given for this server could not be read (overrides whose
+   * getter throws): `start()` refuses with it instead of running on `options`.
+   */
+  readonly unreadableOptions?: ConfigError | undefined;
   /**
    * More background duties to run alongside the built-in ones (the recurring
    * scheduler). A server started again after a stop runs the same ones again.

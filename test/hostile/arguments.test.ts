@@ -9,12 +9,16 @@ import type { Result, ResultAsync } from 'neverthrow';
 import { createDashboard } from '../../src/dashboard/create-dashboard.js';
 import { useJobDashboard } from '../../src/dashboard/use-job-dashboard.js';
 import type { DashboardHost } from '../../src/dashboard/index.js';
-import { DEFAULT_DASHBOARD_PATH } from '../../src/config/index.js';
+import { DEFAULT_DASHBOARD_PATH, resolveOptions } from '../../src/config/index.js';
 import { JobServiceRegistry } from '../../src/jobs/job-services.js';
 import { JobFilterRegistry } from '../../src/filters/filter-registry.js';
 import { MediatorRegistry, Notification } from '../../src/mediator/index.js';
 import { Container } from 'inversify';
 import { configureJobServices } from '../../src/di/configure-job-services.js';
+import { registerProcessorAsServer } from '../../src/di/register-processor-as-server.js';
+import { JOB_SERVER } from '../../src/di/tokens.js';
+import { silentLogger } from '../../src/logging/logger.js';
+import type { JobServer } from '../../src/server/job-server.js';
 import { openStorage } from '../../src/storage/open-storage.js';
 import type { StorageError } from '../../src/storage/storage-error.js';
 import { openTestStorage } from '../support/test-storage.js';
@@ -155,6 +159,33 @@ describe('arguments left out or misplaced', () => {
         const server = e.engine.createServer({ queues: queues as never });
         const error = (await server.start())._unsafeUnwrapErr();
         assertError(error, 'InvalidOptions', /was not started: queues .* is invalid: expected a list of queue names, e\.g\. \["critical", "default"\]/, `queues ${JSON.stringify(queues)}`);
+      }
+      assert.deepEqual((await e.engine.monitoring.servers())._unsafeUnwrap(), [], 'no server was announced');
+    } finally {
+      await e.dispose();
+    }
+  });
+
+  it('createServer with overrides that cannot be read gives a server whose start is InvalidOptions saying why; registerProcessorAsServer refuses them', async () => {
+    const e = await hostileEngine('Embedded');
+    try {
+      // The spread of the overrides over the engine's options ran the getter (or trap) inside createServer, which threw.
+      const exploding = Object.defineProperty({}, 'workerCount', { enumerable: true, get: () => { throw new Error('workerCount getter exploded'); } });
+      const trapped = new Proxy({}, { ownKeys: () => { throw new Error('ownKeys trap exploded'); } });
+      for (const [what, overrides, says] of [['a getter that throws', exploding, /workerCount getter exploded/], ['a Proxy whose trap throws', trapped, /ownKeys trap exploded/]] as const) {
+        let server: JobServer | undefined;
+        assert.doesNotThrow(() => void (server = e.engine.createServer(overrides)), `createServer with ${what} throws`);
+        const error = (await server!.start())._unsafeUnwrapErr();
+        assertError(error, 'InvalidOptions', /was not started: the server options given could not be read: /, `createServer with ${what}`);
+        assert.match(error.message, says, `createServer with ${what}`);
+        assert.ok((await server!.stop()).isOk(), `stopping the server that never started, given ${what}`);
+
+        const container = new Container();
+        configureJobServices(container, { options: resolveOptions({})._unsafeUnwrap(), storage: e.t.storage, logger: silentLogger })._unsafeUnwrap();
+        const refused = refusedNow(`registerProcessorAsServer with ${what}`, () => registerProcessorAsServer(container, overrides));
+        assertError(refused, 'InvalidSetup', /^registerProcessorAsServer: the server options given could not be read: .*; no server was registered\.$/, `registerProcessorAsServer with ${what}`);
+        assert.match(refused.message, says, `registerProcessorAsServer with ${what}`);
+        assert.equal(container.isBound(JOB_SERVER), false, `no server was bound, given ${what}`);
       }
       assert.deepEqual((await e.engine.monitoring.servers())._unsafeUnwrap(), [], 'no server was announced');
     } finally {
