@@ -300,6 +300,10 @@ export interface JobStorage {
    * function that removes the listener.
    */
   onClosed(listener: () => void): () => void;
-  /** Closes the storage: later calls answer `Closed`, and subscriptions end; closing again answers with the first close's outcome. */
+  /**
+   * Closes the storage: later calls answer `Closed`, and subscriptions end.
+   * A close while one is under way, or after one succeeded, answers with its
+   * outcome; a close after one failed tries again.
+   */
   close(): ResultAsync<void, StorageError>;
 }

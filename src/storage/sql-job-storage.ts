@@ -56,8 +56,12 @@ export class SqlJobStorage implements JobStorage {
   private readonly releaseListeners = new Set<(released: readonly ReleasedContinuation[]) => void>();
   /** Told when the storage is closed (servers running on it); undefined once it was. */
   private closeListeners: Set<() => void> | undefined = new Set();
-  /** The first close's outcome: a second close (two shutdown paths) answers with it rather than closing the database again. */
-  private closed: Promise<Result<void, StorageError>> | undefined;
+  /**
+   * The close under way, or the one that succeeded: a second close (two
+   * shutdown paths) answers with it rather than closing the database again.
+   * A close that failed is forgotten once it settles, so the next one tries again.
+   */
+  private closing: Promise<Result<void, StorageError>> | undefined;
 
   constructor(
     private readonly db: Database,
@@ -428,7 +432,7 @@ export class SqlJobStorage implements JobStorage {
   }
 
   close(): ResultAsync<void, StorageError> {
-    if (this.closed !== undefined) return new ResultAsync(this.closed);
+    if (this.closing !== undefined) return new ResultAsync(this.closing);
     this.runner.markClosed();
     // Told now, in this call: a server stops its loops before any of their statements comes back refused.
     const listeners = this.closeListeners ?? new Set<() => void>();
@@ -438,8 +442,12 @@ export class SqlJobStorage implements JobStorage {
     const outcome = ResultAsync.fromPromise(closed, (error): StorageError => ({
       kind: 'DatabaseError', operation: 'closing storage', code: undefined, message: `closing storage failed: ${String(error)}`, cause: error,
     }));
-    this.closed = Promise.resolve(outcome);
-    return outcome;
+    // Forgotten when it fails: what did not close (a subscription, the database) is tried again by the next close.
+    this.closing = Promise.resolve(outcome).then((result) => {
+      if (result.isErr()) this.closing = undefined;
+      return result;
+    });
+    return new ResultAsync(this.closing);
   }
 
   private readStateAndResult(jobId: JobId, op: string, transaction?: Queryable): ResultAsync<{ state: StateName; result: string | null } | undefined, StorageError> {

@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Result, ResultAsync } from 'neverthrow';
+import { PGlite } from '@electric-sql/pglite';
 import { createDashboard } from '../../src/dashboard/create-dashboard.js';
 import { useJobDashboard } from '../../src/dashboard/use-job-dashboard.js';
 import type { DashboardHost } from '../../src/dashboard/index.js';
@@ -20,8 +21,8 @@ import { JOB_SERVER } from '../../src/di/tokens.js';
 import { silentLogger } from '../../src/logging/logger.js';
 import type { JobServer } from '../../src/server/job-server.js';
 import { openStorage } from '../../src/storage/open-storage.js';
-import type { StorageError } from '../../src/storage/storage-error.js';
-import { openTestStorage } from '../support/test-storage.js';
+import { formatStorageError, type StorageError } from '../../src/storage/storage-error.js';
+import { openTestStorage, uniqueSchemaName } from '../support/test-storage.js';
 import { assertError, assertUnchanged, Carry, hostileEngine, refused, type Described } from './support.js';
 
 /** Calls `call` and insists on an error value: a throw or an Ok fails the test, naming `what`. */
@@ -206,6 +207,23 @@ describe('arguments left out or misplaced', () => {
       assert.equal((await storage.getState('1'))._unsafeUnwrapErr().kind, 'Closed', `${kind}: still closed`);
     }
     await postgres.dispose();
+  });
+
+  it('closing storage again after a close failed tries again, while closes during that attempt share it', async () => {
+    // A real failing close: the caller closed its own PGlite before the storage, so dropping the storage's LISTEN on it fails.
+    const pglite = new PGlite();
+    const storage = (await openStorage({ type: 'Embedded', pglite, schemaName: uniqueSchemaName() }))._unsafeUnwrap().storage;
+    (await storage.subscribe(() => undefined))._unsafeUnwrap();
+    await pglite.close();
+    const [first, concurrent] = await Promise.all([storage.close(), storage.close()]);
+    const failure = first._unsafeUnwrapErr();
+    assert.match(formatStorageError(failure), /closing storage failed: .*PGlite is closed/, 'the first close fails');
+    assert.equal(concurrent._unsafeUnwrapErr(), failure, 'a close while the first one runs answers with its outcome');
+    // Every later close answered with that failure, for good: a caller could not finish closing.
+    const again = await storage.close();
+    assert.ok(again.isOk(), `a close after the failed one tries again: ${again.isErr() ? formatStorageError(again.error) : ''}`);
+    assert.ok((await storage.close()).isOk(), 'a close once closed answers with that success');
+    assert.equal((await storage.getState('1'))._unsafeUnwrapErr().kind, 'Closed', 'the storage stays closed throughout');
   });
 
   it('enqueueAwait and dispatchAwait after the completion watcher closed create nothing, and say so', async () => {
