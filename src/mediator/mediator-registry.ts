@@ -51,7 +51,7 @@ export class MediatorRegistry {
   ): Result<void, RegistrationError>;
   addHandler(first: unknown, handler?: unknown): Result<void, RegistrationError> {
     const explicit = handler !== undefined;
-    const provider = providerOf<RequestHandler<AnyRequest>>(explicit ? handler : first, false);
+    const provider = providerOf<RequestHandler<AnyRequest>>(explicit ? handler : first, 'handler');
     if (provider === undefined) return err(notAHandler(explicit ? handler : first));
     const requestClasses = explicit ? [first] : handledRequestsOf(first as object);
     if (requestClasses.length === 0) return err(missingDecorator(provider.name, '@handles'));
@@ -80,7 +80,7 @@ export class MediatorRegistry {
   ): Result<void, RegistrationError>;
   addNotificationHandler(first: unknown, handler?: unknown): Result<void, RegistrationError> {
     const explicit = handler !== undefined;
-    const provider = providerOf<NotificationHandler<Notification>>(explicit ? handler : first, false);
+    const provider = providerOf<NotificationHandler<Notification>>(explicit ? handler : first, 'handler');
     if (provider === undefined) return err(notAHandler(explicit ? handler : first));
     const classes = explicit ? [first] : handledNotificationsOf(first as object);
     if (classes.length === 0) return err(missingDecorator(provider.name, '@handlesNotification'));
@@ -108,7 +108,7 @@ export class MediatorRegistry {
     behavior: BehaviorLike<R>,
     options: BehaviorOptions<R> = {},
   ): Result<void, RegistrationError> {
-    const provider = providerOf<PipelineBehavior>(behavior, true);
+    const provider = providerOf<PipelineBehavior>(behavior, 'behavior');
     if (provider === undefined) return err(notAHandler(behavior));
     // JavaScript callers pass null for "no options".
     const scope = (options ?? {}).for as RequestClass | undefined;
@@ -165,7 +165,7 @@ export class MediatorRegistry {
       requestType,
       existing: existing.name,
       attempted: provider.name,
-      message: `${requestType} is already handled by ${existing.name}; refusing ${provider.name}`,
+      message: `${requestType} is already handled by ${existing.name}; refusing ${provider.name} as a second handler for it (a request type has one handler)`,
     };
   }
 }

@@ -1,5 +1,6 @@
 import { fromThrowable } from 'neverthrow';
 import type { Result } from 'neverthrow';
+import { readSafely } from '../logging/read-safely.js';
 import type { ServiceResolver } from './service-resolver.js';
 
 /**
@@ -19,25 +20,41 @@ export interface Handling {
   handle(...args: any[]): unknown;
 }
 
+/** What a provider stands for: behaviours may also be plain functions, and errors name objects by it. @internal */
+export type ProviderRole = 'handler' | 'behavior';
+
 /**
  * Turns a class (its prototype has `handle`), a `handle`-bearing object or,
- * when `allowFunction`, a plain function into a provider; `undefined` otherwise.
+ * for a behaviour, a plain function into a provider; `undefined` otherwise.
  * @internal
  */
-export function providerOf<T extends Handling>(source: unknown, allowFunction: boolean): Provider<T> | undefined {
+export function providerOf<T extends Handling>(source: unknown, role: ProviderRole): Provider<T> | undefined {
   if (typeof source === 'function') {
     const prototype: unknown = (source as { prototype?: unknown }).prototype;
     if (hasHandle(prototype)) {
       const cls = source as new () => T;
       return { source, name: cls.name || 'anonymous class', get: (resolver) => resolver.resolve(cls) };
     }
-    if (!allowFunction) return undefined;
+    if (role !== 'behavior') return undefined;
     const instance = { handle: source } as unknown as T;
     return { source, name: source.name || 'anonymous function', get: () => instance };
   }
   if (!hasHandle(source)) return undefined;
   const instance = source as T;
-  return { source, name: (source as object).constructor?.name ?? 'object', get: () => instance };
+  return { source, name: objectName(source, role), get: () => instance };
+}
+
+/**
+ * How errors name a handler or behaviour given as an object: its class, when
+ * it is an instance of one; else "a handler object". A plain object's
+ * constructor is Object, and "GetUser is already handled by Object" named
+ * nothing the reader wrote. Read safely: the object is the user's, and a
+ * getter or Proxy trap must not make registering throw.
+ */
+function objectName(source: object, role: ProviderRole): string {
+  const constructor = readSafely(source, 'constructor');
+  const className = typeof constructor === 'function' && constructor !== Object ? readSafely(constructor, 'name') : undefined;
+  return typeof className === 'string' && className !== '' ? className : `a ${role === 'behavior' ? 'behaviour' : 'handler'} object`;
 }
 
 /** Obtains an instance for one call; a throw or a result without `handle` is an Err. @internal */

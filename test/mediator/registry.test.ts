@@ -51,6 +51,28 @@ void test('a second, different handler for the same request type is refused', ()
   assert.equal(instance.kind, 'DuplicateHandler');
 });
 
+void test('a duplicate handler given as an object is named as one, or by its class, instead of "Object"', () => {
+  const registry = new MediatorRegistry();
+  registry.addHandler(GetUser, { handle: () => alice })._unsafeUnwrap();
+  const plain = errOfSync(() => registry.addHandler(GetUser, { handle: () => alice }));
+  assert.deepEqual(
+    plain,
+    {
+      kind: 'DuplicateHandler', requestType: 'GetUser', existing: 'a handler object', attempted: 'a handler object',
+      message: 'GetUser is already handled by a handler object; refusing a handler object as a second handler for it (a request type has one handler)',
+    },
+  );
+  const instance = errOfSync(() => registry.addHandler(GetUser, new OtherGetUserHandler()));
+  assert.equal(instance.kind === 'DuplicateHandler' && instance.attempted, 'OtherGetUserHandler', 'an instance of a class is named by its class');
+  const bare = errOfSync(() => registry.addHandler(GetUser, Object.assign(Object.create(null) as object, { handle: () => alice })));
+  assert.equal(bare.kind === 'DuplicateHandler' && bare.attempted, 'a handler object', 'an object without a prototype');
+  const anonymous = errOfSync(() => registry.addHandler(GetUser, new (class { handle = () => alice })()));
+  assert.equal(anonymous.kind === 'DuplicateHandler' && anonymous.attempted, 'a handler object', 'an instance of an anonymous class');
+  const hostile = Object.defineProperty({ handle: () => alice }, 'constructor', { get: () => { throw new Error('constructor getter exploded'); } });
+  const unreadable = errOfSync(() => registry.addHandler(GetUser, hostile));
+  assert.equal(unreadable.kind === 'DuplicateHandler' && unreadable.attempted, 'a handler object', 'a constructor that cannot be read');
+});
+
 void test('two request classes with the same stable type name are refused', () => {
   class First extends Request<number> {
     static readonly requestTypeName = 'shared.name';
@@ -155,7 +177,7 @@ void test('notification handlers: many per type, idempotent per class', () => {
   registry.addNotificationHandler(UserCreated, { handle: () => undefined })._unsafeUnwrap();
   assert.deepEqual(
     registry.notificationHandlersFor(UserCreated).map((provider) => provider.name),
-    ['SendWelcome', 'Audit', 'Object'],
+    ['SendWelcome', 'Audit', 'a handler object'],
   );
   assert.equal(registry.findNotificationClass('UserCreated'), UserCreated);
   assert.equal(registry.findRequestClass('UserCreated'), undefined);
