@@ -122,6 +122,19 @@ export function nextOccurrence(cron: string, timeZone: string, after: Date): Dat
   return nextPastFailure(cron, timeZone, expression, after);
 }
 
+/**
+ * Whether `instant` is a tick of the schedule, as {@link nextOccurrence}
+ * counts them. Ticks are whole seconds, so usually the occurrence after the
+ * millisecond before is the instant itself; but the tick a DST gap shifts
+ * (02:30 run at 03:30) is only reached from before the gap, and
+ * {@link latestOccurrence} finds that one. False when neither can place it,
+ * or the expression or zone is invalid.
+ */
+export function isOccurrence(cron: string, timeZone: string, instant: Date): boolean {
+  const at = instant.getTime();
+  return nextOccurrence(cron, timeZone, new Date(at - 1))?.getTime() === at || latestOccurrence(cron, timeZone, instant)?.getTime() === at;
+}
+
 /** How far {@link nextOccurrence} looks for a tick when cron-parser fails, in ms. */
 const FALLBACK_HORIZON_MS = 2 * 24 * 60 * 60 * 1000;
 

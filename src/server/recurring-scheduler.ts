@@ -3,7 +3,7 @@ import type { BackgroundJobClient } from '../client/background-job-client.js';
 import type { JobError } from '../jobs/job-error.js';
 import type { JobCatalog } from '../jobs/job-invocation.js';
 import type { Logger } from '../logging/logger.js';
-import { checkSchedule, nextOccurrence, planTicks, type NextOccurrence } from '../recurring/cron-schedule.js';
+import { checkSchedule, isOccurrence, nextOccurrence, planTicks, type NextOccurrence } from '../recurring/cron-schedule.js';
 import { RECURRING_JOB_ID_PARAMETER, RECURRING_TICK_PARAMETER, restoreJob } from '../recurring/recurring-run.js';
 import type { Queryable } from '../storage/database.js';
 import type { JobStorage } from '../storage/job-storage.js';
@@ -31,7 +31,11 @@ export const RECURRING_BUSY_RETRY_MS = 50;
  */
 export const NEXT_TICK_RETRY_MS = 60 * 60 * 1000;
 
-/** Starts the `error` of a definition waiting for {@link NEXT_TICK_RETRY_MS}: its stored next execution is a retry, not a tick to fire. */
+/**
+ * Starts the `error` recorded when no next tick could be computed. Only a
+ * message for people: the scheduler tells the retry time from a tick by the
+ * time itself (it lies off the cron's grid), never by reading this text.
+ */
 export const NO_NEXT_TICK_ERROR = 'No next tick could be computed';
 
 /** Options of the recurring scheduler. */
@@ -58,7 +62,10 @@ export interface RecurringSchedulerOptions {
  * `error` and its schedule moved on, so it never blocks the others or spins;
  * a valid schedule whose next tick cannot be computed is logged as an error,
  * noted in `error` and tried again {@link NEXT_TICK_RETRY_MS} later (never
- * left without a next execution, which would stop it without a word);
+ * left without a next execution, which would stop it without a word); a
+ * stored next execution off the cron's grid (such a retry time, or a time
+ * edited by hand) is not a tick: it wakes the definition, which then plans
+ * the ticks after it was last run, at most {@link NEXT_TICK_RETRY_MS} back;
  * with `skipIfRunning`, a tick while the last run is not final is skipped
  * (noted in `error`); otherwise the misfire policy decides the runs
  * (`planTicks`), each enqueued with the parameters `RecurringJobId` and
@@ -128,10 +135,10 @@ export class RecurringScheduler implements ServerProcess {
       this.logger.error(`Recurring job ${definition.id} has an invalid schedule and is stopped: ${schedule.error.message}`, fields);
       return okAsync({ nextExecutionAt: undefined, error: schedule.error.message });
     }
-    const retried = definition.nextExecutionAt;
-    if (retried !== undefined && definition.error?.startsWith(NO_NEXT_TICK_ERROR) === true && definition.error.includes(retryNote(retried))) {
-      // The stored next execution is the retry of a failed computation, not a tick: the ticks are those after the failure.
-      const first = this.nextOccurrence(definition.cron, definition.timeZone, new Date(retried.getTime() - NEXT_TICK_RETRY_MS));
+    const stored = definition.nextExecutionAt;
+    if (stored !== undefined && !isOccurrence(definition.cron, definition.timeZone, stored)) {
+      // Off the grid, so not a tick to fire: a retry of a failed computation (retryNextTick), or a time edited by hand.
+      const first = this.nextOccurrence(definition.cron, definition.timeZone, ticksAfter(stored, definition.lastExecutionAt));
       if (first === undefined) return okAsync(this.retryNextTick(definition, now));
       if (first.getTime() > now.getTime()) return okAsync({ nextExecutionAt: first });
       definition = { ...definition, nextExecutionAt: first };
@@ -180,15 +187,24 @@ export class RecurringScheduler implements ServerProcess {
    * would stop the definition for good, without a word).
    */
   private retryNextTick(definition: { readonly id: string; readonly cron: string; readonly timeZone: string }, now: Date): { nextExecutionAt: Date; error: string } {
-    const retryAt = new Date(now.getTime() + NEXT_TICK_RETRY_MS);
-    const error = `${NO_NEXT_TICK_ERROR} after ${now.toISOString()} for ${JSON.stringify(definition.cron)} in ${definition.timeZone}; ${retryNote(retryAt)}.`;
+    // The retry is told from a tick by lying off the grid; ticks are whole seconds, so one on a whole second moves 1 ms on.
+    const later = now.getTime() + NEXT_TICK_RETRY_MS;
+    const retryAt = new Date(later % 1000 === 0 ? later + 1 : later);
+    const error = `${NO_NEXT_TICK_ERROR} after ${now.toISOString()} for ${JSON.stringify(definition.cron)} in ${definition.timeZone}; trying again at ${retryAt.toISOString()}.`;
     this.logger.error(`Recurring job ${definition.id}: ${error}`, { recurringJobId: definition.id });
     return { nextExecutionAt: retryAt, error };
   }
 }
 
-function retryNote(retryAt: Date): string {
-  return `trying again at ${retryAt.toISOString()}`;
+/**
+ * Where the ticks of a definition woken off the grid start (exclusive): after
+ * the failure a retry time stands for ({@link NEXT_TICK_RETRY_MS} before it),
+ * but never at or before its last run, so a time edited by hand less than
+ * that after a run does not fire a tick again.
+ */
+function ticksAfter(offGrid: Date, lastExecutionAt: Date | undefined): Date {
+  const failure = offGrid.getTime() - NEXT_TICK_RETRY_MS;
+  return new Date(lastExecutionAt === undefined ? failure : Math.max(failure, lastExecutionAt.getTime()));
 }
 
 function positiveOr(value: number | undefined, fallback: number): number {

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
   IGNORABLE_MISFIRE_GRACE_MS, MAX_CRON_LENGTH, MAX_STRICT_TICKS_PER_PASS,
-  checkCron, checkSchedule, checkTimeZone, latestOccurrence, nextOccurrence, planTicks,
+  checkCron, checkSchedule, checkTimeZone, isOccurrence, latestOccurrence, nextOccurrence, planTicks,
 } from '../../src/recurring/cron-schedule.js';
 
 const iso = (date: Date | undefined) => date?.toISOString();
@@ -111,6 +111,25 @@ describe('nextOccurrence', () => {
         assert.deepEqual(planTicks(due, d(at), policy), { fireAt: [d('2026-04-04T14:00:00Z')], nextExecutionAt: d('2026-04-04T15:30:00Z') }, `${policy} at ${at}`);
       }
     }
+  });
+
+  it('isOccurrence: an instant it returns, to the millisecond, across DST changes', () => {
+    assert.equal(isOccurrence('0 * * * *', 'UTC', d('2024-05-01T10:00:00Z')), true);
+    assert.equal(isOccurrence('0 * * * *', 'UTC', d('2024-05-01T10:00:00.001Z')), false, 'a millisecond off');
+    assert.equal(isOccurrence('0 * * * *', 'UTC', d('2024-05-01T10:30:00Z')), false);
+    assert.equal(isOccurrence('* * * * * *', 'UTC', d('2024-05-01T10:07:31Z')), true, 'every second');
+    assert.equal(isOccurrence('* * * * * *', 'UTC', d('2024-05-01T10:07:31.500Z')), false);
+    // Berlin: 02:30 skipped on 2026-03-29 runs at 03:30 (01:30Z), an occurrence though only reached from before the gap.
+    assert.equal(isOccurrence('30 2 * * *', 'Europe/Berlin', d('2026-03-29T01:30:00Z')), true, 'the shifted tick');
+    // 02:30 repeated on 2026-10-25: a walk fires the first copy only, but a definition added inside the repeated hour
+    // is given the second copy as its first tick, so both are occurrences.
+    assert.equal(isOccurrence('30 2 * * *', 'Europe/Berlin', d('2026-10-25T00:30:00Z')), true, 'the first copy');
+    assert.equal(iso(nextOccurrence('30 2 * * *', 'Europe/Berlin', d('2026-10-25T01:10:00Z'))), '2026-10-25T01:30:00.000Z');
+    assert.equal(isOccurrence('30 2 * * *', 'Europe/Berlin', d('2026-10-25T01:30:00Z')), true, 'the second copy');
+    assert.equal(isOccurrence('30 2 * * *', 'Europe/Berlin', d('2026-10-25T02:30:00Z')), false, 'an hour later');
+    assert.equal(isOccurrence('0 * * * *', 'Australia/Lord_Howe', d('2026-04-04T15:30:00Z')), true, 'where cron-parser fails (30-minute DST change)');
+    assert.equal(isOccurrence('0 * * * *', 'Australia/Lord_Howe', d('2026-04-04T15:00:00Z')), false);
+    assert.equal(isOccurrence('not a cron', 'UTC', d('2024-05-01T10:00:00Z')), false);
   });
 
   it('is undefined for an invalid expression or zone', () => {
