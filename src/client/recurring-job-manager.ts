@@ -1,7 +1,7 @@
 import { err, errAsync, ok, okAsync, type Result, type ResultAsync } from 'neverthrow';
 import { fromStorageError, recurringJobNotFound, type JobError } from '../jobs/job-error.js';
 import { toStoredInvocation, type Job, type JobCatalog } from '../jobs/job-invocation.js';
-import { checkSchedule, nextOccurrence, type CronSchedule } from '../recurring/cron-schedule.js';
+import { checkSchedule, isOccurrence, nextOccurrence, type CronSchedule } from '../recurring/cron-schedule.js';
 import { RECURRING_JOB_ID_PARAMETER, restoreJob } from '../recurring/recurring-run.js';
 import { quoteForMessage } from '../storage/input-validation.js';
 import type { JobStorage } from '../storage/job-storage.js';
@@ -77,7 +77,9 @@ export class RecurringJobManager {
    * Creates or replaces the definition `id`. The next tick is the first
    * occurrence after now, except that an update keeping the cron expression
    * and time zone keeps the tick already planned (so an update does not lose
-   * a tick that is due). A paused definition stays paused.
+   * a tick that is due). A stored next execution off the grid is no tick (a
+   * retry after a failed computation, or a hand edit) and is not kept. A
+   * paused definition stays paused.
    *
    * Errors: `InvalidCron`, `InvalidTimeZone`, `UnknownRequestType`,
    * `UnknownService`, `Unserializable`, `InvalidOptions` (an invalid id, queue
@@ -93,12 +95,15 @@ export class RecurringJobManager {
       .mapErr(fromStorageError)
       .andThen((existing) => {
         // The storage makes the same choice again on the row it locks (a pass may fire the tick after this read).
-        const kept = existing !== undefined && existing.cron === schedule.cron && existing.timeZone === schedule.timeZone ? existing.nextExecutionAt : undefined;
+        const planned = existing !== undefined && existing.cron === schedule.cron && existing.timeZone === schedule.timeZone ? existing.nextExecutionAt : undefined;
+        // Off the grid, the stored time would fire once at an odd moment: replaced (only if still stored) by the next tick.
+        const replacing = planned !== undefined && !isOccurrence(schedule.cron, schedule.timeZone, planned) ? planned : undefined;
+        const kept = replacing === undefined ? planned : undefined;
         return (kept !== undefined ? okAsync<Date | undefined, JobError>(kept) : this.clock().map((now) => nextOccurrence(schedule.cron, schedule.timeZone, now))).andThen((nextExecutionAt) => {
           if (nextExecutionAt === undefined) {
             return errAsync<void, JobError>({ kind: 'InvalidCron', cron: schedule.cron, message: `Cron expression ${JSON.stringify(schedule.cron)} never fires again.` });
           }
-          return this.storage.upsertRecurring({ ...definition, id, nextExecutionAt }).mapErr(fromStorageError);
+          return this.storage.upsertRecurring({ ...definition, id, nextExecutionAt }, { replacing }).mapErr(fromStorageError);
         });
       });
   }

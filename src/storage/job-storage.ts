@@ -2,7 +2,7 @@ import type { ResultAsync, Result } from 'neverthrow';
 import type { Queryable, Unsubscribe } from './database.js';
 import type { FetchedJob, JobId, JobOutcome, JsonValue, Lease, NewJob, StateName, UniqueCreation } from './job-types.js';
 import type { AllTimeCounts, JobDetails, JobSearch, JobSummary, Page, QueueSummary, ServerAnnouncement, ServerInfo, StateCounts, StateHistory, StateHistoryRequest } from './monitoring-types.js';
-import type { DueRecurringHandler, RecurringDefinition, RecurringJob } from './recurring-types.js';
+import type { DueRecurringHandler, RecurringDefinition, RecurringJob, UpsertRecurringOptions } from './recurring-types.js';
 import type { StateChange } from './state-change.js';
 import type { MalformedJob, StorageError } from './storage-error.js';
 import type { StorageEvent } from './storage-events.js';
@@ -212,7 +212,7 @@ export interface JobStorage {
   expireJobs(limit: number): ResultAsync<number, StorageError>;
 
   // Recurring definitions
-  upsertRecurring(definition: RecurringDefinition): ResultAsync<void, StorageError>;
+  upsertRecurring(definition: RecurringDefinition, options?: UpsertRecurringOptions): ResultAsync<void, StorageError>;
   getRecurring(id: string): ResultAsync<RecurringJob | undefined, StorageError>;
   listRecurring(): ResultAsync<RecurringJob[], StorageError>;
   /** Returns whether a definition was removed. */

@@ -18,6 +18,18 @@ export interface RecurringDefinition extends Invocation {
   readonly nextExecutionAt: Date | undefined;
 }
 
+/** How an update of a recurring definition treats the stored next execution. */
+export interface UpsertRecurringOptions {
+  /**
+   * A stored next execution the caller replaces with the definition's, although
+   * the cron expression and time zone are unchanged (which otherwise keep the
+   * stored one): a retry time, which is no tick. Replaced only if it is still
+   * the stored one when the row is written, so a tick a pass planned meanwhile
+   * is kept.
+   */
+  readonly replacing?: Date | undefined;
+}
+
 /** A stored recurring job with its schedule state. */
 export interface RecurringJob extends RecurringDefinition {
   readonly paused: boolean;

@@ -6,7 +6,7 @@ import { checkName, checkQueueName, parseJobId, toJsonText } from './input-valid
 import type { ContinuationSweep, DueJob, FetchOutcome, FetchRequest, JobStorage, ReleasedContinuation, RenewOutcome, StrayLease, WriteOptions } from './job-storage.js';
 import { JOB_STATES, type FetchedJob, type JobId, type JobOutcome, type JsonValue, type Lease, type NewJob, type StateName, type UniqueCreation } from './job-types.js';
 import type { AllTimeCounts, HistoryPoint, JobDetails, JobSearch, JobSummary, Page, QueueSummary, ServerAnnouncement, ServerInfo, StateCounts, StateHistory, StateHistoryRequest } from './monitoring-types.js';
-import type { DueRecurringHandler, RecurringDefinition, RecurringJob } from './recurring-types.js';
+import type { DueRecurringHandler, RecurringDefinition, RecurringJob, UpsertRecurringOptions } from './recurring-types.js';
 import { JobCreator } from './job-creation.js';
 import { storableData, storableText } from './storable-text.js';
 import { decodeFetchedRow, decodeReleasedContinuations, parseStoredJson, type FetchedRow } from './row-decoding.js';
@@ -312,8 +312,8 @@ export class SqlJobStorage implements JobStorage {
     });
   }
 
-  upsertRecurring(definition: RecurringDefinition): ResultAsync<void, StorageError> {
-    return this.monitoring.upsertRecurring(definition);
+  upsertRecurring(definition: RecurringDefinition, options?: UpsertRecurringOptions): ResultAsync<void, StorageError> {
+    return this.monitoring.upsertRecurring(definition, options);
   }
 
   getRecurring(id: string): ResultAsync<RecurringJob | undefined, StorageError> {

@@ -2,7 +2,7 @@ import { errAsync, okAsync, Result, ResultAsync } from 'neverthrow';
 import { checkName, checkQueueName, parseJobId, toJsonText } from './input-validation.js';
 import { JOB_STATES, type JobId, type StateName } from './job-types.js';
 import type { JobDetails, JobSearch, JobSummary, Page, QueueSummary, ServerInfo, StateCounts } from './monitoring-types.js';
-import type { RecurringDefinition, RecurringJob } from './recurring-types.js';
+import type { RecurringDefinition, RecurringJob, UpsertRecurringOptions } from './recurring-types.js';
 import {
   decodeHistory, decodeRecurring, decodeServer, decodeSummary,
   type HistoryRow, type RecurringJobRow, type ServerRow, type SummaryRow,
@@ -94,12 +94,13 @@ export class SqlMonitoring {
     return this.runner.rows<ServerRow>('listing servers', this.sql.servers).map((rows) => rows.map(decodeServer));
   }
 
-  upsertRecurring(d: RecurringDefinition): ResultAsync<void, StorageError> {
+  upsertRecurring(d: RecurringDefinition, options: UpsertRecurringOptions = {}): ResultAsync<void, StorageError> {
     const op = 'saving a recurring job';
     return Result.combine([checkName(d.id, 'Recurring job id', op), checkQueueName(d.queue, op), toJsonText(d.payload, op)]).asyncAndThen(([id, queue, payload]) =>
       this.runner
         .rows(op, this.sql.upsertRecurring, [
           id, d.cron, d.timeZone, queue, d.typeName, d.methodName ?? null, payload, d.displayName ?? null, d.misfire, d.skipIfRunning, d.nextExecutionAt ?? null,
+          options.replacing ?? null,
         ])
         .map(() => undefined),
     );

@@ -60,6 +60,20 @@ for (const kind of STORAGE_KINDS) {
         assert.deepEqual((await stored(h, 'minutely')).nextExecutionAt, at(3720));
       }));
 
+    it('addOrUpdate while a retry time is stored plans the next tick instead of keeping the retry time', () =>
+      withRecurring(kind, async (h) => {
+        (await h.manager.addOrUpdate('hourly', new Ping('hourly'), '0 * * * *'))._unsafeUnwrap();
+        const scheduler = h.scheduler({ nextOccurrence: flakyNextOccurrence({ now: true }) });
+        h.clock = new Date(at(3600).getTime() + 100);
+        (await scheduler.runOnce(signal))._unsafeUnwrap();
+        assert.deepEqual((await stored(h, 'hourly')).nextExecutionAt, new Date(h.clock.getTime() + NEXT_TICK_RETRY_MS));
+
+        h.clock = at(3600 + 600);
+        (await h.manager.addOrUpdate('hourly', new Ping('updated'), '0 * * * *'))._unsafeUnwrap();
+        const updated = await stored(h, 'hourly');
+        assert.deepEqual([updated.nextExecutionAt, updated.error], [at(7200), undefined], 'the cron\'s next tick, the error cleared');
+      }));
+
     it('a next execution edited by hand fires when on the grid; off it, it only wakes the definition, which fires no tick again', () =>
       withRecurring(kind, async (h) => {
         (await h.manager.addOrUpdate('hourly', new Ping('hourly'), '0 * * * *'))._unsafeUnwrap();

@@ -5,12 +5,14 @@ const recurringColumns = `id, cron, time_zone, queue, type_name, method_name, pa
 /**
  * Creates or updates recurring job $1. An update replaces the definition but
  * keeps paused and the last run; it replaces the next execution only when the
- * cron expression or the time zone changed. Keeping the planned tick is
- * decided here, on the row as locked by this statement, not from a read
- * before it: a scheduler pass that fired the tick and advanced the schedule
- * in between would otherwise have it put back and fired twice.
+ * cron expression or the time zone changed, or the stored one is still $12 (a
+ * retry time the caller replaces). Keeping the planned tick is decided here,
+ * on the row as locked by this statement, not from a read before it: a
+ * scheduler pass that fired the tick and advanced the schedule in between
+ * would otherwise have it put back and fired twice.
  * $2 cron, $3 time zone, $4 queue, $5 type, $6 method, $7 payload, $8 display
- * name, $9 misfire, $10 skip if running, $11 next execution.
+ * name, $9 misfire, $10 skip if running, $11 next execution, $12 the stored
+ * next execution to replace (NULL: none).
  */
 export const upsertRecurringSql = (schema: string): string => `
 INSERT INTO ${schema}.recurring_jobs (id, cron, time_zone, queue, type_name, method_name, payload, display_name,
@@ -22,6 +24,7 @@ SET cron = excluded.cron, time_zone = excluded.time_zone, queue = excluded.queue
     misfire = excluded.misfire, skip_if_running = excluded.skip_if_running,
     next_execution_at = CASE
       WHEN recurring_jobs.cron = excluded.cron AND recurring_jobs.time_zone IS NOT DISTINCT FROM excluded.time_zone
+           AND recurring_jobs.next_execution_at IS DISTINCT FROM $12::timestamptz
       THEN coalesce(recurring_jobs.next_execution_at, excluded.next_execution_at)
       ELSE excluded.next_execution_at END,
     error = NULL, updated_at = now()`;

@@ -71,6 +71,19 @@ export function recurringTicksContract(kind: StorageKind): void {
         assert.equal(stored.nextExecutionAt?.toISOString(), at(40).toISOString(), 'so does a new time zone');
       }));
 
+    it('an update keeping the schedule replaces the next execution it names, only while that is still the stored one', () =>
+      withStorage(kind, async ({ storage }) => {
+        // A retry time half a second off the grid.
+        await seed(storage, definition('retrying', at(0.5)));
+        (await storage.upsertRecurring(definition('retrying', at(1)), { replacing: at(0.5) }))._unsafeUnwrap();
+        assert.equal((await recurring(storage, 'retrying')).nextExecutionAt?.toISOString(), at(1).toISOString(), 'still stored: replaced');
+        // A pass moved it on after the caller read it: the tick that pass planned is kept.
+        (await storage.upsertRecurring(definition('retrying', at(5), { payload: { v: 2 } }), { replacing: at(0.5) }))._unsafeUnwrap();
+        const stored = await recurring(storage, 'retrying');
+        assert.equal(stored.nextExecutionAt?.toISOString(), at(1).toISOString(), 'no longer stored: the planned tick is kept');
+        assert.deepEqual(stored.payload, { v: 2 }, 'the rest of the definition was replaced');
+      }));
+
     it("uses the database's clock when no clock is given", () =>
       withStorage(kind, async (t) => {
         const { storage } = t;
