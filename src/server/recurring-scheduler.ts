@@ -11,6 +11,7 @@ import { FINAL_STATES } from '../storage/job-types.js';
 import type { DueRecurring, RecurringPassOutcome } from '../storage/recurring-types.js';
 import { formatStorageError, type StorageError } from '../storage/storage-error.js';
 import type { ServerProcess } from './server-process.js';
+import { StuckRunWarnings } from './stuck-run-warnings.js';
 
 /** The longest the scheduler sleeps between passes, in ms (it wakes earlier for a tick due sooner). */
 export const DEFAULT_RECURRING_POLL_INTERVAL_MS = 1000;
@@ -67,7 +68,8 @@ export interface RecurringSchedulerOptions {
  * edited by hand) is not a tick: it wakes the definition, which then plans
  * the ticks after it was last run, at most {@link NEXT_TICK_RETRY_MS} back;
  * with `skipIfRunning`, a tick while the last run is not final is skipped
- * (noted in `error`); otherwise the misfire policy decides the runs
+ * (noted in `error`, and logged at warn once per such run, then at info, since
+ * a run stuck there would stop the definition for good); otherwise the misfire policy decides the runs
  * (`planTicks`), each enqueued with the parameters `RecurringJobId` and
  * `RecurringTick`.
  */
@@ -77,6 +79,7 @@ export class RecurringScheduler implements ServerProcess {
   private readonly batchSize: number;
   private readonly now: (() => Date) | undefined;
   private readonly nextOccurrence: NextOccurrence;
+  private readonly stuckRuns = new StuckRunWarnings();
 
   constructor(
     private readonly storage: JobStorage,
@@ -161,9 +164,16 @@ export class RecurringScheduler implements ServerProcess {
     }
     if (definition.skipIfRunning && due.lastJobState !== undefined && !FINAL_STATES.includes(due.lastJobState)) {
       const note = `Skipped the tick of ${plan.fireAt.at(-1)!.toISOString()}: the last run (job ${definition.lastJobId}) is still ${due.lastJobState}.`;
-      this.logger.info(`Recurring job ${definition.id}: ${note}`, fields);
+      if (this.stuckRuns.firstSkip(definition.id, definition.lastJobId)) {
+        // A run that never reaches a final state skips every tick from now on: say so where it is seen.
+        const why = `Its ticks are skipped until that run is final; if it is stuck, delete or requeue it (further skips for it are logged at info).`;
+        this.logger.warn(`Recurring job ${definition.id}: ${note} ${why}`, { ...fields, jobId: definition.lastJobId, state: due.lastJobState });
+      } else {
+        this.logger.info(`Recurring job ${definition.id}: ${note}`, fields);
+      }
       return okAsync(outcome({ nextExecutionAt: plan.nextExecutionAt, error: note }));
     }
+    this.stuckRuns.forget(definition.id);
     const runs = plan.fireAt.map((tick) => ({
       job: job.value,
       options: { queue: definition.queue, recurringId: definition.id, parameters: { [RECURRING_JOB_ID_PARAMETER]: definition.id, [RECURRING_TICK_PARAMETER]: tick.toISOString() } },

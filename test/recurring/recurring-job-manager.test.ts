@@ -153,5 +153,31 @@ for (const kind of STORAGE_KINDS) {
         stored = (await h.t.storage.getRecurring('exclusive'))._unsafeUnwrap()!;
         assert.deepEqual([stored.error, stored.lastJobId], [undefined, runs[1]!.id]);
       }));
+
+    it('skipIfRunning warns once per run that holds up the ticks, naming it and its state; further skips are info', () =>
+      withRecurring(kind, async (h) => {
+        (await h.manager.addOrUpdate('exclusive', new Ping('e'), '* * * * * *', { skipIfRunning: true }))._unsafeUnwrap();
+        const scheduler = h.scheduler();
+        const passAt = async (second: number) => {
+          h.clock = new Date(at(second).getTime() + 100);
+          (await scheduler.runOnce(signal))._unsafeUnwrap();
+        };
+        const warnings = () => h.logger.entries.filter((e) => e.level === 'warn');
+        await passAt(1);
+        const [first] = await h.runs('exclusive');
+        for (const second of [2, 3, 4]) await passAt(second);
+        assert.equal((await h.runs('exclusive')).length, 1, 'three ticks skipped');
+        assert.equal(warnings().length, 1, 'one warning, not one per skipped tick');
+        assert.match(warnings()[0]!.message, new RegExp(`^Recurring job exclusive: Skipped the tick of 2030-01-01T00:00:02.000Z: the last run \\(job ${first!.id}\\) is still Enqueued\\. .*delete or requeue it`));
+        assert.deepEqual(warnings()[0]!.fields, { recurringJobId: 'exclusive', jobId: first!.id, state: 'Enqueued' });
+        assert.equal(h.logger.at('info').filter((m) => m.includes('Skipped the tick')).length, 2, 'the later skips at info');
+
+        // The run finishes, the next tick runs, and that run holds the ticks up in turn: said again, for it.
+        assert.equal((await h.deployment.client.delete(first!.id))._unsafeUnwrap(), true);
+        for (const second of [5, 6, 7]) await passAt(second);
+        const second = (await h.runs('exclusive'))[1]!;
+        assert.equal(warnings().length, 2);
+        assert.deepEqual(warnings()[1]!.fields, { recurringJobId: 'exclusive', jobId: second.id, state: 'Enqueued' });
+      }));
   });
 }
