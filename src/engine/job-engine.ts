@@ -108,7 +108,8 @@ export class JobEngine {
       // Unreadable overrides: the engine's options stand in (for the server's name), and start() refuses with the reason.
       options: options.unwrapOr(this.setup.options),
       unreadableOptions: options.isErr() ? options.error : undefined,
-      extraProcesses: [recurringScheduler, ...extraProcesses],
+      // JavaScript callers pass null for "none"; spreading it threw.
+      extraProcesses: [recurringScheduler, ...(extraProcesses ?? [])],
       localWorkers: this.localWorkers,
       timeouts: this.timeouts,
     });

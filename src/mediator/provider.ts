@@ -1,6 +1,6 @@
 import { fromThrowable } from 'neverthrow';
 import type { Result } from 'neverthrow';
-import { readSafely } from '../logging/read-safely.js';
+import { readSafely, readText } from '../logging/read-safely.js';
 import type { ServiceResolver } from './service-resolver.js';
 
 /**
@@ -30,14 +30,14 @@ export type ProviderRole = 'handler' | 'behavior';
  */
 export function providerOf<T extends Handling>(source: unknown, role: ProviderRole): Provider<T> | undefined {
   if (typeof source === 'function') {
-    const prototype: unknown = (source as { prototype?: unknown }).prototype;
+    const prototype = readSafely(source, 'prototype');
     if (hasHandle(prototype)) {
       const cls = source as new () => T;
-      return { source, name: cls.name || 'anonymous class', get: (resolver) => resolver.resolve(cls) };
+      return { source, name: readText(cls, 'name') || 'anonymous class', get: (resolver) => resolver.resolve(cls) };
     }
     if (role !== 'behavior') return undefined;
     const instance = { handle: source } as unknown as T;
-    return { source, name: source.name || 'anonymous function', get: () => instance };
+    return { source, name: readText(source, 'name') || 'anonymous function', get: () => instance };
   }
   if (!hasHandle(source)) return undefined;
   const instance = source as T;
@@ -69,10 +69,7 @@ export function resolveProvider<T extends Handling>(provider: Provider<T>, resol
   )();
 }
 
+/** Read safely: a `handle` (or `prototype`) getter or Proxy trap that throws makes no handler, not a throw out of registering. */
 function hasHandle(value: unknown): value is Handling {
-  return (
-    (typeof value === 'object' || typeof value === 'function') &&
-    value !== null &&
-    typeof (value as { handle?: unknown }).handle === 'function'
-  );
+  return (typeof value === 'object' || typeof value === 'function') && value !== null && typeof readSafely(value, 'handle') === 'function';
 }

@@ -1,12 +1,19 @@
 import { Notification } from './notification.js';
 import { Request } from './request.js';
 import type { RegistrationError } from './registration-error.js';
+import { readSafely, readText } from '../logging/read-safely.js';
 
 // Validation helpers of MediatorRegistry, building its refusals. @internal
 
 /** Whether `candidate` is a class extending `base`. @internal */
 export function isSubclassOf(candidate: unknown, base: abstract new (...args: any[]) => unknown): boolean {
-  return typeof candidate === 'function' && candidate.prototype instanceof base;
+  if (typeof candidate !== 'function') return false;
+  try {
+    return candidate.prototype instanceof base;
+  } catch {
+    // A Proxy whose get or getPrototypeOf trap throws: no class of ours.
+    return false;
+  }
 }
 
 /** An InvalidRegistration unless `candidate` extends `base`. @internal */
@@ -25,6 +32,15 @@ export function missingDecorator(handler: string, decorator: string): Registrati
   return { kind: 'MissingHandlesDecorator', handler, message: `${handler} has no ${decorator}(...) decorator` };
 }
 
+/**
+ * Names what was given, for a refusal. Read safely: the value is the
+ * caller's, and String() of an object runs its toString (or a Proxy's traps),
+ * which may throw; an object is named by its class, "[object Object]" said nothing.
+ */
 function describe(value: unknown): string {
-  return typeof value === 'function' ? value.name || 'anonymous function' : String(value);
+  if (typeof value === 'function') return readText(value, 'name') || 'anonymous function';
+  if (typeof value !== 'object' || value === null) return typeof value === 'string' ? JSON.stringify(value) : String(value);
+  const constructor = readSafely(value, 'constructor');
+  const className = typeof constructor === 'function' && constructor !== Object ? readText(constructor, 'name') : undefined;
+  return className ? `an instance of ${className}` : 'an object';
 }

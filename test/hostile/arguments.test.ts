@@ -194,6 +194,39 @@ describe('arguments left out or misplaced', () => {
     }
   });
 
+  it('createServer takes null extra processes as none, and addHandler refuses a handler whose handle cannot be read, naming it, instead of throwing', async () => {
+    const e = await hostileEngine('Embedded');
+    try {
+      let server: JobServer | undefined;
+      assert.doesNotThrow(() => void (server = e.engine.createServer({}, null as never)), 'createServer with null extra processes threw');
+      (await server!.start())._unsafeUnwrap();
+      (await server!.stop())._unsafeUnwrap();
+    } finally {
+      await e.dispose();
+    }
+
+    const registry = new MediatorRegistry();
+    const explode = (): never => {
+      throw new Error('exploded');
+    };
+    const withGetter = Object.defineProperty({}, 'handle', { enumerable: true, get: explode });
+    const trapped = new Proxy({}, { get: explode, getPrototypeOf: explode });
+    const trappedClass = new Proxy(class Sneaky {}, { get: explode, getPrototypeOf: explode });
+    for (const [what, handler, named] of [
+      ['an object whose handle getter throws', withGetter, /^an object has no handle method$/],
+      ['a Proxy whose traps throw', trapped, /^an object has no handle method$/],
+      ['a class Proxy whose traps throw', trappedClass, /has no handle method$/],
+    ] as const) {
+      const error = refusedNow(`addHandler with ${what}`, () => registry.addHandler(Carry, handler as never));
+      assertError(error, 'InvalidRegistration', named, `addHandler with ${what}`);
+      // A function is a behaviour in its own right, so the class Proxy may be taken as one; it must not throw either way.
+      assert.doesNotThrow(() => registry.addBehavior(handler as never), `addBehavior with ${what} threw`);
+    }
+    refusedNow('addBehavior with an object whose handle getter throws', () => registry.addBehavior(withGetter as never));
+    const instance = refusedNow('addHandler with an instance of a class without handle', () => registry.addHandler(Carry, new Carry(1) as never));
+    assertError(instance, 'InvalidRegistration', /^an instance of Carry has no handle method$/, 'an instance is named by its class');
+  });
+
   it('closing storage again, at once or later, answers with the first close\'s outcome instead of an error', async () => {
     // Two shutdown paths (a signal handler and a finally) both close the storage.
     const embedded = (await openStorage({ type: 'Embedded' }))._unsafeUnwrap().storage;
