@@ -265,6 +265,30 @@ describe('dashboard in a browser (Embedded)', () => {
     await done(recurring);
   });
 
+  it('spells out invisible and direction-changing characters in names, and a recurring id holding them still works in its form', async () => {
+    // Shown raw, "invoice\u202Efdp.exe" reads "invoiceexe.pdf", and "nightly\u200Breport" looks like "nightlyreport".
+    const spoofed = 'invoice\u202Efdp.exe';
+    const job = (await d.e.engine.client.enqueue(new Note('spoof', spoofed)))._unsafeUnwrap();
+    const recurringId = 'nightly\u200Breport\u2066';
+    (await d.e.engine.recurring.addOrUpdate(recurringId, new Note('r', 'nightly'), '0 3 * * *'))._unsafeUnwrap();
+    await d.e.waitForState(job, 'Succeeded');
+
+    for (const path of ['/jobs', `/jobs/${job}`]) {
+      const w = await open(path);
+      const text = (await w.page.textContent('main')) ?? '';
+      assert.ok(text.includes('invoice⟨U+202E⟩fdp.exe'), `${path}: the override is spelt out`);
+      assert.ok(!text.includes('\u202E'), `${path}: no live override in the page`);
+      await done(w);
+    }
+    const recurring = await open('/recurring');
+    const row = recurring.page.locator('tr[data-recurring-id]').filter({ hasText: 'nightly⟨U+200B⟩report⟨U+2066⟩' });
+    assert.equal(await row.count(), 1, 'the id is shown with its invisible characters spelt out');
+    assert.equal(await row.getAttribute('data-recurring-id'), recurringId, 'the id is intact in its attribute');
+    await Promise.all([recurring.page.waitForURL(/done=triggered/), row.locator('button:has-text("Trigger now")').click()]);
+    assert.ok((await d.e.engine.storage.getRecurring(recurringId))._unsafeUnwrap()?.lastJobId, 'the trigger reached the id as it is stored');
+    await done(recurring);
+  });
+
   it('search finds a job by its payload text', async () => {
     const id = (await d.e.engine.client.enqueue(new Note('customer needle-4711 refund')))._unsafeUnwrap();
     const w = await open('/jobs');
