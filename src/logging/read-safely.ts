@@ -51,3 +51,14 @@ export function stringOf(value: unknown): string {
     return textOf(value);
   }
 }
+
+/**
+ * The name of the class `value` is an instance of; undefined for a plain
+ * object, one without a prototype, an anonymous class, or when asking throws.
+ * Errors name the caller's objects by it ("[object Object]" says nothing).
+ */
+export function classNameOf(value: object): string | undefined {
+  const constructor = readSafely(value, 'constructor');
+  const name = typeof constructor === 'function' && constructor !== Object ? readText(constructor, 'name') : undefined;
+  return name === '' ? undefined : name;
+}

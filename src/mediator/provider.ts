@@ -1,6 +1,6 @@
 import { fromThrowable } from 'neverthrow';
 import type { Result } from 'neverthrow';
-import { readSafely, readText } from '../logging/read-safely.js';
+import { classNameOf, readSafely, readText } from '../logging/read-safely.js';
 import type { ServiceResolver } from './service-resolver.js';
 
 /**
@@ -52,9 +52,7 @@ export function providerOf<T extends Handling>(source: unknown, role: ProviderRo
  * getter or Proxy trap must not make registering throw.
  */
 function objectName(source: object, role: ProviderRole): string {
-  const constructor = readSafely(source, 'constructor');
-  const className = typeof constructor === 'function' && constructor !== Object ? readSafely(constructor, 'name') : undefined;
-  return typeof className === 'string' && className !== '' ? className : `a ${role === 'behavior' ? 'behaviour' : 'handler'} object`;
+  return classNameOf(source) ?? `a ${role === 'behavior' ? 'behaviour' : 'handler'} object`;
 }
 
 /** Obtains an instance for one call; a throw or a result without `handle` is an Err. @internal */

@@ -1,7 +1,7 @@
 import { Notification } from './notification.js';
 import { Request } from './request.js';
 import type { RegistrationError } from './registration-error.js';
-import { readSafely, readText } from '../logging/read-safely.js';
+import { classNameOf, readText } from '../logging/read-safely.js';
 
 // Validation helpers of MediatorRegistry, building its refusals. @internal
 
@@ -40,7 +40,6 @@ export function missingDecorator(handler: string, decorator: string): Registrati
 function describe(value: unknown): string {
   if (typeof value === 'function') return readText(value, 'name') || 'anonymous function';
   if (typeof value !== 'object' || value === null) return typeof value === 'string' ? JSON.stringify(value) : String(value);
-  const constructor = readSafely(value, 'constructor');
-  const className = typeof constructor === 'function' && constructor !== Object ? readText(constructor, 'name') : undefined;
-  return className ? `an instance of ${className}` : 'an object';
+  const className = classNameOf(value);
+  return className === undefined ? 'an object' : `an instance of ${className}`;
 }
