@@ -21,6 +21,15 @@ import { createdAtMs } from './created-at-ms.js';
  * table (with 20,000 jobs, a fetch of 100 took 15 ms instead of 6). The rows are locked by the candidates step of
  * this same statement, so their addresses cannot change before the UPDATE;
  * were one stale, the UPDATE would skip that job, never claim it twice.
+ *
+ * Only Enqueued and Processing jobs are claimed: the runtime half of the
+ * visibility rule, which no constraint holds since migration 9. A job in
+ * any other state found visible (left so by a faulty statement or a hand
+ * edit) is never run again; `hidden` clears its visible_at, so it stops
+ * taking a place in the fetch index and in this fetch's LIMIT. The check
+ * is on the candidates, not in their scan: there, the planner combined
+ * jobs_fetch_idx with jobs_state_idx and sorted the whole backlog
+ * (test/storage/hot-statement-plans.test.ts).
  */
 export const fetchJobsSql = (schema: string): string => `
 WITH candidates AS (
@@ -44,9 +53,16 @@ WITH candidates AS (
       state_changed_at = now()
   FROM candidates
   WHERE job.ctid = ANY (ARRAY(SELECT row_address FROM candidates)) AND job.id = candidates.id
+    AND candidates.previous_state IN ('Enqueued', 'Processing')
   RETURNING job.id, job.queue, job.type_name, job.method_name, job.payload, job.display_name,
             job.fetch_count, job.retry_count, job.created_at, candidates.previous_state, candidates.position,
             candidates.previous_visible_at
+), hidden AS (
+  UPDATE ${schema}.jobs AS job
+  SET visible_at = NULL
+  FROM candidates
+  WHERE job.ctid = ANY (ARRAY(SELECT row_address FROM candidates WHERE previous_state NOT IN ('Enqueued', 'Processing')))
+    AND job.id = candidates.id
 ), history AS (
   INSERT INTO ${schema}.job_states (job_id, name, reason, data)
   SELECT id, 'Processing',
