@@ -1,7 +1,8 @@
 import { ResultAsync, err, errAsync, ok } from 'neverthrow';
 import type { Result } from 'neverthrow';
 import { describeError } from '../logging/logger.js';
-import type { HandlerContext, NotificationContext } from './handler-context.js';
+import type { HandlerContext, JobRunInfo, NotificationContext } from './handler-context.js';
+import type { LazyAbortController } from './lazy-abort-controller.js';
 import type { HandlerResult } from './handler-result.js';
 import type { IMediator } from './mediator-interface.js';
 import type { MediatorError, PublishError } from './mediator-error.js';
@@ -80,24 +81,30 @@ export class Mediator implements IMediator {
     if (!(request instanceof Request)) {
       return errAsync<unknown, MediatorError>({ kind: 'InvalidRequest', message: `${describe(request)} is not a Request instance` });
     }
+    // Read once, here: a getter that throws is the caller's bad options, said so, not a bad request or a failure mid-pipeline.
+    let given: AbortSignal | undefined, lazySignal: LazyAbortController | undefined, job: JobRunInfo | undefined;
+    try {
+      ({ signal: given, lazySignal, job } = options);
+    } catch (error) {
+      return errAsync<unknown, MediatorError>({ kind: 'InvalidRequest', message: `the send options cannot be read: ${describeError(error)}` });
+    }
     // A JavaScript caller's AbortController in the signal's place would never abort the handler, and fail it when it listens.
-    if (options.signal !== undefined && !(options.signal instanceof AbortSignal)) return errAsync<unknown, MediatorError>({ kind: 'InvalidRequest', message: notASignal(options.signal) });
+    if (given !== undefined && !(given instanceof AbortSignal)) return errAsync<unknown, MediatorError>({ kind: 'InvalidRequest', message: notASignal(given) });
     const requestClass = request.constructor as RequestClass;
     const requestType = requestTypeNameOf(requestClass);
-    const { lazySignal } = options;
     // Read without making a signal: most handlers never ask for theirs (see LazyAbortController).
-    const aborted = (): boolean => (lazySignal !== undefined ? lazySignal.aborted : options.signal?.aborted === true);
+    const aborted = (): boolean => (lazySignal !== undefined ? lazySignal.aborted : given?.aborted === true);
     if (aborted()) return errAsync<unknown, MediatorError>({ kind: 'Aborted', requestType });
     const handler = this.#registry.handlerFor(requestClass);
     if (handler === undefined) return errAsync<unknown, MediatorError>({ kind: 'NoHandler', requestType });
     let signal: AbortSignal | undefined;
-    const signalOf = (): AbortSignal => (signal ??= lazySignal !== undefined ? lazySignal.signal : (options.signal ?? neverAborted()));
+    const signalOf = (): AbortSignal => (signal ??= lazySignal !== undefined ? lazySignal.signal : (given ?? neverAborted()));
     // No object spread on this path: it runs for every request and every job, and spreads are slow.
     // The signal is an own enumerable getter, so a behaviour that spreads the context still passes it on.
     const context: HandlerContext =
-      options.job === undefined
+      job === undefined
         ? { requestType, get signal() { return signalOf(); } }
-        : { requestType, job: options.job, get signal() { return signalOf(); } };
+        : { requestType, job, get signal() { return signalOf(); } };
     // The handler is resolved lazily, at the bottom of the pipeline, so a
     // short-circuiting behaviour (a cache, a validator) never builds it.
     const callHandler: Next = () => {

@@ -315,6 +315,20 @@ describe('arguments left out or misplaced', () => {
     }
   });
 
+  it('send with options whose getter throws is InvalidRequest naming the options, not the request', async () => {
+    const e = await hostileEngine('Embedded');
+    try {
+      for (const key of ['signal', 'job', 'lazySignal']) {
+        const options = Object.defineProperty({}, key, { enumerable: true, get: () => { throw new Error(`${key} getter exploded`); } });
+        const sent = await refused(`send with a throwing ${key} getter`, () => e.mediator.send(new Carry(1), options).mapErr((error) => ({ kind: error.kind, message: 'message' in error ? error.message : '' })), 5_000);
+        assertError(sent, 'InvalidRequest', new RegExp(`^the send options cannot be read: .*${key} getter exploded`), `send with a throwing ${key} getter`);
+      }
+      assert.equal((await e.mediator.send(new Carry(2)))._unsafeUnwrap(), 2, 'a later send works');
+    } finally {
+      await e.dispose();
+    }
+  });
+
   it('useJobDashboard refuses a missing path or an app without use, instead of mounting where the dashboard does not answer', async () => {
     const mounted: unknown[] = [];
     const app: DashboardHost = { use: (path: string) => void mounted.push(path) };
