@@ -1,6 +1,7 @@
 import { ResultAsync, err, errAsync, ok } from 'neverthrow';
 import type { Result } from 'neverthrow';
 import { describeError } from '../logging/logger.js';
+import { classNameOf } from '../logging/read-safely.js';
 import type { HandlerContext, JobRunInfo, NotificationContext } from './handler-context.js';
 import type { LazyAbortController } from './lazy-abort-controller.js';
 import type { HandlerResult } from './handler-result.js';
@@ -152,6 +153,7 @@ function notASignal(value: unknown): string {
 
 function describe(value: unknown): string {
   if (value === null) return 'null';
-  if (typeof value === 'object') return `an object of class ${value.constructor?.name ?? 'Object'}`;
+  // classNameOf reads the caller's object without running a getter that throws.
+  if (typeof value === 'object') return `an object of class ${classNameOf(value) ?? 'Object'}`;
   return typeof value;
 }
